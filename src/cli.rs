@@ -1,0 +1,242 @@
+//! The operator's command line: `serve`, `migrate`, and creating stations, staff and
+//! parties non-interactively. Every command acts on the same database as `serve`.
+
+use crate::accounts::{self, NewParty, NewStation};
+use crate::config::{Config, ConfigArgs, ConfigError};
+use crate::domain::fields;
+use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+
+/// 居住证申领协助证明平台 (Attest): signed attestations for residence-permit applications.
+#[derive(Debug, Parser)]
+#[command(name = "attest", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do; `serve` when none is given.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default).
+    Serve,
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Manage police stations.
+    #[command(subcommand)]
+    Station(StationCommand),
+    /// Manage admin and station staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage assisting parties.
+    #[command(subcommand)]
+    Party(PartyCommand),
+}
+
+/// Station commands.
+#[derive(Debug, Subcommand)]
+pub enum StationCommand {
+    /// Create a station.
+    Add {
+        /// Unique code, e.g. 440304-001.
+        #[arg(long)]
+        code: String,
+        /// Name, e.g. 福田派出所.
+        #[arg(long)]
+        name: String,
+        /// Notification address(es), comma-separated.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// The roles the CLI can create directly (parties have their own command).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StaffRole {
+    Admin,
+    Station,
+}
+
+/// User commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an admin or station staff account.
+    Add {
+        #[arg(long, value_enum)]
+        role: StaffRole,
+        #[arg(long)]
+        email: String,
+        /// The station of a station staff account.
+        #[arg(long)]
+        station: Option<String>,
+        /// Read the password from standard input (required: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// Party commands.
+#[derive(Debug, Subcommand)]
+pub enum PartyCommand {
+    /// Create an approved party with its first user (for migrating existing parties).
+    Add {
+        #[arg(long, value_enum)]
+        kind: PartyKind,
+        /// Legal name.
+        #[arg(long)]
+        name: String,
+        /// Credit code, or the resident ID number of an individual lessor.
+        #[arg(long)]
+        identifier: String,
+        /// Code of the station of its jurisdiction.
+        #[arg(long)]
+        station: String,
+        /// Login email of its first user.
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long, default_value = "")]
+        address: String,
+        #[arg(long, default_value = "")]
+        contact_name: String,
+        #[arg(long, default_value = "")]
+        contact_phone: String,
+    },
+}
+
+/// A failed command: the message and the exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub code: u8,
+}
+
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> Self {
+        Self { message: e.to_string(), code: 2 }
+    }
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(e: anyhow::Error) -> Self {
+        Self { message: format!("{e:#}"), code: 1 }
+    }
+}
+
+impl From<accounts::AccountError> for CliError {
+    fn from(e: accounts::AccountError) -> Self {
+        Self { message: e.to_string(), code: 1 }
+    }
+}
+
+fn invalid(what: &str, key: &str) -> CliError {
+    CliError {
+        message: format!("{what}: {}", crate::i18n::Lang::En.t(key)),
+        code: 1,
+    }
+}
+
+/// Runs the command line; what it prints on success goes to stdout.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let config = Config::from_args(&cli.config)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Migrate => {
+            let pool = crate::db::connect(&config.database)?;
+            let ran = crate::db::migrate(&pool)?;
+            println!("{ran} migration(s) applied");
+            Ok(())
+        }
+        Command::Station(StationCommand::Add { code, name, email }) => {
+            let code = fields::station_code(&code).map_err(|k| invalid("--code", k))?;
+            let name = fields::Text::required(&name, fields::Limit::Chars100)
+                .map_err(|k| invalid("--name", k))?;
+            let email = fields::email_list(&email).map_err(|k| invalid("--email", k))?;
+            let mut conn = open(&config)?;
+            let station = accounts::create_station(
+                &mut conn,
+                &NewStation { code: &code, name: &name, email: &email },
+            )?;
+            println!("station {} ({}) created", station.code, station.name);
+            Ok(())
+        }
+        Command::User(UserCommand::Add { role, email, station, .. }) => {
+            let email = fields::email(&email).map_err(|k| invalid("--email", k))?;
+            let password = read_password(&[&email])?;
+            let role = match role {
+                StaffRole::Admin => Role::Admin,
+                StaffRole::Station => Role::Station,
+            };
+            let hash = crate::password::hash(&password)?;
+            let mut conn = open(&config)?;
+            accounts::create_staff(&mut conn, role, &email, &hash, station.as_deref())?;
+            println!("{} account {email} created", role.as_str());
+            Ok(())
+        }
+        Command::Party(PartyCommand::Add {
+            kind, name, identifier, station, email, address, contact_name, contact_phone, ..
+        }) => {
+            let details = PartyDetails {
+                kind,
+                legal_name: fields::Text::required(&name, fields::Limit::Chars100)
+                    .map_err(|k| invalid("--name", k))?,
+                identifier: PartyIdentifier::parse(kind, &identifier)
+                    .map_err(|k| invalid("--identifier", k))?,
+                address: fields::Text::optional(&address, fields::Limit::Chars200)
+                    .map_err(|k| invalid("--address", k))?,
+                contact_name: fields::Text::optional(&contact_name, fields::Limit::Chars50)
+                    .map_err(|k| invalid("--contact-name", k))?,
+                contact_phone: contact_phone.trim().to_owned(),
+            };
+            let email = fields::email(&email).map_err(|k| invalid("--email", k))?;
+            let password = read_password(&[&email, &name])?;
+            let hash = crate::password::hash(&password)?;
+            let mut conn = open(&config)?;
+            let (party, _) = accounts::create_party(
+                &mut conn,
+                &NewParty {
+                    details: &details,
+                    station_code: station.trim(),
+                    email: &email,
+                    password_hash: &hash,
+                    status: PartyStatus::Approved,
+                    client_ip: None,
+                },
+            )?;
+            println!("approved {} {} created with user {email}", party.kind, party.legal_name);
+            Ok(())
+        }
+    }
+}
+
+fn open(config: &Config) -> Result<crate::db::PooledConn, CliError> {
+    let pool = crate::db::connect(&config.database)?;
+    crate::db::migrate(&pool)?;
+    Ok(pool.get().map_err(anyhow::Error::from)?)
+}
+
+fn read_password(user_inputs: &[&str]) -> Result<String, CliError> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| anyhow::anyhow!("cannot read the password from standard input: {e}"))?;
+    let password = input.strip_suffix('\n').unwrap_or(&input);
+    let password = password.strip_suffix('\r').unwrap_or(password).to_owned();
+    fields::password(&password, user_inputs).map_err(|k| invalid("password", k))?;
+    Ok(password)
+}
+
+fn serve(config: Config) -> Result<(), CliError> {
+    crate::telemetry::init(config.log_format);
+    actix_web::rt::System::new().block_on(async move {
+        let public_url = config.public_url.clone();
+        let app = crate::startup::Application::build(config).await?;
+        tracing::info!(%public_url, port = app.port(), "Attest is serving");
+        app.run_until_stopped().await.map_err(anyhow::Error::from)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,261 @@
+//! Configuration, read once from flags and `ATTEST_*` environment variables, validated,
+//! and passed down as a value.
+//!
+//! | variable              | flag             | default                           |
+//! |-----------------------|------------------|-----------------------------------|
+//! | `ATTEST_BIND`         | `--bind`         | `127.0.0.1:8080`                  |
+//! | `ATTEST_DATA_DIR`     | `--data-dir`     | `./data`                          |
+//! | `ATTEST_DATABASE_URL` | `--database-url` | `sqlite://<data dir>/attest.db`   |
+//! | `ATTEST_PUBLIC_URL`   | `--public-url`   | `http://<bind>`                   |
+//! | `ATTEST_SMTP_URL`     | `--smtp-url`     | none: emails go to `<data dir>/mail/` |
+//! | `ATTEST_MAIL_FROM`    | `--mail-from`    | `Attest <noreply@attest.localhost>` |
+//! | `ATTEST_LOG_FORMAT`   | `--log-format`   | `text` (or `json`)                |
+
+use std::fmt;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use url::Url;
+
+/// The raw settings as flags or environment give them; every one is optional.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "ATTEST_BIND", global = true)]
+    pub bind: Option<String>,
+    /// Folder for the database, secrets, keys and mail files.
+    #[arg(long, env = "ATTEST_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// `sqlite://PATH` (or a plain path).
+    #[arg(long, env = "ATTEST_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// The address people use to reach the portal (links in emails and QR codes).
+    #[arg(long, env = "ATTEST_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// `smtp://user:pass@host:port` or `smtps://…`; unset writes `.eml` files instead.
+    #[arg(long, env = "ATTEST_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of notification emails.
+    #[arg(long, env = "ATTEST_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// `text` or `json`.
+    #[arg(long, env = "ATTEST_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database: Database,
+    pub public_url: Url,
+    pub smtp_url: Option<Url>,
+    pub mail_from: String,
+    pub log_format: LogFormat,
+}
+
+/// A setting that cannot be used, named by its environment variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variable, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn invalid(variable: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Validates the raw settings and fills in the defaults.
+    pub fn from_args(args: &ConfigArgs) -> Result<Self, ConfigError> {
+        let bind_text = args.bind.as_deref().unwrap_or("127.0.0.1:8080");
+        let bind = bind_text
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .ok_or_else(|| {
+                invalid(
+                    "ATTEST_BIND",
+                    format!("{bind_text:?} is not an address and port such as 127.0.0.1:8080"),
+                )
+            })?;
+        let data_dir = args.data_dir.clone().unwrap_or_else(|| PathBuf::from("data"));
+        if data_dir.as_os_str().is_empty() {
+            return Err(invalid("ATTEST_DATA_DIR", "must not be empty"));
+        }
+        let database = match args.database_url.as_deref() {
+            None => Database::Sqlite(data_dir.join("attest.db")),
+            Some(url) => parse_database_url(url)?,
+        };
+        let public_url = match args.public_url.as_deref() {
+            None => Url::parse(&format!("http://{bind}/")).map_err(|e| {
+                invalid("ATTEST_PUBLIC_URL", format!("cannot derive it from the bind address: {e}"))
+            })?,
+            Some(text) => parse_public_url(text)?,
+        };
+        let smtp_url = args.smtp_url.as_deref().map(parse_smtp_url).transpose()?;
+        let mail_from = args
+            .mail_from
+            .clone()
+            .unwrap_or_else(|| "Attest <noreply@attest.localhost>".to_owned());
+        if !mailbox_is_valid(&mail_from) {
+            return Err(invalid(
+                "ATTEST_MAIL_FROM",
+                format!("{mail_from:?} is not an address such as \"Attest <noreply@example.cn>\""),
+            ));
+        }
+        let log_format = match args.log_format.as_deref().unwrap_or("text") {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(invalid(
+                    "ATTEST_LOG_FORMAT",
+                    format!("{other:?} is neither \"text\" nor \"json\""),
+                ))
+            }
+        };
+        Ok(Self {
+            bind,
+            data_dir,
+            database,
+            public_url,
+            smtp_url,
+            mail_from,
+            log_format,
+        })
+    }
+
+    /// True when people reach the portal over HTTPS (cookies are then `Secure`).
+    pub fn served_over_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+fn parse_database_url(url: &str) -> Result<Database, ConfigError> {
+    const VAR: &str = "ATTEST_DATABASE_URL";
+    let url = url.trim();
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        if path.is_empty() {
+            return Err(invalid(VAR, "sqlite:// needs a file path"));
+        }
+        return Ok(Database::Sqlite(PathBuf::from(path)));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(invalid(
+            VAR,
+            "PostgreSQL is not supported by this version; use sqlite://PATH",
+        ));
+    }
+    if url.is_empty() || url.contains("://") || url.contains(':') && !url.contains('/') {
+        return Err(invalid(
+            VAR,
+            format!("{url:?} is not sqlite://PATH or a file path"),
+        ));
+    }
+    Ok(Database::Sqlite(PathBuf::from(url)))
+}
+
+fn parse_public_url(text: &str) -> Result<Url, ConfigError> {
+    const VAR: &str = "ATTEST_PUBLIC_URL";
+    let url = Url::parse(text.trim())
+        .map_err(|e| invalid(VAR, format!("{text:?} is not a URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(invalid(VAR, format!("{text:?} must be an http:// or https:// address")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(VAR, "must not have a query or fragment"));
+    }
+    Ok(url)
+}
+
+fn parse_smtp_url(text: &str) -> Result<Url, ConfigError> {
+    const VAR: &str = "ATTEST_SMTP_URL";
+    let url = Url::parse(text.trim())
+        .map_err(|_| invalid(VAR, "not a URL such as smtp://user:pass@host:587"))?;
+    if !matches!(url.scheme(), "smtp" | "smtps") || url.host().is_none() {
+        return Err(invalid(VAR, "must be smtp://… or smtps://… with a host"));
+    }
+    Ok(url)
+}
+
+fn mailbox_is_valid(text: &str) -> bool {
+    let address = match (text.find('<'), text.rfind('>')) {
+        (Some(open), Some(close)) if open < close && close == text.len() - 1 => {
+            &text[open + 1..close]
+        }
+        (None, None) => text,
+        _ => return false,
+    };
+    email_address::EmailAddress::is_valid(address.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_nothing() {
+        let config = Config::from_args(&ConfigArgs::default()).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database, Database::Sqlite(PathBuf::from("data/attest.db")));
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(config.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases = [
+            (ConfigArgs { bind: Some("nowhere".into()), ..Default::default() }, "ATTEST_BIND"),
+            (ConfigArgs { database_url: Some("mysql://x".into()), ..Default::default() }, "ATTEST_DATABASE_URL"),
+            (ConfigArgs { public_url: Some("ftp://x".into()), ..Default::default() }, "ATTEST_PUBLIC_URL"),
+            (ConfigArgs { smtp_url: Some("http://x".into()), ..Default::default() }, "ATTEST_SMTP_URL"),
+            (ConfigArgs { mail_from: Some("nobody".into()), ..Default::default() }, "ATTEST_MAIL_FROM"),
+            (ConfigArgs { log_format: Some("xml".into()), ..Default::default() }, "ATTEST_LOG_FORMAT"),
+        ];
+        for (args, variable) in cases {
+            assert_eq!(Config::from_args(&args).unwrap_err().variable, variable);
+        }
+    }
+
+    #[test]
+    fn database_urls() {
+        assert_eq!(
+            parse_database_url("sqlite:///var/lib/attest.db").unwrap(),
+            Database::Sqlite(PathBuf::from("/var/lib/attest.db"))
+        );
+        assert_eq!(
+            parse_database_url("./x.db").unwrap(),
+            Database::Sqlite(PathBuf::from("./x.db"))
+        );
+        assert!(parse_database_url("postgres://localhost/attest").is_err());
+        assert!(parse_database_url("postgress://localhost/attest").is_err());
+    }
+}

@@ -1,0 +1,123 @@
+//! The append-only audit log. There is no update or delete function, and the database
+//! refuses both (triggers in the migration).
+
+use crate::db::schema::audit_log;
+use crate::db::DbConnection;
+use diesel::prelude::*;
+
+/// What happened. Stored as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    LoginSuccess,
+    LoginFailure,
+    Logout,
+    PartyRegistered,
+    PartyApproved,
+    PartyRejected,
+    StationCreated,
+    UserCreated,
+}
+
+impl Action {
+    /// The stored name of the action.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::LoginSuccess => "login_success",
+            Action::LoginFailure => "login_failure",
+            Action::Logout => "logout",
+            Action::PartyRegistered => "party_registered",
+            Action::PartyApproved => "party_approved",
+            Action::PartyRejected => "party_rejected",
+            Action::StationCreated => "station_created",
+            Action::UserCreated => "user_created",
+        }
+    }
+}
+
+/// An audit row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: chrono::NaiveDateTime,
+    pub action: String,
+    pub actor_user_id: Option<String>,
+    pub subject: Option<String>,
+    pub client_ip: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl AuditEntry {
+    /// A new entry stamped now. `subject` is what the action was about (a party id, an
+    /// email); never a full ID number.
+    pub fn new(action: Action, actor: Option<&str>, subject: Option<&str>) -> Self {
+        Self {
+            id: crate::db::new_id(),
+            at: crate::db::now(),
+            action: action.as_str().to_owned(),
+            actor_user_id: actor.map(str::to_owned),
+            subject: subject.map(str::to_owned),
+            client_ip: None,
+            detail: None,
+        }
+    }
+
+    /// Records the client address.
+    pub fn from_ip(mut self, ip: Option<&str>) -> Self {
+        self.client_ip = ip.map(str::to_owned);
+        self
+    }
+
+    /// Adds a detail (a reason, a flag).
+    pub fn detail(mut self, detail: &str) -> Self {
+        self.detail = Some(detail.to_owned());
+        self
+    }
+}
+
+/// Appends an entry.
+pub fn insert(conn: &mut DbConnection, entry: &AuditEntry) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values(entry)
+        .execute(conn)
+        .map(drop)
+}
+
+/// How many `action` entries about `subject` happened since `since`.
+pub fn count_since_for_subject(
+    conn: &mut DbConnection,
+    action: Action,
+    subject: &str,
+    since: chrono::NaiveDateTime,
+) -> QueryResult<i64> {
+    audit_log::table
+        .filter(audit_log::action.eq(action.as_str()))
+        .filter(audit_log::subject.eq(subject))
+        .filter(audit_log::at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+/// How many `action` entries came from `ip` since `since`.
+pub fn count_since_from_ip(
+    conn: &mut DbConnection,
+    action: Action,
+    ip: &str,
+    since: chrono::NaiveDateTime,
+) -> QueryResult<i64> {
+    audit_log::table
+        .filter(audit_log::action.eq(action.as_str()))
+        .filter(audit_log::client_ip.eq(ip))
+        .filter(audit_log::at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+/// The most recent entries, newest first (for the admin page and tests).
+pub fn list_recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .order(audit_log::at.desc())
+        .limit(limit)
+        .select(AuditEntry::as_select())
+        .load(conn)
+}

@@ -1,0 +1,120 @@
+//! Assisting parties and their approval.
+
+use crate::db::schema::{parties, stations};
+use crate::db::DbConnection;
+use crate::domain::PartyStatus;
+use diesel::prelude::*;
+
+/// A party row. `identifier` holds a full ID number for individual lessors: never show it
+/// without `domain::party::display_identifier`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = parties)]
+pub struct Party {
+    pub id: String,
+    pub kind: String,
+    pub legal_name: String,
+    pub identifier: String,
+    pub address: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub station_id: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<chrono::NaiveDateTime>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// A party with the code and name of its station, for lists.
+#[derive(Debug, Clone, Queryable)]
+pub struct PartyWithStation {
+    pub party: Party,
+    pub station_code: String,
+    pub station_name: String,
+}
+
+/// Inserts a party.
+pub fn insert(conn: &mut DbConnection, party: &Party) -> QueryResult<()> {
+    diesel::insert_into(parties::table)
+        .values(party)
+        .execute(conn)
+        .map(drop)
+}
+
+/// True when a party already registered with `identifier`.
+pub fn identifier_taken(conn: &mut DbConnection, identifier: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        parties::table.filter(parties::identifier.eq(identifier)),
+    ))
+    .get_result(conn)
+}
+
+/// The party with `id`.
+pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Party> {
+    parties::table
+        .find(id)
+        .select(Party::as_select())
+        .first(conn)
+}
+
+/// The party with `id` if it belongs to `station_id` (or any station when `None`, for
+/// admins); another station's party is "not found".
+pub fn find_in_scope(
+    conn: &mut DbConnection,
+    id: &str,
+    station_id: Option<&str>,
+) -> QueryResult<PartyWithStation> {
+    let mut query = parties::table
+        .inner_join(stations::table)
+        .filter(parties::id.eq(id))
+        .select((Party::as_select(), stations::code, stations::name))
+        .into_boxed();
+    if let Some(station_id) = station_id {
+        query = query.filter(parties::station_id.eq(station_id.to_owned()));
+    }
+    query.first(conn)
+}
+
+/// Parties with `status`, oldest first, of one station or of every station (`None`).
+pub fn list_by_status(
+    conn: &mut DbConnection,
+    station_id: Option<&str>,
+    status: PartyStatus,
+    limit: i64,
+) -> QueryResult<Vec<PartyWithStation>> {
+    let mut query = parties::table
+        .inner_join(stations::table)
+        .filter(parties::status.eq(status.as_str()))
+        .select((Party::as_select(), stations::code, stations::name))
+        .order((parties::created_at, parties::id))
+        .limit(limit)
+        .into_boxed();
+    if let Some(station_id) = station_id {
+        query = query.filter(parties::station_id.eq(station_id.to_owned()));
+    }
+    query.load(conn)
+}
+
+/// Records a station's decision on a pending party; returns false when the party was no
+/// longer pending (decided meanwhile by someone else).
+pub fn decide(
+    conn: &mut DbConnection,
+    id: &str,
+    status: PartyStatus,
+    reason: Option<&str>,
+    decided_by: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        parties::table
+            .filter(parties::id.eq(id))
+            .filter(parties::status.eq(PartyStatus::Pending.as_str())),
+    )
+    .set((
+        parties::status.eq(status.as_str()),
+        parties::status_reason.eq(reason),
+        parties::decided_by.eq(decided_by),
+        parties::decided_at.eq(crate::db::now()),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}

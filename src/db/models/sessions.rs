@@ -1,0 +1,53 @@
+//! Login sessions. Only a keyed hash of the session id is stored, so a copy of the database
+//! does not let anyone take over a session.
+
+use crate::db::models::users::User;
+use crate::db::schema::{sessions, users};
+use crate::db::DbConnection;
+use diesel::prelude::*;
+
+/// A session row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id_hash: String,
+    pub user_id: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub last_seen_at: chrono::NaiveDateTime,
+}
+
+/// Inserts a session.
+pub fn insert(conn: &mut DbConnection, session: &Session) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values(session)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The session with `id_hash` and its user.
+pub fn find_with_user(
+    conn: &mut DbConnection,
+    id_hash: &str,
+) -> QueryResult<Option<(Session, User)>> {
+    sessions::table
+        .inner_join(users::table)
+        .filter(sessions::id_hash.eq(id_hash))
+        .select((Session::as_select(), User::as_select()))
+        .first(conn)
+        .optional()
+}
+
+/// Marks the session as used now (the idle timeout counts from here).
+pub fn touch(conn: &mut DbConnection, id_hash: &str) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id_hash))
+        .set(sessions::last_seen_at.eq(crate::db::now()))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Deletes a session (logout, or expiry).
+pub fn delete(conn: &mut DbConnection, id_hash: &str) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(id_hash))
+        .execute(conn)
+        .map(drop)
+}

@@ -1,0 +1,12 @@
+//! Validated types and rules of the product. Nothing here knows about HTTP or SQL.
+
+pub mod fields;
+pub mod id_number;
+pub mod party;
+pub mod role;
+pub mod uscc;
+
+pub use id_number::{IdNumber, IdNumberError};
+pub use party::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus};
+pub use role::Role;
+pub use uscc::{Uscc, UsccError};

@@ -1,0 +1,18 @@
+//! Attest: signed residence-permit attestations for the assisting parties of Article 8,
+//! verified by police stations.
+
+rust_i18n::i18n!("src/locales", fallback = "zh-CN");
+
+pub mod accounts;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod password;
+pub mod routes;
+pub mod secrets;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

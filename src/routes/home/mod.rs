@@ -1,0 +1,82 @@
+//! The landing page, health check, language switch and stylesheet.
+
+use crate::error::AppError;
+use crate::i18n::{Lang, LANG_COOKIE};
+use crate::web::page::Page;
+use crate::web::AppState;
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{web, Either, HttpResponse, Responder};
+use askama::Template;
+use askama_web::WebTemplate;
+use diesel::connection::SimpleConnection;
+use serde::Deserialize;
+
+/// The public landing page.
+#[derive(Template, WebTemplate)]
+#[template(path = "home/index.html")]
+pub struct IndexPage {
+    page: Page,
+}
+
+/// `GET /`: the landing page, or the user's own home when logged in.
+pub async fn index_get(page: Page) -> impl Responder {
+    match &page.user {
+        Some(user) => Either::Left(web::Redirect::to(super::paths::home_of(user.role)).see_other()),
+        None => Either::Right(IndexPage { page }),
+    }
+}
+
+/// `GET /healthz`: 200 with `{"status":"ok"}` when the database answers, 503 otherwise.
+pub async fn healthz_get(state: web::Data<AppState>) -> HttpResponse {
+    let check = state
+        .db(|conn| {
+            conn.batch_execute("SELECT 1")
+                .map_err(|e| AppError::Unavailable(e.into()))
+        })
+        .await;
+    match check {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": "ok"})),
+        Err(e) => {
+            tracing::error!(error = ?e, "health check failed");
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({"status": "unavailable", "database": "unreachable"}))
+        }
+    }
+}
+
+/// The language switch's query.
+#[derive(Deserialize)]
+pub struct LangQuery {
+    to: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `GET /lang?to=en&next=/path`: remembers the language and goes back to the page.
+pub async fn lang_get(query: web::Query<LangQuery>) -> Result<HttpResponse, AppError> {
+    let lang = Lang::parse(&query.to).ok_or(AppError::BadRequest)?;
+    // Only a local path: never an open redirect to another site.
+    let next = if query.next.starts_with('/') && !query.next.starts_with("//") && !query.next.contains('\\') {
+        query.next.as_str()
+    } else {
+        super::paths::HOME
+    };
+    let cookie = Cookie::build(LANG_COOKIE, lang.code())
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((header::LOCATION, next))
+        .finish())
+}
+
+/// `GET /static/app.css`: the stylesheet, compiled into the binary.
+pub async fn stylesheet_get() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../../static/app.css"))
+}

@@ -1,0 +1,113 @@
+//! Station staff: the parties of their jurisdiction waiting for approval.
+
+mod decide;
+
+pub use decide::{approve_post, reject_post};
+
+use crate::db::models::parties::{self, PartyWithStation};
+use crate::db::models::users;
+use crate::domain::party::display_identifier;
+use crate::domain::{PartyStatus, Role};
+use crate::error::AppError;
+use crate::web::page::Page;
+use crate::web::session::SessionUser;
+use crate::web::AppState;
+use actix_web::web;
+use askama_web::WebTemplate;
+
+/// The roles that may use the station pages: its staff, and admins for every station.
+pub const STAFF: &[Role] = &[Role::Station, Role::Admin];
+
+/// The station a user's lists are limited to; `None` means every station (admins).
+pub fn scope_of(user: &SessionUser) -> Result<Option<String>, AppError> {
+    match user.role {
+        Role::Admin => Ok(None),
+        Role::Station => user.station_id.clone().map(Some).ok_or(AppError::Forbidden),
+        Role::Party => Err(AppError::Forbidden),
+    }
+}
+
+/// A party as the station lists it (identifier masked when personal).
+pub struct PartyRow {
+    pub party: parties::Party,
+    pub identifier: String,
+    pub station_code: String,
+    pub station_name: String,
+}
+
+impl From<PartyWithStation> for PartyRow {
+    fn from(p: PartyWithStation) -> Self {
+        Self {
+            identifier: display_identifier(&p.party.identifier),
+            party: p.party,
+            station_code: p.station_code,
+            station_name: p.station_name,
+        }
+    }
+}
+
+/// The station's home page: parties waiting for a decision.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "station/home.html")]
+pub struct StationHomePage {
+    page: Page,
+    pending: Vec<PartyRow>,
+}
+
+/// `GET /station`.
+pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationHomePage, AppError> {
+    let scope = scope_of(page.require(STAFF)?)?;
+    let pending = state
+        .db(move |conn| {
+            Ok(parties::list_by_status(conn, scope.as_deref(), PartyStatus::Pending, 200)?)
+        })
+        .await?;
+    Ok(StationHomePage {
+        page,
+        pending: pending.into_iter().map(PartyRow::from).collect(),
+    })
+}
+
+/// One party, with the approve and reject forms while it is pending.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "station/party.html")]
+pub struct StationPartyPage {
+    pub page: Page,
+    pub row: PartyRow,
+    pub email: String,
+    pub reason: String,
+    pub reason_error: Option<&'static str>,
+}
+
+/// Loads a party within the user's scope (another station's party is 404).
+pub async fn load_in_scope(
+    state: &web::Data<AppState>,
+    user: &SessionUser,
+    id: String,
+) -> Result<(PartyRow, String), AppError> {
+    let scope = scope_of(user)?;
+    state
+        .db(move |conn| {
+            let found = parties::find_in_scope(conn, &id, scope.as_deref())?;
+            let email = users::first_of_party(conn, &id)?.map(|u| u.email).unwrap_or_default();
+            Ok((PartyRow::from(found), email))
+        })
+        .await
+}
+
+/// `GET /station/parties/{id}`.
+pub async fn party_get(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<StationPartyPage, AppError> {
+    let user = page.require(STAFF)?;
+    let (row, email) = load_in_scope(&state, user, id.into_inner()).await?;
+    Ok(StationPartyPage {
+        page,
+        row,
+        email,
+        reason: String::new(),
+        reason_error: None,
+    })
+}

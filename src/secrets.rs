@@ -1,0 +1,93 @@
+//! The portal's own secret, generated once into the data directory (mode 0600) and reused
+//! after a restart: it keys the session-id hashes and the CSRF tokens.
+
+use anyhow::Context;
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use std::io::Write;
+use std::path::Path;
+
+const FILE_NAME: &str = "secret.key";
+
+/// Keyed hashing with the portal secret.
+#[derive(Clone)]
+pub struct Secrets {
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secrets(..)")
+    }
+}
+
+impl Secrets {
+    /// Reads `DATA_DIR/secret.key`, creating it (mode 0600) on first start.
+    pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Self> {
+        let path = data_dir.join(FILE_NAME);
+        if path.exists() {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes = hex::decode(text.trim())
+                .ok()
+                .filter(|b| b.len() == 32)
+                .with_context(|| format!("{} is not 64 hex characters", path.display()))?;
+            let mut key = [0u8; 32];
+            key.copy_from_slice(&bytes);
+            return Ok(Self { key });
+        }
+        create_private_dir(data_dir)?;
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        let mut file = create_private_file(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        file.write_all(hex::encode(key).as_bytes())?;
+        file.sync_all()?;
+        Ok(Self { key })
+    }
+
+    /// HMAC-SHA-256 of `data` under the secret, separated by `purpose`, as hex.
+    pub fn keyed_hash(&self, purpose: &str, data: &str) -> String {
+        // A key shorter than the hash block is zero-padded by HMAC itself; padding it here
+        // gives the fixed-size key the infallible constructor takes.
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&self.key);
+        let mut mac = <Hmac<Sha256> as KeyInit>::new(&block.into());
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(data.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// Creates `dir` (and its parents) readable by the owner only, when missing.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create the folder {}", dir.display()))
+}
+
+/// Creates a new file with mode 0600 (fails if it exists).
+pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// A fresh random token of 32 bytes, as hex (session ids, CSRF cookies).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}

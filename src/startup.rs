@@ -1,0 +1,68 @@
+//! Building the application: open the database, run migrations, load the secret, bind the
+//! listener (so tests can ask for port 0) and assemble the routes and middleware.
+
+use crate::config::Config;
+use crate::secrets::Secrets;
+use crate::web::{csrf, errors, AppState};
+use crate::{db, routes};
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, ErrorHandlers};
+use actix_web::{web, App, HttpServer};
+use governor::Quota;
+use std::net::TcpListener;
+use std::num::NonZeroU32;
+use tracing_actix_web::TracingLogger;
+
+/// Login and sign-up attempts per client address per minute before 429.
+const ATTEMPTS_PER_MINUTE: NonZeroU32 = match NonZeroU32::new(30) {
+    Some(n) => n,
+    None => unreachable!(),
+};
+
+/// A running server and the port it got.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Prepares everything and binds the listener; the server runs when awaited.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let pool = db::connect(&config.database)?;
+        db::migrate(&pool)?;
+        let secrets = Secrets::load_or_create(&config.data_dir)?;
+        let listener = TcpListener::bind(config.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            config,
+            pool,
+            secrets,
+            address_limiter: governor::RateLimiter::keyed(Quota::per_minute(ATTEMPTS_PER_MINUTE)),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::FormConfig::default().limit(64 * 1024))
+                .configure(routes::configure)
+                .default_service(web::to(routes::not_found))
+                .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
+                .wrap(from_fn(csrf::ensure_cookie))
+                .wrap(errors::security_headers())
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is told to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,94 @@
+//! CSRF protection: every browser gets a random cookie; every form carries an HMAC of it,
+//! and a POST whose token does not match is refused with 403.
+
+use super::AppState;
+use crate::error::AppError;
+use crate::secrets::{random_token, Secrets};
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The cookie the form tokens are derived from.
+pub const CSRF_COOKIE: &str = "attest_csrf";
+
+/// This request's CSRF cookie value (existing or just issued).
+#[derive(Debug, Clone)]
+pub struct CsrfCookie(pub String);
+
+/// The form token for a cookie value.
+pub fn token_for(secrets: &Secrets, cookie: &str) -> String {
+    secrets.keyed_hash("csrf", cookie)
+}
+
+/// Middleware: gives a browser without a CSRF cookie a fresh one.
+pub async fn ensure_cookie(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let existing = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+    let secure = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.config.served_over_https());
+    let fresh = existing.is_none();
+    let value = existing.unwrap_or_else(random_token);
+    req.extensions_mut().insert(CsrfCookie(value.clone()));
+    let mut res = next.call(req).await?;
+    if fresh {
+        let cookie = Cookie::build(CSRF_COOKIE, value)
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Strict)
+            .finish();
+        res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+struct WithToken<T> {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    form: T,
+}
+
+/// A url-encoded form whose CSRF token has been checked. Extracting it fails with 403 when
+/// the token is missing or wrong.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let form = web::Form::<WithToken<T>>::from_request(&req, payload);
+        Box::pin(async move {
+            let form = form.await.map_err(|_| AppError::BadRequest)?.into_inner();
+            let cookie = req.cookie(CSRF_COOKIE).ok_or(AppError::Csrf)?;
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
+            let expected = token_for(&state.secrets, cookie.value());
+            if constant_time_eq(expected.as_bytes(), form.csrf_token.as_bytes()) {
+                Ok(CsrfForm(form.form))
+            } else {
+                Err(AppError::Csrf)
+            }
+        })
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

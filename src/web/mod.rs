@@ -1,0 +1,72 @@
+//! What every page shares: the application state, the page context (language, user, CSRF
+//! token), CSRF-checked forms, security headers and error pages.
+
+pub mod csrf;
+pub mod errors;
+pub mod page;
+pub mod session;
+
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::secrets::Secrets;
+use std::net::IpAddr;
+
+/// Login and sign-up attempts allowed per client address before 429 (a flood guard; the
+/// per-account lock is counted in the audit log).
+pub type AddressLimiter = governor::DefaultKeyedRateLimiter<IpAddr>;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub config: Config,
+    pub pool: DbPool,
+    pub secrets: Secrets,
+    pub address_limiter: AddressLimiter,
+}
+
+impl AppState {
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
+    where
+        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, crate::error::AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Refuses the request with 429 when `ip` is sending too many.
+    pub fn check_address(&self, ip: Option<IpAddr>) -> Result<(), crate::error::AppError> {
+        let Some(ip) = ip else { return Ok(()) };
+        self.address_limiter.check_key(&ip).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            crate::error::AppError::TooManyRequests {
+                retry_after_secs: wait.as_secs() + 1,
+            }
+        })
+    }
+}
+
+/// The client's address as seen on the socket (not from headers a client can forge).
+pub fn client_ip(req: &actix_web::HttpRequest) -> Option<IpAddr> {
+    req.peer_addr().map(|a| a.ip())
+}
+
+/// Renders `template` as an HTML response with `status` (a form shown again with its errors
+/// is 422, a refused login 401).
+pub fn html<T: askama::Template>(
+    template: &T,
+    status: actix_web::http::StatusCode,
+) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    let body = template
+        .render()
+        .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+    Ok(actix_web::HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}

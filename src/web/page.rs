@@ -1,0 +1,121 @@
+//! The context every HTML page is rendered with.
+
+use super::csrf::CsrfCookie;
+use super::session::{self, SessionUser, SESSION_COOKIE};
+use super::AppState;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use std::future::Future;
+use std::pin::Pin;
+
+/// Language, logged-in user and CSRF token of the request, for the layout and the handler.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub lang: Lang,
+    pub user: Option<SessionUser>,
+    pub csrf_token: String,
+    /// The path and query of this page, where the language switch returns to.
+    pub path: String,
+}
+
+impl Page {
+    /// The text of `key` in the page's language.
+    pub fn t(&self, key: impl AsRef<str>) -> String {
+        self.lang.t(key.as_ref())
+    }
+
+    /// The text of a stored value, such as `label("kind", "employer")` → 用人单位.
+    pub fn label(&self, prefix: &str, value: impl AsRef<str>) -> String {
+        self.t(format!("{prefix}.{}", value.as_ref()))
+    }
+
+    /// The logged-in user if they have one of `roles`; otherwise a redirect to the login
+    /// page (nobody logged in) or 403.
+    pub fn require(&self, roles: &[Role]) -> Result<&SessionUser, AppError> {
+        let user = self.user.as_ref().ok_or(AppError::Unauthorized)?;
+        if roles.contains(&user.role) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The role of the logged-in user, for the navigation.
+    pub fn role(&self) -> Option<&'static str> {
+        self.user.as_ref().map(|u| u.role.as_str())
+    }
+
+    /// The link of the language switch.
+    pub fn switch_href(&self) -> String {
+        let next: String = url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect();
+        format!("/lang?to={}&next={next}", self.lang.other().code())
+    }
+
+    /// A page context without a database lookup, for error pages.
+    pub fn minimal(req: &HttpRequest) -> Page {
+        Page {
+            lang: Lang::of_request(req),
+            user: req.extensions().get::<SessionUser>().cloned(),
+            csrf_token: csrf_token_of(req),
+            path: req.uri().path().to_owned(),
+        }
+    }
+}
+
+fn csrf_token_of(req: &HttpRequest) -> String {
+    let cookie = req.extensions().get::<CsrfCookie>().map(|c| c.0.clone());
+    match (cookie, req.app_data::<web::Data<AppState>>()) {
+        (Some(cookie), Some(state)) => super::csrf::token_for(&state.secrets, &cookie),
+        _ => String::new(),
+    }
+}
+
+impl FromRequest for Page {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
+            let user = match req.cookie(SESSION_COOKIE) {
+                Some(c) if !c.value().is_empty() => {
+                    let token = c.value().to_owned();
+                    let secrets = state.secrets.clone();
+                    state
+                        .db(move |conn| Ok(session::resume(conn, &secrets, &token)?))
+                        .await?
+                }
+                _ => None,
+            };
+            if let Some(user) = &user {
+                req.extensions_mut().insert(user.clone());
+            }
+            let path = match req.uri().query() {
+                Some(q) => format!("{}?{q}", req.uri().path()),
+                None => req.uri().path().to_owned(),
+            };
+            Ok(Page {
+                lang: Lang::of_request(&req),
+                user,
+                csrf_token: csrf_token_of(&req),
+                path,
+            })
+        })
+    }
+}
+
+impl Page {
+    /// A stored UTC time shown in China Standard Time (UTC+8, no daylight saving).
+    pub fn time(&self, at: &chrono::NaiveDateTime) -> String {
+        (*at + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}

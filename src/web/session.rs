@@ -1,0 +1,126 @@
+//! Login sessions: a random id in an `HttpOnly` cookie, a keyed hash of it in the database.
+//! A new id at every login, deleted at logout; 30 minutes idle, 12 hours at most.
+
+use crate::db::models::sessions::{self, Session};
+use crate::db::models::users::User;
+use crate::db::DbConnection;
+use crate::domain::Role;
+use crate::secrets::{random_token, Secrets};
+use actix_web::cookie::{time, Cookie, SameSite};
+use chrono::{Duration, NaiveDateTime};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "attest_session";
+/// A session unused this long ends.
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// A session ends this long after login, used or not.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// Last-seen is written at most this often, so that reading pages does not write on every hit.
+const TOUCH_INTERVAL: Duration = Duration::seconds(60);
+
+/// The logged-in user behind a request.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user_id: String,
+    pub email: String,
+    pub role: Role,
+    pub station_id: Option<String>,
+    pub party_id: Option<String>,
+    /// The stored hash of the session id (to end the session at logout).
+    pub session_hash: String,
+}
+
+/// Creates a session for `user_id`; returns the id to put in the cookie.
+pub fn start(conn: &mut DbConnection, secrets: &Secrets, user_id: &str) -> diesel::QueryResult<String> {
+    let token = random_token();
+    let now = crate::db::now();
+    sessions::insert(
+        conn,
+        &Session {
+            id_hash: secrets.keyed_hash("session", &token),
+            user_id: user_id.to_owned(),
+            created_at: now,
+            last_seen_at: now,
+        },
+    )?;
+    Ok(token)
+}
+
+/// The user of the session `token`, if it exists and has not timed out (an expired session
+/// is deleted).
+pub fn resume(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    token: &str,
+) -> diesel::QueryResult<Option<SessionUser>> {
+    let id_hash = secrets.keyed_hash("session", token);
+    let Some((session, user)) = sessions::find_with_user(conn, &id_hash)? else {
+        return Ok(None);
+    };
+    let now = crate::db::now();
+    if is_expired(&session, now) {
+        sessions::delete(conn, &id_hash)?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at > TOUCH_INTERVAL {
+        sessions::touch(conn, &id_hash)?;
+    }
+    Ok(session_user(user, id_hash))
+}
+
+fn is_expired(session: &Session, now: NaiveDateTime) -> bool {
+    now - session.last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT
+}
+
+fn session_user(user: User, session_hash: String) -> Option<SessionUser> {
+    Some(SessionUser {
+        role: Role::parse(&user.role)?,
+        user_id: user.id,
+        email: user.email,
+        station_id: user.station_id,
+        party_id: user.party_id,
+        session_hash,
+    })
+}
+
+/// The cookie that carries a new session id.
+pub fn cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// The cookie that removes the session id from the browser.
+pub fn removal_cookie(secure: bool) -> Cookie<'static> {
+    let mut c = cookie(String::new(), secure);
+    c.set_max_age(time::Duration::ZERO);
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts() {
+        let t0 = crate::db::now();
+        let session = Session {
+            id_hash: String::new(),
+            user_id: String::new(),
+            created_at: t0,
+            last_seen_at: t0,
+        };
+        assert!(!is_expired(&session, t0 + Duration::minutes(29)));
+        assert!(is_expired(&session, t0 + Duration::minutes(31)));
+        // Used a minute ago, but logged in more than 12 hours ago.
+        let busy = Session {
+            last_seen_at: t0 + Duration::hours(12),
+            ..session
+        };
+        assert!(!is_expired(&busy, t0 + Duration::hours(12)));
+        assert!(is_expired(&busy, t0 + Duration::hours(12) + Duration::minutes(1)));
+    }
+}
