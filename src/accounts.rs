@@ -73,7 +73,11 @@ pub fn create_staff(
             ),
             (_, None) => None,
         };
-        let station_id = if role == Role::Station { station_id } else { None };
+        let station_id = if role == Role::Station {
+            station_id
+        } else {
+            None
+        };
         insert_user(conn, role, email, password_hash, station_id, None)
     })
 }
@@ -118,7 +122,10 @@ pub struct NewParty<'a> {
 }
 
 /// Creates a party and its first user.
-pub fn create_party(conn: &mut DbConnection, new: &NewParty) -> Result<(Party, User), AccountError> {
+pub fn create_party(
+    conn: &mut DbConnection,
+    new: &NewParty,
+) -> Result<(Party, User), AccountError> {
     conn.transaction(|conn| {
         let station = stations::find_by_code(conn, new.station_code)?
             .ok_or_else(|| AccountError::UnknownStation(new.station_code.to_owned()))?;
@@ -154,7 +161,11 @@ pub fn create_party(conn: &mut DbConnection, new: &NewParty) -> Result<(Party, U
         )?;
         let entry = AuditEntry::new(Action::PartyRegistered, Some(&user.id), Some(&party.id))
             .from_ip(new.client_ip);
-        let entry = if approved { entry.detail("added approved by an operator") } else { entry };
+        let entry = if approved {
+            entry.detail("added approved by an operator")
+        } else {
+            entry
+        };
         audit_log::insert(conn, &entry)?;
         Ok((party, user))
     })

@@ -117,19 +117,28 @@ pub struct CliError {
 
 impl From<ConfigError> for CliError {
     fn from(e: ConfigError) -> Self {
-        Self { message: e.to_string(), code: 2 }
+        Self {
+            message: e.to_string(),
+            code: 2,
+        }
     }
 }
 
 impl From<anyhow::Error> for CliError {
     fn from(e: anyhow::Error) -> Self {
-        Self { message: format!("{e:#}"), code: 1 }
+        Self {
+            message: format!("{e:#}"),
+            code: 1,
+        }
     }
 }
 
 impl From<accounts::AccountError> for CliError {
     fn from(e: accounts::AccountError) -> Self {
-        Self { message: e.to_string(), code: 1 }
+        Self {
+            message: e.to_string(),
+            code: 1,
+        }
     }
 }
 
@@ -159,12 +168,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let mut conn = open(&config)?;
             let station = accounts::create_station(
                 &mut conn,
-                &NewStation { code: &code, name: &name, email: &email },
+                &NewStation {
+                    code: &code,
+                    name: &name,
+                    email: &email,
+                },
             )?;
             println!("station {} ({}) created", station.code, station.name);
             Ok(())
         }
-        Command::User(UserCommand::Add { role, email, station, .. }) => {
+        Command::User(UserCommand::Add {
+            role,
+            email,
+            station,
+            ..
+        }) => {
             let email = fields::email(&email).map_err(|k| invalid("--email", k))?;
             let password = read_password(&[&email])?;
             let role = match role {
@@ -178,7 +196,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Party(PartyCommand::Add {
-            kind, name, identifier, station, email, address, contact_name, contact_phone, ..
+            kind,
+            name,
+            identifier,
+            station,
+            email,
+            address,
+            contact_name,
+            contact_phone,
+            ..
         }) => {
             let details = PartyDetails {
                 kind,
@@ -207,7 +233,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     client_ip: None,
                 },
             )?;
-            println!("approved {} {} created with user {email}", party.kind, party.legal_name);
+            println!(
+                "approved {} {} created with user {email}",
+                party.kind, party.legal_name
+            );
             Ok(())
         }
     }

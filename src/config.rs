@@ -104,7 +104,10 @@ impl Config {
                     format!("{bind_text:?} is not an address and port such as 127.0.0.1:8080"),
                 )
             })?;
-        let data_dir = args.data_dir.clone().unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir = args
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("data"));
         if data_dir.as_os_str().is_empty() {
             return Err(invalid("ATTEST_DATA_DIR", "must not be empty"));
         }
@@ -114,7 +117,10 @@ impl Config {
         };
         let public_url = match args.public_url.as_deref() {
             None => Url::parse(&format!("http://{bind}/")).map_err(|e| {
-                invalid("ATTEST_PUBLIC_URL", format!("cannot derive it from the bind address: {e}"))
+                invalid(
+                    "ATTEST_PUBLIC_URL",
+                    format!("cannot derive it from the bind address: {e}"),
+                )
             })?,
             Some(text) => parse_public_url(text)?,
         };
@@ -188,7 +194,10 @@ fn parse_public_url(text: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(text.trim())
         .map_err(|e| invalid(VAR, format!("{text:?} is not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(invalid(VAR, format!("{text:?} must be an http:// or https:// address")));
+        return Err(invalid(
+            VAR,
+            format!("{text:?} must be an http:// or https:// address"),
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid(VAR, "must not have a query or fragment"));
@@ -225,7 +234,10 @@ mod tests {
     fn defaults_need_nothing() {
         let config = Config::from_args(&ConfigArgs::default()).unwrap();
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(config.database, Database::Sqlite(PathBuf::from("data/attest.db")));
+        assert_eq!(
+            config.database,
+            Database::Sqlite(PathBuf::from("data/attest.db"))
+        );
         assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
         assert_eq!(config.log_format, LogFormat::Text);
     }
@@ -233,12 +245,48 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         let cases = [
-            (ConfigArgs { bind: Some("nowhere".into()), ..Default::default() }, "ATTEST_BIND"),
-            (ConfigArgs { database_url: Some("mysql://x".into()), ..Default::default() }, "ATTEST_DATABASE_URL"),
-            (ConfigArgs { public_url: Some("ftp://x".into()), ..Default::default() }, "ATTEST_PUBLIC_URL"),
-            (ConfigArgs { smtp_url: Some("http://x".into()), ..Default::default() }, "ATTEST_SMTP_URL"),
-            (ConfigArgs { mail_from: Some("nobody".into()), ..Default::default() }, "ATTEST_MAIL_FROM"),
-            (ConfigArgs { log_format: Some("xml".into()), ..Default::default() }, "ATTEST_LOG_FORMAT"),
+            (
+                ConfigArgs {
+                    bind: Some("nowhere".into()),
+                    ..Default::default()
+                },
+                "ATTEST_BIND",
+            ),
+            (
+                ConfigArgs {
+                    database_url: Some("mysql://x".into()),
+                    ..Default::default()
+                },
+                "ATTEST_DATABASE_URL",
+            ),
+            (
+                ConfigArgs {
+                    public_url: Some("ftp://x".into()),
+                    ..Default::default()
+                },
+                "ATTEST_PUBLIC_URL",
+            ),
+            (
+                ConfigArgs {
+                    smtp_url: Some("http://x".into()),
+                    ..Default::default()
+                },
+                "ATTEST_SMTP_URL",
+            ),
+            (
+                ConfigArgs {
+                    mail_from: Some("nobody".into()),
+                    ..Default::default()
+                },
+                "ATTEST_MAIL_FROM",
+            ),
+            (
+                ConfigArgs {
+                    log_format: Some("xml".into()),
+                    ..Default::default()
+                },
+                "ATTEST_LOG_FORMAT",
+            ),
         ];
         for (args, variable) in cases {
             assert_eq!(Config::from_args(&args).unwrap_err().variable, variable);

@@ -38,8 +38,8 @@ impl IdNumber {
         {
             return Err(IdNumberError::Charset);
         }
-        let birth = NaiveDate::parse_from_str(&s[6..14], "%Y%m%d")
-            .map_err(|_| IdNumberError::BirthDate)?;
+        let birth =
+            NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").map_err(|_| IdNumberError::BirthDate)?;
         if birth > Utc::now().date_naive() || birth.year() < 1800 {
             return Err(IdNumberError::BirthDate);
         }
@@ -149,6 +149,9 @@ mod tests {
     fn masked_everywhere() {
         let id = IdNumber::parse("11010519491231002X").unwrap();
         assert_eq!(id.masked(), "110105********002X");
-        assert_eq!(format!("{id} {id:?}"), "110105********002X IdNumber(110105********002X)");
+        assert_eq!(
+            format!("{id} {id:?}"),
+            "110105********002X IdNumber(110105********002X)"
+        );
     }
 }

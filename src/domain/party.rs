@@ -65,9 +65,14 @@ impl PartyStatus {
 
     /// Parses the stored value.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Rejected, Self::Suspended]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Self::Pending,
+            Self::Approved,
+            Self::Rejected,
+            Self::Suspended,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -161,15 +166,22 @@ impl PartyForm {
         if kind.is_none() {
             errors.add("kind", "error.choose");
         }
-        let legal_name = errors.check("legal_name", Text::required(&self.legal_name, Limit::Chars100));
+        let legal_name = errors.check(
+            "legal_name",
+            Text::required(&self.legal_name, Limit::Chars100),
+        );
         let identifier = kind.and_then(|k| {
             PartyIdentifier::parse(k, &self.identifier)
                 .map_err(|key| errors.add("identifier", key))
                 .ok()
         });
         let address = errors.check("address", Text::required(&self.address, Limit::Chars200));
-        let contact_name = errors.check("contact_name", Text::required(&self.contact_name, Limit::Chars50));
-        let contact_phone = errors.check("contact_phone", super::fields::phone(&self.contact_phone));
+        let contact_name = errors.check(
+            "contact_name",
+            Text::required(&self.contact_name, Limit::Chars50),
+        );
+        let contact_phone =
+            errors.check("contact_phone", super::fields::phone(&self.contact_phone));
         Some(PartyDetails {
             kind: kind?,
             legal_name: legal_name?,
@@ -197,7 +209,7 @@ mod tests {
     fn an_employer_needs_a_credit_code() {
         assert_eq!(
             PartyIdentifier::parse(PartyKind::Employer, "11010519491231002X"),
-            Err("error.uscc.charset")
+            Err("error.uscc.checksum")
         );
         assert_eq!(
             PartyIdentifier::parse(PartyKind::Employer, "91310115MA1H8R7C6D"),
@@ -207,7 +219,13 @@ mod tests {
 
     #[test]
     fn identifiers_are_displayed_masked_when_personal() {
-        assert_eq!(display_identifier("11010519491231002X"), "110105********002X");
-        assert_eq!(display_identifier("91110000600037341L"), "91110000600037341L");
+        assert_eq!(
+            display_identifier("11010519491231002X"),
+            "110105********002X"
+        );
+        assert_eq!(
+            display_identifier("91110000600037341L"),
+            "91110000600037341L"
+        );
     }
 }

@@ -79,18 +79,9 @@ mod tests {
     #[test]
     fn errors_say_what_is_wrong() {
         assert_eq!(Uscc::parse("9111000060003734"), Err(UsccError::Length));
-        assert_eq!(
-            Uscc::parse("91110000600037341O"),
-            Err(UsccError::Charset)
-        );
-        assert_eq!(
-            Uscc::parse("91110000600037341Ｌ"),
-            Err(UsccError::Charset)
-        );
-        assert_eq!(
-            Uscc::parse("91110000600037341M"),
-            Err(UsccError::Checksum)
-        );
+        assert_eq!(Uscc::parse("91110000600037341O"), Err(UsccError::Charset));
+        assert_eq!(Uscc::parse("91110000600037341Ｌ"), Err(UsccError::Charset));
+        assert_eq!(Uscc::parse("91110000600037341M"), Err(UsccError::Checksum));
     }
 
     #[test]

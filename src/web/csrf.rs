@@ -74,7 +74,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let req = req.clone();
         let form = web::Form::<WithToken<T>>::from_request(&req, payload);
         Box::pin(async move {
-            let form = form.await.map_err(|_| AppError::BadRequest)?.into_inner();
+            // A POST that is not a readable form carries no valid token either.
+            let form = form.await.map_err(|_| AppError::Csrf)?.into_inner();
             let cookie = req.cookie(CSRF_COOKIE).ok_or(AppError::Csrf)?;
             let state = req
                 .app_data::<web::Data<AppState>>()

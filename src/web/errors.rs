@@ -37,9 +37,7 @@ struct ErrorTemplate {
 
 /// `ErrorHandlers` hook: replaces the empty body of an `AppError` response with a page in the
 /// visitor's language (or JSON under `/api/`).
-pub fn render_error_page<B>(
-    res: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
+pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     if res.response().extensions().get::<ErrorPage>().is_none() {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

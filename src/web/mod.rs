@@ -27,7 +27,9 @@ impl AppState {
     /// Runs `f` with a pooled connection on the blocking thread pool.
     pub async fn db<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
     where
-        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, crate::error::AppError> + Send + 'static,
+        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, crate::error::AppError>
+            + Send
+            + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();

@@ -31,7 +31,11 @@ pub struct SessionUser {
 }
 
 /// Creates a session for `user_id`; returns the id to put in the cookie.
-pub fn start(conn: &mut DbConnection, secrets: &Secrets, user_id: &str) -> diesel::QueryResult<String> {
+pub fn start(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    user_id: &str,
+) -> diesel::QueryResult<String> {
     let token = random_token();
     let now = crate::db::now();
     sessions::insert(
@@ -121,6 +125,9 @@ mod tests {
             ..session
         };
         assert!(!is_expired(&busy, t0 + Duration::hours(12)));
-        assert!(is_expired(&busy, t0 + Duration::hours(12) + Duration::minutes(1)));
+        assert!(is_expired(
+            &busy,
+            t0 + Duration::hours(12) + Duration::minutes(1)
+        ));
     }
 }

@@ -134,7 +134,10 @@ pub async fn login_post(
             render(page, email, errors, alert, StatusCode::UNAUTHORIZED)
         }
         Outcome::Locked => {
-            let alert = Some(page.t("login.locked").replace("%{minutes}", &LOCK_MINUTES.to_string()));
+            let alert = Some(
+                page.t("login.locked")
+                    .replace("%{minutes}", &LOCK_MINUTES.to_string()),
+            );
             let mut response = render(page, email, errors, alert, StatusCode::TOO_MANY_REQUESTS)?;
             response.headers_mut().insert(
                 header::RETRY_AFTER,
@@ -152,7 +155,15 @@ fn render(
     alert: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    html(&LoginPage { page, email, errors, alert }, status)
+    html(
+        &LoginPage {
+            page,
+            email,
+            errors,
+            alert,
+        },
+        status,
+    )
 }
 
 /// `POST /logout`: deletes the session, so the old cookie no longer works.

@@ -46,7 +46,10 @@ async fn stations_of(state: &web::Data<AppState>) -> Result<Vec<Station>, AppErr
 }
 
 /// `GET /register`.
-pub async fn register_get(page: Page, state: web::Data<AppState>) -> Result<RegisterPage, AppError> {
+pub async fn register_get(
+    page: Page,
+    state: web::Data<AppState>,
+) -> Result<RegisterPage, AppError> {
     Ok(RegisterPage {
         page,
         form: RegisterForm::default(),

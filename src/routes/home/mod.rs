@@ -57,7 +57,10 @@ pub struct LangQuery {
 pub async fn lang_get(query: web::Query<LangQuery>) -> Result<HttpResponse, AppError> {
     let lang = Lang::parse(&query.to).ok_or(AppError::BadRequest)?;
     // Only a local path: never an open redirect to another site.
-    let next = if query.next.starts_with('/') && !query.next.starts_with("//") && !query.next.contains('\\') {
+    let next = if query.next.starts_with('/')
+        && !query.next.starts_with("//")
+        && !query.next.contains('\\')
+    {
         query.next.as_str()
     } else {
         super::paths::HOME

@@ -40,7 +40,16 @@ pub async fn reject_post(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     match Text::required(&form.reason, Limit::Chars500) {
-        Ok(reason) => decide(page, state, id.into_inner(), PartyStatus::Rejected, Some(reason)).await,
+        Ok(reason) => {
+            decide(
+                page,
+                state,
+                id.into_inner(),
+                PartyStatus::Rejected,
+                Some(reason),
+            )
+            .await
+        }
         Err(key) => {
             let user = page.require(STAFF)?;
             let (row, email) = load_in_scope(&state, user, id.into_inner()).await?;

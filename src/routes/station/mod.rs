@@ -59,7 +59,12 @@ pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationH
     let scope = scope_of(page.require(STAFF)?)?;
     let pending = state
         .db(move |conn| {
-            Ok(parties::list_by_status(conn, scope.as_deref(), PartyStatus::Pending, 200)?)
+            Ok(parties::list_by_status(
+                conn,
+                scope.as_deref(),
+                PartyStatus::Pending,
+                200,
+            )?)
         })
         .await?;
     Ok(StationHomePage {
@@ -89,7 +94,9 @@ pub async fn load_in_scope(
     state
         .db(move |conn| {
             let found = parties::find_in_scope(conn, &id, scope.as_deref())?;
-            let email = users::first_of_party(conn, &id)?.map(|u| u.email).unwrap_or_default();
+            let email = users::first_of_party(conn, &id)?
+                .map(|u| u.email)
+                .unwrap_or_default();
             Ok((PartyRow::from(found), email))
         })
         .await

@@ -1,0 +1,179 @@
+//! Station staff approve or reject the parties of their own station only.
+
+use crate::helpers::*;
+use attest::domain::{PartyKind, PartyStatus, Role};
+use reqwest::StatusCode;
+
+struct World {
+    app: TestApp,
+    own: String,
+    other: String,
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    app.add_station("440304-001", "福田派出所");
+    app.add_station("440305-002", "南山派出所");
+    app.add_staff(Role::Station, "futian@example.cn", Some("440304-001"));
+    app.add_staff(Role::Admin, "admin@example.cn", None);
+    let own = app.add_party(
+        PartyKind::Employer,
+        "91110000600037341L",
+        "440304-001",
+        "hr@example.cn",
+        PartyStatus::Pending,
+    );
+    let other = app.add_party(
+        PartyKind::Lessor,
+        "11010519491231002X",
+        "440305-002",
+        "landlord@example.cn",
+        PartyStatus::Pending,
+    );
+    World { app, own, other }
+}
+
+#[tokio::test]
+async fn an_officer_sees_only_the_pending_parties_of_their_station() {
+    let w = world().await;
+    w.app.login_with(&w.app.client, "futian@example.cn").await;
+
+    let html = w.app.get("/station").await.text().await.unwrap();
+
+    assert!(html.contains(&format!("/station/parties/{}", w.own)));
+    assert!(!html.contains(&w.other));
+    assert_eq!(
+        w.app
+            .get(&format!("/station/parties/{}", w.other))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn approval_is_seen_by_the_party_and_audited() {
+    let w = world().await;
+    let officer = browser();
+    w.app.login_with(&officer, "futian@example.cn").await;
+
+    let response = w
+        .app
+        .post_with(
+            &officer,
+            &format!("/station/parties/{}/approve", w.own),
+            &[],
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = w
+        .app
+        .get_with(&officer, &location(&response))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text(&page, ".badge").as_deref(), Some("已通过"));
+    assert!(!w
+        .app
+        .get_with(&officer, "/station")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains(&w.own));
+    let party = browser();
+    w.app.login_with(&party, "hr@example.cn").await;
+    let home = w.app.get_with(&party, "/party").await.text().await.unwrap();
+    assert_eq!(text(&home, ".badge").as_deref(), Some("已通过"));
+    let audit = attest::db::models::audit_log::list_recent(&mut w.app.conn(), 20).unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "party_approved" && e.subject.as_deref() == Some(w.own.as_str())));
+}
+
+#[tokio::test]
+async fn rejection_needs_a_reason_which_the_party_sees() {
+    let w = world().await;
+    let officer = browser();
+    w.app.login_with(&officer, "futian@example.cn").await;
+    let path = format!("/station/parties/{}/reject", w.own);
+
+    let response = w.app.post_with(&officer, &path, &[("reason", "  ")]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(text(&html, "#reason-error").unwrap().contains("必填"));
+
+    let reason = "营业执照信息与登记不符 <script>alert(1)</script>";
+    let response = w
+        .app
+        .post_with(&officer, &path, &[("reason", reason)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let party = browser();
+    w.app.login_with(&party, "hr@example.cn").await;
+    let home = w.app.get_with(&party, "/party").await.text().await.unwrap();
+    assert_eq!(text(&home, ".badge").as_deref(), Some("已驳回"));
+    assert!(
+        text(&home, "main").unwrap().contains(reason),
+        "the reason is shown as typed"
+    );
+    assert!(!home.contains("<script>"), "and escaped");
+    let audit = attest::db::models::audit_log::list_recent(&mut w.app.conn(), 20).unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "party_rejected" && e.subject.as_deref() == Some(w.own.as_str())));
+}
+
+#[tokio::test]
+async fn an_officer_cannot_decide_for_another_station() {
+    let w = world().await;
+    w.app.login_with(&w.app.client, "futian@example.cn").await;
+
+    let approve = w
+        .app
+        .post(&format!("/station/parties/{}/approve", w.other), &[])
+        .await;
+    let reject = w
+        .app
+        .post(
+            &format!("/station/parties/{}/reject", w.other),
+            &[("reason", "x")],
+        )
+        .await;
+
+    assert_eq!(approve.status(), StatusCode::NOT_FOUND);
+    assert_eq!(reject.status(), StatusCode::NOT_FOUND);
+    let party = attest::db::models::parties::find_by_id(&mut w.app.conn(), &w.other).unwrap();
+    assert_eq!(party.status, "pending");
+}
+
+#[tokio::test]
+async fn an_admin_sees_and_decides_for_every_station() {
+    let w = world().await;
+    w.app.login_with(&w.app.client, "admin@example.cn").await;
+
+    let html = w.app.get("/station").await.text().await.unwrap();
+    assert!(html.contains(&w.own) && html.contains(&w.other));
+    // The individual lessor's ID number is masked in the list and on its page.
+    assert!(html.contains("110105********002X"));
+    assert!(!html.contains("11010519491231002X"));
+    let detail = w
+        .app
+        .get(&format!("/station/parties/{}", w.other))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!detail.contains("11010519491231002X"));
+
+    let response = w
+        .app
+        .post(&format!("/station/parties/{}/approve", w.other), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let party = attest::db::models::parties::find_by_id(&mut w.app.conn(), &w.other).unwrap();
+    assert_eq!(party.status, "approved");
+}

@@ -1,0 +1,407 @@
+//! The operator CLI, run as the real `attest` binary.
+
+use crate::helpers::{spawn_app_in, PASSWORD};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn attest(data_dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(args)
+        .env("ATTEST_DATA_DIR", data_dir)
+        .env_remove("ATTEST_DATABASE_URL")
+        .env_remove("ATTEST_BIND")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("attest runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn an_operator_sets_up_a_station_its_officer_and_a_party_which_then_log_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pw = format!("{PASSWORD}\n");
+
+    let station = attest(
+        d,
+        &[
+            "station",
+            "add",
+            "--code",
+            "440304-001",
+            "--name",
+            "福田派出所",
+            "--email",
+            "futian@example.cn",
+        ],
+        None,
+    );
+    assert!(station.status.success(), "{}", stderr(&station));
+    let officer = attest(
+        d,
+        &[
+            "user",
+            "add",
+            "--role",
+            "station",
+            "--email",
+            "Officer@Example.cn",
+            "--station",
+            "440304-001",
+            "--password-stdin",
+        ],
+        Some(&pw),
+    );
+    assert!(officer.status.success(), "{}", stderr(&officer));
+    let admin = attest(
+        d,
+        &[
+            "user",
+            "add",
+            "--role",
+            "admin",
+            "--email",
+            "admin@example.cn",
+            "--password-stdin",
+        ],
+        Some(&pw),
+    );
+    assert!(admin.status.success(), "{}", stderr(&admin));
+    let party = attest(
+        d,
+        &[
+            "party",
+            "add",
+            "--kind",
+            "employer",
+            "--name",
+            "深圳市示例科技有限公司",
+            "--identifier",
+            "91110000600037341L",
+            "--station",
+            "440304-001",
+            "--email",
+            "hr@example.cn",
+            "--password-stdin",
+            "--address",
+            "深圳市福田区",
+        ],
+        Some(&pw),
+    );
+    assert!(party.status.success(), "{}", stderr(&party));
+
+    // The portal, on the same data directory, knows them all.
+    let app = spawn_app_in(dir).await;
+    assert_eq!(
+        crate::helpers::location(&app.login_with(&app.client, "officer@example.cn").await),
+        "/station"
+    );
+    let hr = crate::helpers::browser();
+    app.login_with(&hr, "hr@example.cn").await;
+    let home = app.get_with(&hr, "/party").await.text().await.unwrap();
+    assert_eq!(
+        crate::helpers::text(&home, ".badge").as_deref(),
+        Some("已通过")
+    );
+}
+
+#[test]
+fn mistakes_get_one_clear_line_and_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pw = format!("{PASSWORD}\n");
+    assert!(attest(
+        d,
+        &[
+            "station",
+            "add",
+            "--code",
+            "440304-001",
+            "--name",
+            "福田",
+            "--email",
+            "f@example.cn"
+        ],
+        None
+    )
+    .status
+    .success());
+    assert!(attest(
+        d,
+        &[
+            "user",
+            "add",
+            "--role",
+            "admin",
+            "--email",
+            "a@example.cn",
+            "--password-stdin"
+        ],
+        Some(&pw)
+    )
+    .status
+    .success());
+
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec![
+                "station",
+                "add",
+                "--code",
+                "440304-001",
+                "--name",
+                "x",
+                "--email",
+                "f@example.cn",
+            ],
+            "",
+            "already exists",
+        ),
+        (
+            vec![
+                "station",
+                "add",
+                "--code",
+                "4403-1",
+                "--name",
+                "x",
+                "--email",
+                "f@example.cn",
+            ],
+            "",
+            "station code",
+        ),
+        (
+            vec![
+                "station",
+                "add",
+                "--code",
+                "440304-009",
+                "--name",
+                "x",
+                "--email",
+                "nope",
+            ],
+            "",
+            "--email",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--role",
+                "admin",
+                "--email",
+                "a@example.cn",
+                "--password-stdin",
+            ],
+            PASSWORD,
+            "already has an account",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--role",
+                "station",
+                "--email",
+                "s@example.cn",
+                "--station",
+                "999999-999",
+                "--password-stdin",
+            ],
+            PASSWORD,
+            "no station with code 999999-999",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--role",
+                "station",
+                "--email",
+                "s@example.cn",
+                "--password-stdin",
+            ],
+            PASSWORD,
+            "needs --station",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--role",
+                "admin",
+                "--email",
+                "b@example.cn",
+                "--password-stdin",
+            ],
+            "short",
+            "at least 12",
+        ),
+        (
+            vec![
+                "party",
+                "add",
+                "--kind",
+                "employer",
+                "--name",
+                "x",
+                "--identifier",
+                "91310115MA1H8R7C6D",
+                "--station",
+                "440304-001",
+                "--email",
+                "p@example.cn",
+                "--password-stdin",
+            ],
+            PASSWORD,
+            "--identifier",
+        ),
+        (
+            vec![
+                "party",
+                "add",
+                "--kind",
+                "employer",
+                "--name",
+                "x",
+                "--identifier",
+                "91110000600037341L",
+                "--station",
+                "000000-000",
+                "--email",
+                "p@example.cn",
+                "--password-stdin",
+            ],
+            PASSWORD,
+            "no station with code 000000-000",
+        ),
+    ];
+    for (args, stdin, message) in cases {
+        let out = attest(d, &args, Some(stdin));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+}
+
+#[test]
+fn a_bad_setting_stops_with_exit_code_2_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("ATTEST_BIND", "not-an-address"),
+        ("ATTEST_DATABASE_URL", "mysql://localhost/attest"),
+        ("ATTEST_PUBLIC_URL", "ftp://example.cn"),
+        ("ATTEST_SMTP_URL", "http://mail.example.cn"),
+        ("ATTEST_MAIL_FROM", "not an address"),
+        ("ATTEST_LOG_FORMAT", "xml"),
+    ];
+    for (variable, value) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_attest"))
+            .arg("migrate")
+            .env("ATTEST_DATA_DIR", dir.path())
+            .env(variable, value)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{variable}: {err}");
+        assert!(err.contains(variable), "{variable}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{variable}: {err}");
+    }
+}
+
+#[test]
+fn every_command_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["station", "add", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["party", "add", "--help"],
+    ] {
+        let out = attest(dir.path(), &args, None);
+        assert!(out.status.success(), "{args:?}");
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("Usage:"), "{args:?}");
+        assert!(
+            help.contains("--data-dir") && help.contains("--database-url"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn migrate_creates_the_database_in_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let out = attest(dir.path(), &["migrate"], None);
+
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("attest.db").exists());
+    let again = attest(dir.path(), &["migrate"], None);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 migration(s)"));
+}
+
+#[test]
+fn database_url_flag_points_every_command_at_the_same_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("elsewhere.db");
+    let url = format!("sqlite://{}", db.display());
+
+    let out = attest(
+        dir.path(),
+        &[
+            "--database-url",
+            &url,
+            "station",
+            "add",
+            "--code",
+            "440304-001",
+            "--name",
+            "福田",
+            "--email",
+            "f@example.cn",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dup = attest(
+        dir.path(),
+        &[
+            "station",
+            "add",
+            "--code",
+            "440304-001",
+            "--name",
+            "福田",
+            "--email",
+            "f@example.cn",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+
+    assert!(db.exists());
+    assert!(stderr(&dup).contains("already exists"));
+}

@@ -1,0 +1,63 @@
+use crate::helpers::spawn_app;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn healthz_reports_the_database_as_json() {
+    let app = spawn_app().await;
+
+    let response = app.get("/healthz").await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "ok");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+
+    for path in ["/", "/login", "/register", "/healthz", "/no-such-page"] {
+        let response = app.get(path).await;
+        let h = response.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert!(h.contains_key("referrer-policy"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_stylesheet_is_served_and_cacheable() {
+    let app = spawn_app().await;
+
+    let response = app.get("/static/app.css").await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert!(response.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
+    assert!(response.text().await.unwrap().contains(".site-header"));
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_404_page_with_the_layout() {
+    let app = spawn_app().await;
+
+    let response = app.get("/definitely/not/here").await;
+
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("页面不存在"));
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+}

@@ -1,0 +1,278 @@
+//! `spawn_app()` and what the tests share.
+
+use attest::accounts::{self, NewParty, NewStation};
+use attest::config::{Config, ConfigArgs};
+use attest::db::{self, DbPool};
+use attest::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role};
+use attest::startup::Application;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT_LANGUAGE, COOKIE, LOCATION};
+use reqwest::{redirect, Client, Response, StatusCode};
+use scraper::{Html, Selector};
+use std::path::PathBuf;
+
+/// A password every test account uses; strong enough for the policy.
+pub const PASSWORD: &str = "violet-harbour-lantern-42";
+
+/// A running application with its own data directory.
+pub struct TestApp {
+    pub address: String,
+    pub data_dir: tempfile::TempDir,
+    pub pool: DbPool,
+    /// A browser: keeps cookies, does not follow redirects.
+    pub client: Client,
+}
+
+/// Starts the application on a free port with a fresh data directory.
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    spawn_app_in(data_dir).await
+}
+
+/// Starts the application on an existing data directory (a restart).
+pub async fn spawn_app_in(data_dir: tempfile::TempDir) -> TestApp {
+    let config = test_config(data_dir.path().to_path_buf());
+    let pool = db::connect(&config.database).expect("database");
+    let app = Application::build(config).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        data_dir,
+        pool,
+        client: browser(),
+    }
+}
+
+/// The configuration of a test app: port 0, everything in `data_dir`.
+pub fn test_config(data_dir: PathBuf) -> Config {
+    Config::from_args(&ConfigArgs {
+        bind: Some("127.0.0.1:0".into()),
+        data_dir: Some(data_dir),
+        ..Default::default()
+    })
+    .expect("test config")
+}
+
+/// A new browser with an empty cookie jar.
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// A browser that asks for English first.
+pub fn english_browser() -> Client {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT_LANGUAGE, HeaderValue::from_static("en-GB,en;q=0.9"));
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+/// The value of the first element matching `selector`'s `attr`.
+pub fn attr(html: &str, selector: &str, attr: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(selector).expect("selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(attr))
+        .map(str::to_owned)
+}
+
+/// The text of the first element matching `selector`.
+pub fn text(html: &str, selector: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(selector).expect("selector");
+    doc.select(&sel)
+        .next()
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+}
+
+/// Where a redirect points.
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value a `Set-Cookie` header gives `name`, if any.
+pub fn set_cookie(response: &Response, name: &str) -> Option<String> {
+    response
+        .cookies()
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+impl TestApp {
+    /// The full URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// GET with the app's own browser.
+    pub async fn get(&self, path: &str) -> Response {
+        self.get_with(&self.client, path).await
+    }
+
+    /// GET with another browser.
+    pub async fn get_with(&self, client: &Client, path: &str) -> Response {
+        client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// The CSRF token the browser's forms carry.
+    pub async fn csrf_token(&self, client: &Client) -> String {
+        let html = self
+            .get_with(client, "/login")
+            .await
+            .text()
+            .await
+            .expect("body");
+        attr(&html, "input[name=csrf_token]", "value").expect("csrf token in the form")
+    }
+
+    /// POSTs a form from `client`, with its CSRF token.
+    pub async fn post_with(
+        &self,
+        client: &Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let token = self.csrf_token(client).await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// POSTs a form from the app's own browser.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.post_with(&self.client, path, fields).await
+    }
+
+    /// Logs `client` in; panics unless the login succeeds.
+    pub async fn login_with(&self, client: &Client, email: &str) -> Response {
+        let response = self
+            .post_with(
+                client,
+                "/login",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {email}");
+        response
+    }
+
+    /// A connection to the app's database (to arrange or inspect what HTTP cannot).
+    pub fn conn(&self) -> db::PooledConn {
+        self.pool.get().expect("connection")
+    }
+
+    /// Creates a station with code `code`.
+    pub fn add_station(&self, code: &str, name: &str) {
+        accounts::create_station(
+            &mut self.conn(),
+            &NewStation {
+                code,
+                name,
+                email: "station@example.cn",
+            },
+        )
+        .expect("station");
+    }
+
+    /// Creates a staff account (admin, or station staff of `station`).
+    pub fn add_staff(&self, role: Role, email: &str, station: Option<&str>) {
+        let hash = attest::password::hash(PASSWORD).expect("hash");
+        accounts::create_staff(&mut self.conn(), role, email, &hash, station).expect("staff");
+    }
+
+    /// Creates a party of `station` with its user; returns the party id.
+    pub fn add_party(
+        &self,
+        kind: PartyKind,
+        identifier: &str,
+        station: &str,
+        email: &str,
+        status: PartyStatus,
+    ) -> String {
+        let details = PartyDetails {
+            kind,
+            legal_name: format!("测试单位 {email}"),
+            identifier: PartyIdentifier::parse(kind, identifier).expect("identifier"),
+            address: "深圳市福田区福华路 1 号".into(),
+            contact_name: "张三".into(),
+            contact_phone: "13800138000".into(),
+        };
+        let hash = attest::password::hash(PASSWORD).expect("hash");
+        let (party, _) = accounts::create_party(
+            &mut self.conn(),
+            &NewParty {
+                details: &details,
+                station_code: station,
+                email,
+                password_hash: &hash,
+                status,
+                client_ip: None,
+            },
+        )
+        .expect("party");
+        party.id
+    }
+}
+
+/// The registration form of an employer, valid as given; tests change one field.
+pub fn employer_form(email: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("kind", "employer".into()),
+        ("legal_name", "深圳市示例科技有限公司".into()),
+        ("identifier", "91350100M000100Y43".into()),
+        ("address", "深圳市南山区科技园 1 栋".into()),
+        ("contact_name", "李四".into()),
+        ("contact_phone", "0755-12345678".into()),
+        ("station", "440304-001".into()),
+        ("email", email.into()),
+        ("password", PASSWORD.into()),
+        ("password_confirm", PASSWORD.into()),
+    ]
+}
+
+/// Replaces one field of a form.
+pub fn with(
+    mut form: Vec<(&'static str, String)>,
+    field: &str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    for (k, v) in form.iter_mut() {
+        if *k == field {
+            *v = value.to_owned();
+        }
+    }
+    form
+}
+
+/// Borrows a form for `post`.
+pub fn fields<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Sends `cookie` by hand, as a browser that kept an old cookie would.
+pub async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> Response {
+    browser()
+        .get(app.url(path))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .expect("GET")
+}
