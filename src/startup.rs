@@ -49,6 +49,7 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
                 .wrap(from_fn(csrf::ensure_cookie))
                 .wrap(errors::security_headers())
+                .wrap(from_fn(crate::telemetry::log_request))
                 .wrap(TracingLogger::default())
         })
         .listen(listener)?

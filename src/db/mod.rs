@@ -27,8 +27,7 @@ struct SqlitePragmas;
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(
-            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+            "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -45,7 +44,16 @@ pub fn connect(database: &Database) -> anyhow::Result<DbPool> {
         crate::secrets::create_private_file(path)
             .with_context(|| format!("cannot create the database {}", path.display()))?;
     }
-    let manager = ConnectionManager::<DbConnection>::new(path.to_string_lossy());
+    // WAL is a property of the file: set it once, before the pool opens connections in
+    // parallel (several connections switching the mode at once would find it locked).
+    let url = path.to_string_lossy();
+    diesel::Connection::establish(&url)
+        .and_then(|mut c: DbConnection| {
+            c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))
+        })
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    let manager = ConnectionManager::<DbConnection>::new(url);
     Pool::builder()
         .max_size(8)
         .connection_customizer(Box::new(SqlitePragmas))

@@ -405,3 +405,50 @@ fn database_url_flag_points_every_command_at_the_same_file() {
     assert!(db.exists());
     assert!(stderr(&dup).contains("already exists"));
 }
+
+#[test]
+fn serve_logs_json_lines_and_answers_health_checks() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .env("ATTEST_DATA_DIR", dir.path())
+        .env("ATTEST_BIND", "127.0.0.1:0")
+        .env("ATTEST_LOG_FORMAT", "json")
+        .env_remove("ATTEST_DATABASE_URL")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let serving: serde_json::Value = loop {
+        let line = lines
+            .next()
+            .expect("the server logs before it serves")
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_str(&line).expect("every log line is JSON");
+        if json["message"] == "Attest is serving" {
+            break json;
+        }
+    };
+    let port = serving["port"].as_u64().unwrap();
+
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port as u16)).unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+    // The request itself is logged as JSON too.
+    let logged = lines
+        .by_ref()
+        .take(20)
+        .map(|l| serde_json::from_str::<serde_json::Value>(&l.unwrap()).unwrap())
+        .find(|json| json.to_string().contains("/healthz"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"status\":\"ok\""), "{response}");
+    assert!(logged.is_some(), "the request was logged");
+    assert!(dir.path().join("attest.db").exists());
+    assert!(dir.path().join("secret.key").exists());
+}
