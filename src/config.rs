@@ -242,56 +242,7 @@ mod tests {
         assert_eq!(config.log_format, LogFormat::Text);
     }
 
-    #[test]
-    fn bad_values_name_their_variable() {
-        let cases = [
-            (
-                ConfigArgs {
-                    bind: Some("nowhere".into()),
-                    ..Default::default()
-                },
-                "ATTEST_BIND",
-            ),
-            (
-                ConfigArgs {
-                    database_url: Some("mysql://x".into()),
-                    ..Default::default()
-                },
-                "ATTEST_DATABASE_URL",
-            ),
-            (
-                ConfigArgs {
-                    public_url: Some("ftp://x".into()),
-                    ..Default::default()
-                },
-                "ATTEST_PUBLIC_URL",
-            ),
-            (
-                ConfigArgs {
-                    smtp_url: Some("http://x".into()),
-                    ..Default::default()
-                },
-                "ATTEST_SMTP_URL",
-            ),
-            (
-                ConfigArgs {
-                    mail_from: Some("nobody".into()),
-                    ..Default::default()
-                },
-                "ATTEST_MAIL_FROM",
-            ),
-            (
-                ConfigArgs {
-                    log_format: Some("xml".into()),
-                    ..Default::default()
-                },
-                "ATTEST_LOG_FORMAT",
-            ),
-        ];
-        for (args, variable) in cases {
-            assert_eq!(Config::from_args(&args).unwrap_err().variable, variable);
-        }
-    }
+    // Each bad value's exit code and message: tests/app/cli.rs.
 
     #[test]
     fn database_urls() {

@@ -1,7 +1,7 @@
 //! Every role against every route: the server checks roles on each request.
 
 use crate::helpers::*;
-use attest::domain::{PartyKind, PartyStatus, Role};
+use attest::domain::{PartyKind, PartyStatus};
 use reqwest::{Client, StatusCode};
 
 const OK: u16 = 200;
@@ -11,26 +11,7 @@ const NOT_FOUND: u16 = 404;
 
 #[tokio::test]
 async fn role_by_route_matrix() {
-    let app = spawn_app().await;
-    app.add_station("440304-001", "福田派出所");
-    app.add_station("440305-002", "南山派出所");
-    app.add_staff(Role::Admin, "admin@example.cn", None);
-    app.add_staff(Role::Station, "futian@example.cn", Some("440304-001"));
-    let own = app.add_party(
-        PartyKind::Employer,
-        "91110000600037341L",
-        "440304-001",
-        "hr@example.cn",
-        PartyStatus::Pending,
-    );
-    let other = app.add_party(
-        PartyKind::School,
-        "12100000400009880K",
-        "440305-002",
-        "school@example.cn",
-        PartyStatus::Pending,
-    );
-
+    let TwoStations { app, own, other } = spawn_two_stations().await;
     let anonymous = browser();
     let admin = browser();
     let station = browser();

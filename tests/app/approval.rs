@@ -1,41 +1,11 @@
 //! Station staff approve or reject the parties of their own station only.
 
 use crate::helpers::*;
-use attest::domain::{PartyKind, PartyStatus, Role};
 use reqwest::StatusCode;
-
-struct World {
-    app: TestApp,
-    own: String,
-    other: String,
-}
-
-async fn world() -> World {
-    let app = spawn_app().await;
-    app.add_station("440304-001", "福田派出所");
-    app.add_station("440305-002", "南山派出所");
-    app.add_staff(Role::Station, "futian@example.cn", Some("440304-001"));
-    app.add_staff(Role::Admin, "admin@example.cn", None);
-    let own = app.add_party(
-        PartyKind::Employer,
-        "91110000600037341L",
-        "440304-001",
-        "hr@example.cn",
-        PartyStatus::Pending,
-    );
-    let other = app.add_party(
-        PartyKind::Lessor,
-        "11010519491231002X",
-        "440305-002",
-        "landlord@example.cn",
-        PartyStatus::Pending,
-    );
-    World { app, own, other }
-}
 
 #[tokio::test]
 async fn an_officer_sees_only_the_pending_parties_of_their_station() {
-    let w = world().await;
+    let w = spawn_two_stations().await;
     w.app.login_with(&w.app.client, "futian@example.cn").await;
 
     let html = w.app.get("/station").await.text().await.unwrap();
@@ -53,7 +23,7 @@ async fn an_officer_sees_only_the_pending_parties_of_their_station() {
 
 #[tokio::test]
 async fn approval_is_seen_by_the_party_and_audited() {
-    let w = world().await;
+    let w = spawn_two_stations().await;
     let officer = browser();
     w.app.login_with(&officer, "futian@example.cn").await;
 
@@ -95,7 +65,7 @@ async fn approval_is_seen_by_the_party_and_audited() {
 
 #[tokio::test]
 async fn rejection_needs_a_reason_which_the_party_sees() {
-    let w = world().await;
+    let w = spawn_two_stations().await;
     let officer = browser();
     w.app.login_with(&officer, "futian@example.cn").await;
     let path = format!("/station/parties/{}/reject", w.own);
@@ -129,7 +99,7 @@ async fn rejection_needs_a_reason_which_the_party_sees() {
 
 #[tokio::test]
 async fn an_officer_cannot_decide_for_another_station() {
-    let w = world().await;
+    let w = spawn_two_stations().await;
     w.app.login_with(&w.app.client, "futian@example.cn").await;
 
     let approve = w
@@ -152,7 +122,7 @@ async fn an_officer_cannot_decide_for_another_station() {
 
 #[tokio::test]
 async fn an_admin_sees_and_decides_for_every_station() {
-    let w = world().await;
+    let w = spawn_two_stations().await;
     w.app.login_with(&w.app.client, "admin@example.cn").await;
 
     let html = w.app.get("/station").await.text().await.unwrap();

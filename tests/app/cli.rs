@@ -27,6 +27,11 @@ fn attest(data_dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Out
     child.wait_with_output().unwrap()
 }
 
+/// The words of a command line (no argument here contains a space).
+fn argv(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -39,68 +44,25 @@ async fn an_operator_sets_up_a_station_its_officer_and_a_party_which_then_log_in
 
     let station = attest(
         d,
-        &[
-            "station",
-            "add",
-            "--code",
-            "440304-001",
-            "--name",
-            "福田派出所",
-            "--email",
-            "futian@example.cn",
-        ],
+        &argv("station add --code 440304-001 --name 福田派出所 --email futian@example.cn"),
         None,
     );
     assert!(station.status.success(), "{}", stderr(&station));
     let officer = attest(
         d,
-        &[
-            "user",
-            "add",
-            "--role",
-            "station",
-            "--email",
-            "Officer@Example.cn",
-            "--station",
-            "440304-001",
-            "--password-stdin",
-        ],
+        &argv("user add --role station --email Officer@Example.cn --station 440304-001 --password-stdin"),
         Some(&pw),
     );
     assert!(officer.status.success(), "{}", stderr(&officer));
     let admin = attest(
         d,
-        &[
-            "user",
-            "add",
-            "--role",
-            "admin",
-            "--email",
-            "admin@example.cn",
-            "--password-stdin",
-        ],
+        &argv("user add --role admin --email admin@example.cn --password-stdin"),
         Some(&pw),
     );
     assert!(admin.status.success(), "{}", stderr(&admin));
     let party = attest(
         d,
-        &[
-            "party",
-            "add",
-            "--kind",
-            "employer",
-            "--name",
-            "深圳市示例科技有限公司",
-            "--identifier",
-            "91110000600037341L",
-            "--station",
-            "440304-001",
-            "--email",
-            "hr@example.cn",
-            "--password-stdin",
-            "--address",
-            "深圳市福田区",
-        ],
+        &argv("party add --kind employer --name 深圳市示例科技有限公司 --identifier 91110000600037341L --station 440304-001 --email hr@example.cn --password-stdin --address 深圳市福田区"),
         Some(&pw),
     );
     assert!(party.status.success(), "{}", stderr(&party));
@@ -159,136 +121,47 @@ fn mistakes_get_one_clear_line_and_a_non_zero_exit() {
 
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
         (
-            vec![
-                "station",
-                "add",
-                "--code",
-                "440304-001",
-                "--name",
-                "x",
-                "--email",
-                "f@example.cn",
-            ],
+            argv("station add --code 440304-001 --name x --email f@example.cn"),
             "",
             "already exists",
         ),
         (
-            vec![
-                "station",
-                "add",
-                "--code",
-                "4403-1",
-                "--name",
-                "x",
-                "--email",
-                "f@example.cn",
-            ],
+            argv("station add --code 4403-1 --name x --email f@example.cn"),
             "",
             "station code",
         ),
         (
-            vec![
-                "station",
-                "add",
-                "--code",
-                "440304-009",
-                "--name",
-                "x",
-                "--email",
-                "nope",
-            ],
+            argv("station add --code 440304-009 --name x --email nope"),
             "",
             "--email",
         ),
         (
-            vec![
-                "user",
-                "add",
-                "--role",
-                "admin",
-                "--email",
-                "a@example.cn",
-                "--password-stdin",
-            ],
+            argv("user add --role admin --email a@example.cn --password-stdin"),
             PASSWORD,
             "already has an account",
         ),
         (
-            vec![
-                "user",
-                "add",
-                "--role",
-                "station",
-                "--email",
-                "s@example.cn",
-                "--station",
-                "999999-999",
-                "--password-stdin",
-            ],
+            argv("user add --role station --email s@example.cn --station 999999-999 --password-stdin"),
             PASSWORD,
             "no station with code 999999-999",
         ),
         (
-            vec![
-                "user",
-                "add",
-                "--role",
-                "station",
-                "--email",
-                "s@example.cn",
-                "--password-stdin",
-            ],
+            argv("user add --role station --email s@example.cn --password-stdin"),
             PASSWORD,
             "needs --station",
         ),
         (
-            vec![
-                "user",
-                "add",
-                "--role",
-                "admin",
-                "--email",
-                "b@example.cn",
-                "--password-stdin",
-            ],
+            argv("user add --role admin --email b@example.cn --password-stdin"),
             "short",
             "at least 12",
         ),
         (
-            vec![
-                "party",
-                "add",
-                "--kind",
-                "employer",
-                "--name",
-                "x",
-                "--identifier",
-                "91310115MA1H8R7C6D",
-                "--station",
-                "440304-001",
-                "--email",
-                "p@example.cn",
-                "--password-stdin",
-            ],
+            argv("party add --kind employer --name x --identifier 91310115MA1H8R7C6D --station 440304-001 --email p@example.cn --password-stdin"),
             PASSWORD,
             "--identifier",
         ),
         (
-            vec![
-                "party",
-                "add",
-                "--kind",
-                "employer",
-                "--name",
-                "x",
-                "--identifier",
-                "91110000600037341L",
-                "--station",
-                "000000-000",
-                "--email",
-                "p@example.cn",
-                "--password-stdin",
-            ],
+            argv("party add --kind employer --name x --identifier 91110000600037341L --station 000000-000 --email p@example.cn --password-stdin"),
             PASSWORD,
             "no station with code 000000-000",
         ),

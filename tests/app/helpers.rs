@@ -276,3 +276,38 @@ pub async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> Respons
         .await
         .expect("GET")
 }
+
+/// Two stations, their staff and an admin, and a pending party in each: 440304-001 (福田,
+/// officer `futian@example.cn`, employer `hr@example.cn`) and 440305-002 (南山, individual
+/// lessor `landlord@example.cn`).
+pub struct TwoStations {
+    pub app: TestApp,
+    /// The employer of 福田.
+    pub own: String,
+    /// The lessor of 南山.
+    pub other: String,
+}
+
+/// Starts an app with `TwoStations`.
+pub async fn spawn_two_stations() -> TwoStations {
+    let app = spawn_app().await;
+    app.add_station("440304-001", "福田派出所");
+    app.add_station("440305-002", "南山派出所");
+    app.add_staff(Role::Station, "futian@example.cn", Some("440304-001"));
+    app.add_staff(Role::Admin, "admin@example.cn", None);
+    let own = app.add_party(
+        PartyKind::Employer,
+        "91110000600037341L",
+        "440304-001",
+        "hr@example.cn",
+        PartyStatus::Pending,
+    );
+    let other = app.add_party(
+        PartyKind::Lessor,
+        "11010519491231002X",
+        "440305-002",
+        "landlord@example.cn",
+        PartyStatus::Pending,
+    );
+    TwoStations { app, own, other }
+}
