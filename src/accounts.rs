@@ -1,6 +1,7 @@
 //! Creating stations, users and parties: shared by the operator CLI and the sign-up page so
 //! that both apply the same rules. Each function runs in one transaction with its audit row.
 
+use crate::db::models::api_keys;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::parties::{self, Party};
 use crate::db::models::stations::{self, Station};
@@ -169,4 +170,50 @@ pub fn create_party(
         audit_log::insert(conn, &entry)?;
         Ok((party, user))
     })
+}
+
+/// Creates an API key for `party_id`; returns the row and the key, which is shown once and
+/// stored only as a keyed hash.
+pub fn create_api_key(
+    conn: &mut DbConnection,
+    secrets: &crate::secrets::Secrets,
+    party_id: &str,
+    name: &str,
+    created_by: Option<&str>,
+) -> Result<(api_keys::ApiKey, String), AccountError> {
+    let key = format!("att_{}", crate::secrets::random_token());
+    let row = api_keys::ApiKey {
+        id: new_id(),
+        party_id: party_id.to_owned(),
+        name: name.to_owned(),
+        prefix: key[..12].to_owned(),
+        key_hash: secrets.keyed_hash("api_key", &key),
+        created_at: now(),
+        created_by: created_by.map(str::to_owned),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    conn.transaction(|conn| {
+        api_keys::insert(conn, &row)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::ApiKeyCreated, created_by, Some(&row.id)),
+        )?;
+        Ok::<_, AccountError>(())
+    })?;
+    Ok((row, key))
+}
+
+/// The party of an active API key, noting its use.
+pub fn authenticate_api_key(
+    conn: &mut DbConnection,
+    secrets: &crate::secrets::Secrets,
+    key: &str,
+) -> diesel::QueryResult<Option<Party>> {
+    let Some(row) = api_keys::find_active_by_hash(conn, &secrets.keyed_hash("api_key", key))?
+    else {
+        return Ok(None);
+    };
+    api_keys::touch(conn, &row.id)?;
+    parties::find_by_id(conn, &row.party_id).map(Some)
 }

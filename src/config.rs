@@ -156,6 +156,17 @@ impl Config {
         })
     }
 
+    /// The portal's address without the trailing slash: the `iss` of its tokens and the
+    /// start of every link it prints or mails.
+    pub fn portal(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_owned()
+    }
+
+    /// Where the private signing keys live.
+    pub fn keys_dir(&self) -> PathBuf {
+        self.data_dir.join("keys")
+    }
+
     /// True when people reach the portal over HTTPS (cookies are then `Secure`).
     pub fn served_over_https(&self) -> bool {
         self.public_url.scheme() == "https"

@@ -15,6 +15,12 @@ pub enum AppError {
     /// Not logged in: HTML pages redirect to the login page.
     #[error("login required")]
     Unauthorized,
+    /// An API request without a valid key.
+    #[error("a valid API key is required")]
+    InvalidApiKey,
+    /// The object is not in a state that allows this (already revoked).
+    #[error("conflict")]
+    Conflict,
     /// Logged in, but the role may not do this.
     #[error("forbidden")]
     Forbidden,
@@ -80,6 +86,8 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            AppError::Conflict => StatusCode::CONFLICT,
             AppError::Unauthorized => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -101,6 +109,9 @@ impl ResponseError for AppError {
             }
             AppError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            AppError::InvalidApiKey => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
             _ => {}
         }

@@ -31,6 +31,8 @@ impl Application {
         let pool = db::connect(&config.database)?;
         db::migrate(&pool)?;
         let secrets = Secrets::load_or_create(&config.data_dir)?;
+        crate::tokens::keys::ensure_signer(&mut *pool.get()?, &config.keys_dir())?;
+        let keys = crate::tokens::KeyStore::new(config.keys_dir());
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -38,12 +40,14 @@ impl Application {
             config,
             pool,
             secrets,
+            keys,
             address_limiter: governor::RateLimiter::keyed(Quota::per_minute(ATTEMPTS_PER_MINUTE)),
         });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .app_data(web::FormConfig::default().limit(64 * 1024))
+                .app_data(web::FormConfig::default().limit(256 * 1024))
+                .app_data(crate::routes::api::json_config())
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
                 .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))

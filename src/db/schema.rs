@@ -66,4 +66,81 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> parties (party_id));
 diesel::joinable!(users -> stations (station_id));
 
-diesel::allow_tables_to_appear_in_same_query!(audit_log, parties, sessions, stations, users,);
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        public_x -> Text,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attestations (id) {
+        id -> Text,
+        party_id -> Text,
+        station_id -> Text,
+        kind -> Text,
+        code -> Text,
+        subject_name -> Text,
+        subject_id_masked -> Text,
+        subject_id_hmac -> Text,
+        facts -> Text,
+        valid_from -> Date,
+        valid_until -> Date,
+        applicant_email -> Nullable<Text>,
+        responsibility_accepted -> Bool,
+        issued_at -> Timestamp,
+        issued_by -> Text,
+        kid -> Text,
+        token -> Text,
+        status -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+        revoke_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    verifications (id) {
+        id -> Text,
+        at -> Timestamp,
+        attestation_id -> Nullable<Text>,
+        method -> Text,
+        result -> Text,
+        user_id -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        party_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(attestations -> parties (party_id));
+diesel::joinable!(attestations -> stations (station_id));
+diesel::joinable!(attestations -> signing_keys (kid));
+diesel::joinable!(verifications -> attestations (attestation_id));
+diesel::joinable!(api_keys -> parties (party_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
+    attestations,
+    audit_log,
+    parties,
+    sessions,
+    signing_keys,
+    stations,
+    users,
+    verifications,
+);

@@ -162,6 +162,15 @@ pub fn password(input: &str, user_inputs: &[&str]) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// A calendar date typed as `YYYY-MM-DD`.
+pub fn date(input: &str) -> Result<chrono::NaiveDate, &'static str> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err("error.required");
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "error.date")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

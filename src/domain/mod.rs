@@ -1,11 +1,17 @@
 //! Validated types and rules of the product. Nothing here knows about HTTP or SQL.
 
+pub mod attestation;
+pub mod code;
+pub mod facts;
 pub mod fields;
 pub mod id_number;
 pub mod party;
 pub mod role;
 pub mod uscc;
 
+pub use attestation::{AttestationKind, NewAttestation};
+pub use code::VerificationCode;
+pub use facts::Facts;
 pub use id_number::{IdNumber, IdNumberError};
 pub use party::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus};
 pub use role::Role;

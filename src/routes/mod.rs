@@ -1,11 +1,14 @@
 //! HTTP handlers, one folder per area.
 
 pub mod admin;
+pub mod api;
+pub mod attestations;
 pub mod auth;
 pub mod home;
 pub mod party;
 pub mod paths;
 pub mod station;
+pub mod verify;
 
 use actix_web::web;
 
@@ -26,7 +29,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(STATION_PARTY, web::get().to(station::party_get))
         .route(STATION_PARTY_APPROVE, web::post().to(station::approve_post))
         .route(STATION_PARTY_REJECT, web::post().to(station::reject_post))
-        .route(ADMIN_HOME, web::get().to(admin::home_get));
+        .route(ADMIN_HOME, web::get().to(admin::home_get))
+        .route(SCRIPT, web::get().to(home::script_get))
+        .route(VERIFY, web::get().to(verify::verify_get))
+        .route(VERIFY, web::post().to(verify::verify_post))
+        .route(JWKS, web::get().to(verify::jwks_get))
+        .route(ATTESTATIONS, web::get().to(attestations::list_get))
+        .route(ATTESTATION_NEW, web::get().to(attestations::new_get))
+        .route(ATTESTATION_NEW, web::post().to(attestations::new_post))
+        .route(ATTESTATION, web::get().to(attestations::detail_get))
+        .route(ATTESTATION_PRINT, web::get().to(attestations::print_get))
+        .route(ATTESTATION_REVOKE, web::get().to(attestations::revoke_get))
+        .route(
+            ATTESTATION_REVOKE,
+            web::post().to(attestations::revoke_post),
+        )
+        .route(API_KEYS, web::get().to(party::api_keys_get))
+        .route(API_KEYS, web::post().to(party::api_keys_post))
+        .route(API_KEY_REVOKE, web::post().to(party::api_key_revoke_post))
+        .route(API_VERIFY, web::post().to(api::verify_post))
+        .route(API_ATTESTATIONS, web::post().to(api::attestations_post))
+        .route(API_ATTESTATION, web::get().to(api::attestation_get))
+        .route(API_ATTESTATION_REVOKE, web::post().to(api::revoke_post));
 }
 
 /// The answer to a path that does not exist.

@@ -13,6 +13,30 @@ pub const STATION_PARTY: &str = "/station/parties/{id}";
 pub const STATION_PARTY_APPROVE: &str = "/station/parties/{id}/approve";
 pub const STATION_PARTY_REJECT: &str = "/station/parties/{id}/reject";
 pub const ADMIN_HOME: &str = "/admin";
+pub const SCRIPT: &str = "/static/app.js";
+pub const VERIFY: &str = "/verify";
+pub const JWKS: &str = "/.well-known/jwks.json";
+pub const ATTESTATIONS: &str = "/party/attestations";
+pub const ATTESTATION_NEW: &str = "/party/attestations/new/{kind}";
+pub const ATTESTATION: &str = "/party/attestations/{id}";
+pub const ATTESTATION_PRINT: &str = "/party/attestations/{id}/print";
+pub const ATTESTATION_REVOKE: &str = "/party/attestations/{id}/revoke";
+pub const API_KEYS: &str = "/party/api-keys";
+pub const API_KEY_REVOKE: &str = "/party/api-keys/{id}/revoke";
+pub const API_VERIFY: &str = "/api/v1/verify";
+pub const API_ATTESTATIONS: &str = "/api/v1/attestations";
+pub const API_ATTESTATION: &str = "/api/v1/attestations/{id}";
+pub const API_ATTESTATION_REVOKE: &str = "/api/v1/attestations/{id}/revoke";
+
+/// The page of one attestation for its party.
+pub fn attestation(id: &str) -> String {
+    ATTESTATION.replace("{id}", id)
+}
+
+/// The printable page of one attestation.
+pub fn attestation_print(id: &str) -> String {
+    ATTESTATION_PRINT.replace("{id}", id)
+}
 
 /// The page of one party for station staff.
 pub fn station_party(id: &str) -> String {

@@ -46,6 +46,8 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         StatusCode::NOT_FOUND => ("error.404.title", "error.404.text"),
         StatusCode::FORBIDDEN => ("error.403.title", "error.403.text"),
         StatusCode::BAD_REQUEST => ("error.400.title", "error.400.text"),
+        StatusCode::UNAUTHORIZED => ("error.401.title", "error.401.text"),
+        StatusCode::CONFLICT => ("error.409.title", "error.409.text"),
         StatusCode::TOO_MANY_REQUESTS => ("error.429.title", "error.429.text"),
         StatusCode::SERVICE_UNAVAILABLE => ("error.503.title", "error.503.text"),
         _ => ("error.500.title", "error.500.text"),
@@ -60,8 +62,9 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     let (req, mut response) = res.into_parts();
     let (content_type, body) = if req.path().starts_with("/api/") {
         let json = serde_json::json!({
-            "error": title_key.trim_start_matches("error.").trim_end_matches(".title"),
-            "message": page.lang.t(title_key),
+            "error": api_error_name(status),
+            "message": page.lang.t(text_key),
+            "fields": {},
             "request_id": request_id,
         });
         ("application/json", json.to_string())
@@ -84,4 +87,19 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_body(|_, b| EitherBody::right(b)),
     ))
+}
+
+/// The `error` member of a JSON error answer.
+pub fn api_error_name(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::UNPROCESSABLE_ENTITY => "validation",
+        StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+        _ => "internal",
+    }
 }

@@ -20,6 +20,7 @@ pub struct AppState {
     pub config: Config,
     pub pool: DbPool,
     pub secrets: Secrets,
+    pub keys: crate::tokens::KeyStore,
     pub address_limiter: AddressLimiter,
 }
 

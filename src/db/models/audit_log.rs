@@ -16,6 +16,11 @@ pub enum Action {
     PartyRejected,
     StationCreated,
     UserCreated,
+    AttestationIssued,
+    AttestationRevoked,
+    ApiKeyCreated,
+    ApiKeyRevoked,
+    SigningKeyRotated,
 }
 
 impl Action {
@@ -30,6 +35,11 @@ impl Action {
             Action::PartyRejected => "party_rejected",
             Action::StationCreated => "station_created",
             Action::UserCreated => "user_created",
+            Action::AttestationIssued => "attestation_issued",
+            Action::AttestationRevoked => "attestation_revoked",
+            Action::ApiKeyCreated => "api_key_created",
+            Action::ApiKeyRevoked => "api_key_revoked",
+            Action::SigningKeyRotated => "signing_key_rotated",
         }
     }
 }

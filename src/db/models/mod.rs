@@ -1,7 +1,11 @@
 //! One module per table: the row, the insertable row and the queries.
 
+pub mod api_keys;
+pub mod attestations;
 pub mod audit_log;
 pub mod parties;
 pub mod sessions;
+pub mod signing_keys;
 pub mod stations;
 pub mod users;
+pub mod verifications;

@@ -83,3 +83,11 @@ pub async fn stylesheet_get() -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../../static/app.css"))
 }
+
+/// `GET /static/app.js`: the few lines of script (verify fragment, print button).
+pub async fn script_get() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../../static/app.js"))
+}

@@ -1,5 +1,9 @@
 //! The assisting party's own pages.
 
+mod api_keys;
+
+pub use api_keys::{api_key_revoke_post, api_keys_get, api_keys_post};
+
 use crate::db::models::{parties, stations};
 use crate::domain::party::display_identifier;
 use crate::domain::Role;
@@ -17,6 +21,8 @@ pub struct PartyHomePage {
     party: parties::Party,
     identifier: String,
     station: stations::Station,
+    /// (kind, title key) of each kind the party may issue.
+    issue_links: Vec<(&'static str, &'static str)>,
 }
 
 /// `GET /party`.
@@ -30,7 +36,14 @@ pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<PartyHom
             Ok((party, station))
         })
         .await?;
+    let party_kind =
+        crate::domain::PartyKind::parse(&party.kind).unwrap_or(crate::domain::PartyKind::Lessor);
+    let issue_links = crate::domain::AttestationKind::allowed_for(party_kind)
+        .iter()
+        .map(|k| (k.as_str(), k.title_key(party_kind)))
+        .collect();
     Ok(PartyHomePage {
+        issue_links,
         page,
         identifier: display_identifier(&party.identifier),
         party,

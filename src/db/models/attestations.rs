@@ -1,0 +1,152 @@
+//! Issued attestations. The subject's ID number is kept only masked and as a keyed hash.
+
+use crate::db::schema::attestations;
+use crate::db::DbConnection;
+use diesel::prelude::*;
+
+/// An attestation row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = attestations)]
+pub struct Attestation {
+    pub id: String,
+    pub party_id: String,
+    pub station_id: String,
+    pub kind: String,
+    pub code: String,
+    pub subject_name: String,
+    pub subject_id_masked: String,
+    pub subject_id_hmac: String,
+    pub facts: String,
+    pub valid_from: chrono::NaiveDate,
+    pub valid_until: chrono::NaiveDate,
+    pub applicant_email: Option<String>,
+    pub responsibility_accepted: bool,
+    pub issued_at: chrono::NaiveDateTime,
+    pub issued_by: String,
+    pub kid: String,
+    pub token: String,
+    pub status: String,
+    pub revoked_at: Option<chrono::NaiveDateTime>,
+    pub revoked_by: Option<String>,
+    pub revoke_reason: Option<String>,
+}
+
+/// Stored status of an attestation that has not been revoked.
+pub const ACTIVE: &str = "active";
+/// Stored status of a revoked attestation.
+pub const REVOKED: &str = "revoked";
+
+/// Inserts an attestation.
+pub fn insert(conn: &mut DbConnection, row: &Attestation) -> QueryResult<()> {
+    diesel::insert_into(attestations::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The attestation `id` of `party_id` (another party's is not found).
+pub fn find_for_party(
+    conn: &mut DbConnection,
+    party_id: &str,
+    id: &str,
+) -> QueryResult<Attestation> {
+    attestations::table
+        .filter(attestations::id.eq(id))
+        .filter(attestations::party_id.eq(party_id))
+        .select(Attestation::as_select())
+        .first(conn)
+}
+
+/// The attestation `id`, whoever issued it.
+pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Attestation>> {
+    attestations::table
+        .find(id)
+        .select(Attestation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The attestation with verification code `code`.
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Attestation>> {
+    attestations::table
+        .filter(attestations::code.eq(code))
+        .select(Attestation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// What a party's list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    /// A subject name (part of it) or a verification code.
+    pub search: Option<String>,
+    /// Keyset cursor: list what was issued before this (issued_at, id).
+    pub before: Option<(chrono::NaiveDateTime, String)>,
+}
+
+/// A page of `party_id`'s attestations, newest first, `limit` at most.
+pub fn list_for_party(
+    conn: &mut DbConnection,
+    party_id: &str,
+    filter: &ListFilter,
+    limit: i64,
+) -> QueryResult<Vec<Attestation>> {
+    let mut query = attestations::table
+        .filter(attestations::party_id.eq(party_id.to_owned()))
+        .select(Attestation::as_select())
+        .order((attestations::issued_at.desc(), attestations::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(kind) = &filter.kind {
+        query = query.filter(attestations::kind.eq(kind.clone()));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(attestations::status.eq(status.clone()));
+    }
+    if let Some(search) = &filter.search {
+        let code = crate::domain::VerificationCode::parse(search).map(|c| c.as_str().to_owned());
+        let pattern = format!("%{}%", search.replace(['%', '_', '\\'], ""));
+        query = match code {
+            Some(code) => query.filter(
+                attestations::code
+                    .eq(code)
+                    .or(attestations::subject_name.like(pattern)),
+            ),
+            None => query.filter(attestations::subject_name.like(pattern)),
+        };
+    }
+    if let Some((at, id)) = &filter.before {
+        query = query.filter(
+            attestations::issued_at.lt(*at).or(attestations::issued_at
+                .eq(*at)
+                .and(attestations::id.lt(id.clone()))),
+        );
+    }
+    query.load(conn)
+}
+
+/// Revokes an active attestation of `party_id`; false when it was not active.
+pub fn revoke(
+    conn: &mut DbConnection,
+    party_id: &str,
+    id: &str,
+    by: &str,
+    reason: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        attestations::table
+            .filter(attestations::id.eq(id))
+            .filter(attestations::party_id.eq(party_id))
+            .filter(attestations::status.eq(ACTIVE)),
+    )
+    .set((
+        attestations::status.eq(REVOKED),
+        attestations::revoked_at.eq(crate::db::now()),
+        attestations::revoked_by.eq(by),
+        attestations::revoke_reason.eq(reason),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}

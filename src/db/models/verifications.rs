@@ -1,0 +1,36 @@
+//! The record of every verification: when, how, the answer, and who asked.
+
+use crate::db::schema::verifications;
+use crate::db::DbConnection;
+use diesel::prelude::*;
+
+/// A verification row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = verifications)]
+pub struct Verification {
+    pub id: String,
+    pub at: chrono::NaiveDateTime,
+    pub attestation_id: Option<String>,
+    /// `token` or `code`.
+    pub method: String,
+    pub result: String,
+    pub user_id: Option<String>,
+    pub client_ip: Option<String>,
+}
+
+/// Records a verification.
+pub fn insert(conn: &mut DbConnection, row: &Verification) -> QueryResult<()> {
+    diesel::insert_into(verifications::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The verifications of one attestation, newest first.
+pub fn list_for_attestation(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<Verification>> {
+    verifications::table
+        .filter(verifications::attestation_id.eq(id))
+        .order(verifications::at.desc())
+        .select(Verification::as_select())
+        .load(conn)
+}

@@ -1,0 +1,315 @@
+//! Attestations: their kinds, who may issue which, validity, and the issuing form.
+
+use super::facts::{Facts, FactsForm};
+use super::fields::{self, FieldErrors, Limit, Text};
+use super::{IdNumber, PartyKind};
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The three kinds of proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttestationKind {
+    Residence,
+    Employment,
+    Attendance,
+}
+
+impl AttestationKind {
+    /// Every kind.
+    pub const ALL: [AttestationKind; 3] = [Self::Residence, Self::Employment, Self::Attendance];
+
+    /// The stored and submitted value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Residence => "residence",
+            Self::Employment => "employment",
+            Self::Attendance => "attendance",
+        }
+    }
+
+    /// Parses the stored or submitted value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kinds a party of `party` may issue: lessor → residence; employer → employment and
+    /// residence (dormitory); school → attendance and residence (dormitory); committees →
+    /// residence.
+    pub fn allowed_for(party: PartyKind) -> &'static [AttestationKind] {
+        match party {
+            PartyKind::Lessor | PartyKind::ResidentsCommittee | PartyKind::VillagersCommittee => {
+                &[Self::Residence]
+            }
+            PartyKind::Employer => &[Self::Employment, Self::Residence],
+            PartyKind::School => &[Self::Attendance, Self::Residence],
+        }
+    }
+
+    /// The message key of the document title: 住宿证明 / 居住证明 / 在职证明 / 在读证明.
+    pub fn title_key(self, party: PartyKind) -> &'static str {
+        match (self, party) {
+            (Self::Residence, PartyKind::ResidentsCommittee | PartyKind::VillagersCommittee) => {
+                "title.residence_committee"
+            }
+            (Self::Residence, _) => "title.residence",
+            (Self::Employment, _) => "title.employment",
+            (Self::Attendance, _) => "title.attendance",
+        }
+    }
+}
+
+/// Validity defaults to 90 days.
+pub const DEFAULT_VALIDITY_DAYS: i64 = 90;
+/// Validity is at most one year.
+pub const MAX_VALIDITY_DAYS: i64 = 366;
+/// A proof may start at most this far in the future.
+pub const MAX_START_DAYS: i64 = 90;
+
+/// A validated attestation, ready to sign.
+#[derive(Debug, Clone)]
+pub struct NewAttestation {
+    pub kind: AttestationKind,
+    pub subject_name: String,
+    pub subject_id: IdNumber,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub applicant_email: Option<String>,
+    pub facts: Facts,
+}
+
+/// The issuing form as typed (the browser form and the API request both fill it).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AttestationForm {
+    #[serde(default)]
+    pub subject_name: String,
+    #[serde(default)]
+    pub subject_id_number: String,
+    #[serde(default)]
+    pub valid_from: String,
+    #[serde(default)]
+    pub valid_until: String,
+    #[serde(default)]
+    pub applicant_email: String,
+    /// The Article 9(4) checkbox: `on` (browser) or `true` (API) when ticked.
+    #[serde(default)]
+    pub responsibility: String,
+    #[serde(flatten)]
+    pub facts: FactsForm,
+}
+
+impl AttestationForm {
+    /// Validates every field for a `kind` proof by a `party` issuer, on `today` (China
+    /// time); one error per invalid field.
+    pub fn validate(
+        &self,
+        kind: AttestationKind,
+        party: PartyKind,
+        today: NaiveDate,
+        errors: &mut FieldErrors,
+    ) -> Option<NewAttestation> {
+        let subject_name = errors.check(
+            "subject_name",
+            Text::required(&self.subject_name, Limit::Chars50),
+        );
+        let subject_id = errors.check(
+            "subject_id_number",
+            match self.subject_id_number.trim() {
+                "" => Err("error.required"),
+                s => IdNumber::parse(s).map_err(|e| match e {
+                    super::IdNumberError::BirthDate => "error.id_number.birth_date",
+                    _ => "error.id_number.checksum",
+                }),
+            },
+        );
+        let valid_from = match self.valid_from.trim() {
+            "" => Some(today),
+            s => errors.check("valid_from", fields::date(s)).and_then(|d| {
+                if d < today {
+                    errors.add("valid_from", "error.valid_from.past");
+                    None
+                } else if d > today + Duration::days(MAX_START_DAYS) {
+                    errors.add("valid_from", "error.valid_from.far");
+                    None
+                } else {
+                    Some(d)
+                }
+            }),
+        };
+        let valid_until = match (self.valid_until.trim(), valid_from) {
+            ("", Some(from)) => Some(from + Duration::days(DEFAULT_VALIDITY_DAYS)),
+            ("", None) => None,
+            (s, from) => errors
+                .check("valid_until", fields::date(s))
+                .and_then(|d| match from {
+                    Some(from) if d < from => {
+                        errors.add("valid_until", "error.valid_until.before");
+                        None
+                    }
+                    Some(from) if d > last_day_of_year_from(from) => {
+                        errors.add("valid_until", "error.valid_until.year");
+                        None
+                    }
+                    _ => Some(d),
+                }),
+        };
+        let applicant_email = match self.applicant_email.trim() {
+            "" => Some(None),
+            s => errors.check("applicant_email", fields::email(s)).map(Some),
+        };
+        if !matches!(self.responsibility.as_str(), "on" | "true") {
+            errors.add("responsibility", "error.responsibility");
+        }
+        let facts = self.facts.validate(kind, party, today, errors);
+        if !errors.is_empty() {
+            return None;
+        }
+        Some(NewAttestation {
+            kind,
+            subject_name: subject_name?,
+            subject_id: subject_id?,
+            valid_from: valid_from?,
+            valid_until: valid_until?,
+            applicant_email: applicant_email?,
+            facts: facts?,
+        })
+    }
+}
+
+/// The last day of a one-year validity starting on `from`.
+pub fn last_day_of_year_from(from: NaiveDate) -> NaiveDate {
+    from.checked_add_months(chrono::Months::new(12))
+        .map_or(from + Duration::days(MAX_VALIDITY_DAYS - 1), |d| {
+            d - Duration::days(1)
+        })
+}
+
+/// Today's date in China Standard Time (UTC+8), the calendar of every date on a proof.
+pub fn today_in_china() -> NaiveDate {
+    (chrono::Utc::now() + Duration::hours(8)).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> AttestationForm {
+        AttestationForm {
+            subject_name: "王五".into(),
+            subject_id_number: "11010519491231002X".into(),
+            responsibility: "on".into(),
+            facts: FactsForm {
+                position: "工程师".into(),
+                employed_since: "2024-03-01".into(),
+                contract_type: "open_ended".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn validity_defaults_to_90_days_from_today() {
+        let mut errors = FieldErrors::default();
+        let a = form()
+            .validate(
+                AttestationKind::Employment,
+                PartyKind::Employer,
+                today(),
+                &mut errors,
+            )
+            .unwrap();
+        assert_eq!(a.valid_from, today());
+        assert_eq!(a.valid_until, today() + Duration::days(90));
+    }
+
+    #[test]
+    fn validity_is_at_most_a_year_and_not_backdated() {
+        let cases = [
+            ("2026-11-26", "", "valid_from"),
+            ("2027-03-01", "", "valid_from"),
+            ("2026-12-01", "2026-11-30", "valid_until"),
+            ("2026-12-01", "2027-12-01", "valid_until"),
+            ("2026-13-01", "", "valid_from"),
+        ];
+        for (from, until, field) in cases {
+            let mut errors = FieldErrors::default();
+            let f = AttestationForm {
+                valid_from: from.into(),
+                valid_until: until.into(),
+                ..form()
+            };
+            assert!(f
+                .validate(
+                    AttestationKind::Employment,
+                    PartyKind::Employer,
+                    today(),
+                    &mut errors
+                )
+                .is_none());
+            assert_eq!(errors.fields(), vec![field], "{from} {until}");
+        }
+        let mut errors = FieldErrors::default();
+        let f = AttestationForm {
+            valid_from: "2026-12-01".into(),
+            valid_until: "2027-11-30".into(),
+            ..form()
+        };
+        assert!(f
+            .validate(
+                AttestationKind::Employment,
+                PartyKind::Employer,
+                today(),
+                &mut errors
+            )
+            .is_some());
+    }
+
+    #[test]
+    fn the_responsibility_statement_must_be_accepted() {
+        let mut errors = FieldErrors::default();
+        let f = AttestationForm {
+            responsibility: String::new(),
+            ..form()
+        };
+        assert!(f
+            .validate(
+                AttestationKind::Employment,
+                PartyKind::Employer,
+                today(),
+                &mut errors
+            )
+            .is_none());
+        assert_eq!(errors.get("responsibility"), Some("error.responsibility"));
+    }
+
+    #[test]
+    fn who_may_issue_what() {
+        use AttestationKind::*;
+        assert_eq!(
+            AttestationKind::allowed_for(PartyKind::Lessor),
+            &[Residence]
+        );
+        assert_eq!(
+            AttestationKind::allowed_for(PartyKind::Employer),
+            &[Employment, Residence]
+        );
+        assert_eq!(
+            AttestationKind::allowed_for(PartyKind::School),
+            &[Attendance, Residence]
+        );
+        assert_eq!(
+            AttestationKind::allowed_for(PartyKind::VillagersCommittee),
+            &[Residence]
+        );
+        assert_eq!(
+            Residence.title_key(PartyKind::ResidentsCommittee),
+            "title.residence_committee"
+        );
+        assert_eq!(Residence.title_key(PartyKind::Lessor), "title.residence");
+    }
+}

@@ -1,0 +1,143 @@
+//! Issuing and revoking attestations: one transaction writes the attestation, its token
+//! and its audit row. Shared by the browser pages and the JSON API.
+
+use crate::db::models::attestations::{self, Attestation, ACTIVE};
+use crate::db::models::audit_log::{self, Action, AuditEntry};
+use crate::db::models::parties::Party;
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::party::display_identifier;
+use crate::domain::{AttestationKind, NewAttestation, PartyKind, PartyStatus, VerificationCode};
+use crate::secrets::Secrets;
+use crate::tokens::claims::{end_of_day, start_of_day, IssuerClaim, SubjectClaim};
+use crate::tokens::{verify, Claims, KeyRing};
+use diesel::Connection;
+
+/// Who issues, and with what.
+pub struct Issuer<'a> {
+    pub party: &'a Party,
+    pub station_code: &'a str,
+    pub user_id: &'a str,
+    /// The portal's public URL without the trailing slash (the `iss` claim).
+    pub portal: &'a str,
+    pub secrets: &'a Secrets,
+    pub ring: &'a KeyRing,
+}
+
+/// Why an attestation was not issued.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("only an approved party can issue")]
+    NotApproved,
+    #[error("this party cannot issue this kind of proof")]
+    KindNotAllowed,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// True when `party` may issue `kind` now.
+pub fn may_issue(party: &Party, kind: AttestationKind) -> Result<(), IssueError> {
+    if PartyStatus::parse(&party.status) != Some(PartyStatus::Approved) {
+        return Err(IssueError::NotApproved);
+    }
+    let party_kind = PartyKind::parse(&party.kind).ok_or(IssueError::KindNotAllowed)?;
+    if !AttestationKind::allowed_for(party_kind).contains(&kind) {
+        return Err(IssueError::KindNotAllowed);
+    }
+    Ok(())
+}
+
+/// Signs and stores `new`; returns the stored row (with its token and code).
+pub fn issue(
+    conn: &mut DbConnection,
+    by: &Issuer,
+    new: &NewAttestation,
+) -> Result<Attestation, IssueError> {
+    may_issue(by.party, new.kind)?;
+    let party_kind = PartyKind::parse(&by.party.kind).ok_or(IssueError::KindNotAllowed)?;
+    let (kid, key) = by
+        .ring
+        .signer()
+        .ok_or_else(|| anyhow::anyhow!("no signing key"))?;
+    let id = new_id();
+    let issued_at = now();
+    let facts = serde_json::to_value(&new.facts).map_err(anyhow::Error::from)?;
+    let claims = Claims {
+        iss: by.portal.to_owned(),
+        jti: id.clone(),
+        iat: issued_at.and_utc().timestamp(),
+        nbf: start_of_day(new.valid_from),
+        exp: end_of_day(new.valid_until),
+        aud: by.station_code.to_owned(),
+        kind: new.kind,
+        issuer: IssuerClaim {
+            name: by.party.legal_name.clone(),
+            kind: party_kind,
+            identifier: display_identifier(&by.party.identifier),
+        },
+        subject: SubjectClaim {
+            name: new.subject_name.clone(),
+            id_number: new.subject_id.masked(),
+        },
+        valid_from: new.valid_from,
+        valid_until: new.valid_until,
+        responsibility_accepted: true,
+        facts: facts.clone(),
+    };
+    let token = verify::sign(&claims, kid, key).map_err(anyhow::Error::from)?;
+    let row = Attestation {
+        id,
+        party_id: by.party.id.clone(),
+        station_id: by.party.station_id.clone(),
+        kind: new.kind.as_str().to_owned(),
+        code: VerificationCode::generate().as_str().to_owned(),
+        subject_name: new.subject_name.clone(),
+        subject_id_masked: new.subject_id.masked(),
+        subject_id_hmac: by.secrets.keyed_hash("id_number", new.subject_id.expose()),
+        facts: facts.to_string(),
+        valid_from: new.valid_from,
+        valid_until: new.valid_until,
+        applicant_email: new.applicant_email.clone(),
+        responsibility_accepted: true,
+        issued_at,
+        issued_by: by.user_id.to_owned(),
+        kid: kid.to_owned(),
+        token,
+        status: ACTIVE.to_owned(),
+        revoked_at: None,
+        revoked_by: None,
+        revoke_reason: None,
+    };
+    conn.transaction(|conn| {
+        attestations::insert(conn, &row)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
+                .detail(&row.kind),
+        )
+    })?;
+    Ok(row)
+}
+
+/// Revokes an active attestation of `party_id` with its audit row; false when there was no
+/// such active attestation.
+pub fn revoke(
+    conn: &mut DbConnection,
+    party_id: &str,
+    id: &str,
+    user_id: &str,
+    reason: &str,
+) -> diesel::QueryResult<bool> {
+    conn.transaction(|conn| {
+        let revoked = attestations::revoke(conn, party_id, id, user_id, reason)?;
+        if revoked {
+            audit_log::insert(
+                conn,
+                &AuditEntry::new(Action::AttestationRevoked, Some(user_id), Some(id))
+                    .detail(reason),
+            )?;
+        }
+        Ok(revoked)
+    })
+}

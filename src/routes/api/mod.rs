@@ -1,0 +1,107 @@
+//! The JSON API, `/api/v1`. Errors are `{"error": …, "message": …, "fields": {…}}`.
+
+mod attestations;
+
+pub use attestations::{attestation_get, attestations_post, revoke_post};
+
+use crate::accounts;
+use crate::db::models::parties::Party;
+use crate::domain::fields::FieldErrors;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::routes::verify::run;
+use crate::verification::VerifyInput;
+use crate::web::AppState;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+/// JSON bodies up to 256 KiB; an unreadable body is a 400 in the API's error format.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(256 * 1024)
+        .error_handler(|err, _req| {
+            let body = serde_json::json!({
+                "error": "bad_request",
+                "message": err.to_string(),
+                "fields": {},
+            });
+            let response = HttpResponse::BadRequest().json(body);
+            actix_web::error::InternalError::from_response(err, response).into()
+        })
+}
+
+/// A 422 answer naming each invalid field (API names) with its message.
+pub fn validation_error(
+    lang: Lang,
+    errors: &FieldErrors,
+    rename: impl Fn(&str) -> String,
+) -> HttpResponse {
+    let fields: serde_json::Map<String, serde_json::Value> = errors
+        .fields()
+        .into_iter()
+        .map(|f| {
+            (
+                rename(f),
+                serde_json::Value::String(lang.t(errors.get(f).unwrap_or_default())),
+            )
+        })
+        .collect();
+    HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).json(serde_json::json!({
+        "error": "validation",
+        "message": lang.t("error.api.validation"),
+        "fields": fields,
+    }))
+}
+
+/// The party whose API key the request carries (`Authorization: Bearer …`).
+pub async fn api_party(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Party, AppError> {
+    let key = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or(AppError::InvalidApiKey)?;
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            accounts::authenticate_api_key(conn, &st.secrets, &key)?.ok_or(AppError::InvalidApiKey)
+        })
+        .await
+}
+
+/// `POST /api/v1/verify` body.
+#[derive(Debug, Deserialize)]
+pub struct VerifyRequest {
+    token: Option<String>,
+    code: Option<String>,
+}
+
+/// `POST /api/v1/verify`: `{"token"}` or `{"code"}` → status, reason, claims.
+pub async fn verify_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<VerifyRequest>,
+) -> Result<HttpResponse, AppError> {
+    let input = match (&body.token, &body.code) {
+        (Some(token), None) => VerifyInput::parse(token),
+        (None, Some(code)) => VerifyInput::parse(code),
+        _ => {
+            return Ok(HttpResponse::BadRequest().json(serde_json::json!({
+                "error": "bad_request",
+                "message": "send exactly one of \"token\" and \"code\"",
+                "fields": {},
+            })))
+        }
+    };
+    let verdict = run(&state, input, None, &req).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "status": verdict.status,
+        "reason": verdict.reason,
+        "revoked_at": verdict.revoked_at.map(|t| t.and_utc().to_rfc3339()),
+        "code": verdict.code.map(|c| c.display()),
+        "claims": verdict.claims,
+    })))
+}

@@ -1,0 +1,130 @@
+//! `GET/POST /party/attestations/new/{kind}`: the issuing form of one kind.
+
+use super::PartyContext;
+use crate::domain::attestation::{today_in_china, AttestationForm};
+use crate::domain::facts::{housing_bases_for, HousingBasis};
+use crate::domain::fields::FieldErrors;
+use crate::domain::AttestationKind;
+use crate::error::AppError;
+use crate::issuing::{self, IssueError, Issuer};
+use crate::routes::paths;
+use crate::web::csrf::CsrfForm;
+use crate::web::page::Page;
+use crate::web::{html, AppState};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama_web::WebTemplate;
+
+/// The issuing form.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "attestations/new.html")]
+pub struct NewPage {
+    page: Page,
+    kind: AttestationKind,
+    title_key: &'static str,
+    form: AttestationForm,
+    errors: FieldErrors,
+    housing_bases: Vec<&'static str>,
+}
+
+impl NewPage {
+    fn new(
+        page: Page,
+        ctx: &PartyContext,
+        kind: AttestationKind,
+        form: AttestationForm,
+        errors: FieldErrors,
+    ) -> Self {
+        let party_kind = ctx.party_kind();
+        Self {
+            title_key: kind.title_key(party_kind),
+            housing_bases: housing_bases_for(party_kind)
+                .iter()
+                .map(|b| basis_name(*b))
+                .collect(),
+            page,
+            kind,
+            form,
+            errors,
+        }
+    }
+}
+
+fn basis_name(b: HousingBasis) -> &'static str {
+    match b {
+        HousingBasis::Lease => "lease",
+        HousingBasis::Owned => "owned",
+        HousingBasis::Dormitory => "dormitory",
+        HousingBasis::Committee => "committee",
+    }
+}
+
+/// The kind in the path, if this party may issue it; else 404 or 403.
+fn checked_kind(ctx: &PartyContext, kind: &str) -> Result<AttestationKind, AppError> {
+    let kind = AttestationKind::parse(kind).ok_or(AppError::NotFound)?;
+    match issuing::may_issue(&ctx.party, kind) {
+        Ok(()) => Ok(kind),
+        Err(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// `GET /party/attestations/new/{kind}`.
+pub async fn new_get(
+    page: Page,
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+) -> Result<NewPage, AppError> {
+    let ctx = PartyContext::load(&page, &state).await?;
+    let kind = checked_kind(&ctx, &kind)?;
+    Ok(NewPage::new(
+        page,
+        &ctx,
+        kind,
+        AttestationForm::default(),
+        FieldErrors::default(),
+    ))
+}
+
+/// `POST /party/attestations/new/{kind}`: validates, signs and stores; then the detail page.
+#[tracing::instrument(skip_all)]
+pub async fn new_post(
+    page: Page,
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+    CsrfForm(form): CsrfForm<AttestationForm>,
+) -> Result<HttpResponse, AppError> {
+    let ctx = PartyContext::load(&page, &state).await?;
+    let kind = checked_kind(&ctx, &kind)?;
+    let mut errors = FieldErrors::default();
+    let Some(new) = form.validate(kind, ctx.party_kind(), today_in_china(), &mut errors) else {
+        return html(
+            &NewPage::new(page, &ctx, kind, form, errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let st = state.clone();
+    let party = ctx.party.clone();
+    let station_code = ctx.station.code.clone();
+    let user_id = ctx.user.user_id.clone();
+    let row = state
+        .db(move |conn| {
+            let ring = st.keys.ring(conn)?;
+            let issuer = Issuer {
+                party: &party,
+                station_code: &station_code,
+                user_id: &user_id,
+                portal: &st.config.portal(),
+                secrets: &st.secrets,
+                ring: &ring,
+            };
+            issuing::issue(conn, &issuer, &new).map_err(|e| match e {
+                IssueError::NotApproved | IssueError::KindNotAllowed => AppError::Forbidden,
+                IssueError::Database(e) => e.into(),
+                IssueError::Internal(e) => AppError::Internal(e),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, paths::attestation(&row.id)))
+        .finish())
+}

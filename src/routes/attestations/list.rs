@@ -1,0 +1,105 @@
+//! `GET /party/attestations`: newest first, filtered, paged by keyset (no OFFSET).
+
+use super::{AttestationView, PartyContext};
+use crate::db::models::attestations::{self, ListFilter};
+use crate::domain::AttestationKind;
+use crate::error::AppError;
+use crate::web::page::Page;
+use crate::web::AppState;
+use actix_web::web;
+use askama_web::WebTemplate;
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 25;
+const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
+
+/// The list's query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    before: String,
+}
+
+/// The list page.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "attestations/list.html")]
+pub struct ListPage {
+    page: Page,
+    ctx: PartyContext,
+    query: ListQuery,
+    items: Vec<AttestationView>,
+    kinds: &'static [AttestationKind],
+    next: Option<String>,
+}
+
+fn parse_cursor(s: &str) -> Option<(chrono::NaiveDateTime, String)> {
+    let (at, id) = s.split_once('~')?;
+    Some((
+        chrono::NaiveDateTime::parse_from_str(at, CURSOR_TIME).ok()?,
+        id.to_owned(),
+    ))
+}
+
+/// `GET /party/attestations`.
+pub async fn list_get(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<ListPage, AppError> {
+    let ctx = PartyContext::load(&page, &state).await?;
+    let query = query.into_inner();
+    let filter = ListFilter {
+        kind: AttestationKind::parse(&query.kind).map(|k| k.as_str().to_owned()),
+        status: matches!(query.status.as_str(), "active" | "revoked").then(|| query.status.clone()),
+        search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
+        before: parse_cursor(&query.before),
+    };
+    let party_id = ctx.party.id.clone();
+    let mut rows = state
+        .db(move |conn| {
+            Ok(attestations::list_for_party(
+                conn,
+                &party_id,
+                &filter,
+                PAGE_SIZE + 1,
+            )?)
+        })
+        .await?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let next = rows.last().filter(|_| more).map(|last| {
+        let cursor = format!("{}~{}", last.issued_at.format(CURSOR_TIME), last.id);
+        let params = [
+            ("kind", query.kind.as_str()),
+            ("status", &query.status),
+            ("q", &query.q),
+            ("before", &cursor),
+        ];
+        format!(
+            "{}?{}",
+            crate::routes::paths::ATTESTATIONS,
+            url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params)
+                .finish()
+        )
+    });
+    let portal = state.config.portal();
+    let party_kind = ctx.party_kind();
+    Ok(ListPage {
+        kinds: AttestationKind::allowed_for(party_kind),
+        items: rows
+            .into_iter()
+            .map(|r| AttestationView::new(r, party_kind, &portal))
+            .collect(),
+        page,
+        ctx,
+        query,
+        next,
+    })
+}

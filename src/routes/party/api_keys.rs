@@ -1,0 +1,136 @@
+//! `GET/POST /party/api-keys`: a party's keys for the JSON API (shown once, stored hashed).
+
+use crate::accounts;
+use crate::db::models::api_keys::{self, ApiKey};
+use crate::db::models::audit_log::{self, Action, AuditEntry};
+use crate::domain::fields::{Limit, Text};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::routes::paths;
+use crate::web::csrf::CsrfForm;
+use crate::web::page::Page;
+use crate::web::{html, AppState};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama_web::WebTemplate;
+use diesel::Connection;
+use serde::Deserialize;
+
+/// The keys page.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "party/api_keys.html")]
+pub struct ApiKeysPage {
+    page: Page,
+    keys: Vec<ApiKey>,
+    name: String,
+    name_error: Option<&'static str>,
+    /// A key just created: shown this once.
+    new_key: Option<String>,
+}
+
+fn party_of(page: &Page) -> Result<(String, String), AppError> {
+    let user = page.require(&[Role::Party])?;
+    Ok((
+        user.party_id.clone().ok_or(AppError::Forbidden)?,
+        user.user_id.clone(),
+    ))
+}
+
+async fn keys_of(state: &web::Data<AppState>, party_id: String) -> Result<Vec<ApiKey>, AppError> {
+    state
+        .db(move |conn| Ok(api_keys::list_for_party(conn, &party_id)?))
+        .await
+}
+
+/// `GET /party/api-keys`.
+pub async fn api_keys_get(page: Page, state: web::Data<AppState>) -> Result<ApiKeysPage, AppError> {
+    let (party_id, _) = party_of(&page)?;
+    let keys = keys_of(&state, party_id).await?;
+    Ok(ApiKeysPage {
+        page,
+        keys,
+        name: String::new(),
+        name_error: None,
+        new_key: None,
+    })
+}
+
+/// The new-key form.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewKeyForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /party/api-keys`: creates a key and shows it once.
+pub async fn api_keys_post(
+    page: Page,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<NewKeyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (party_id, user_id) = party_of(&page)?;
+    let name = match Text::required(&form.name, Limit::Chars50) {
+        Ok(name) => name,
+        Err(key) => {
+            let keys = keys_of(&state, party_id).await?;
+            let template = ApiKeysPage {
+                page,
+                keys,
+                name: form.name,
+                name_error: Some(key),
+                new_key: None,
+            };
+            return html(&template, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let st = state.clone();
+    let pid = party_id.clone();
+    let (_, key) = state
+        .db(move |conn| {
+            accounts::create_api_key(conn, &st.secrets, &pid, &name, Some(&user_id))
+                .map_err(|e| AppError::Internal(e.into()))
+        })
+        .await?;
+    let keys = keys_of(&state, party_id).await?;
+    html(
+        &ApiKeysPage {
+            page,
+            keys,
+            name: String::new(),
+            name_error: None,
+            new_key: Some(key),
+        },
+        StatusCode::CREATED,
+    )
+}
+
+/// `POST /party/api-keys/{id}/revoke`.
+pub async fn api_key_revoke_post(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    _form: CsrfForm<NewKeyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (party_id, user_id) = party_of(&page)?;
+    let id = id.into_inner();
+    let revoked = state
+        .db(move |conn| {
+            conn.transaction(|conn| {
+                let revoked = api_keys::revoke(conn, &party_id, &id)?;
+                if revoked {
+                    audit_log::insert(
+                        conn,
+                        &AuditEntry::new(Action::ApiKeyRevoked, Some(&user_id), Some(&id)),
+                    )?;
+                }
+                Ok::<_, AppError>(revoked)
+            })
+        })
+        .await?;
+    if !revoked {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, paths::API_KEYS))
+        .finish())
+}

@@ -1,0 +1,151 @@
+//! `GET/POST /verify` for people, and the published keys.
+
+use crate::domain::facts::FactRow;
+use crate::error::AppError;
+use crate::tokens::VerifyStatus;
+use crate::verification::{self, Asker, Verdict, VerifyInput};
+use crate::web::csrf::CsrfForm;
+use crate::web::page::Page;
+use crate::web::{client_ip, AppState};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama_web::WebTemplate;
+use serde::Deserialize;
+
+/// What a verified proof shows.
+pub struct VerdictView {
+    pub status: &'static str,
+    pub reason: Option<String>,
+    pub revoked_at: Option<chrono::NaiveDateTime>,
+    pub code: Option<String>,
+    pub title_key: &'static str,
+    pub claims: Option<crate::tokens::Claims>,
+    pub facts: Vec<FactRow>,
+}
+
+impl From<Verdict> for VerdictView {
+    fn from(v: Verdict) -> Self {
+        let facts = v
+            .claims
+            .as_ref()
+            .and_then(|c| c.facts())
+            .map(|f| f.rows())
+            .unwrap_or_default();
+        let title_key = v
+            .claims
+            .as_ref()
+            .map_or("title.residence", |c| c.kind.title_key(c.issuer.kind));
+        Self {
+            status: v.status.as_str(),
+            reason: v.reason,
+            revoked_at: v.revoked_at,
+            code: v.code.map(|c| c.display()),
+            title_key,
+            claims: v.claims,
+            facts,
+        }
+    }
+}
+
+impl VerdictView {
+    /// The issuer kind's label key.
+    pub fn issuer_kind(&self) -> String {
+        self.claims
+            .as_ref()
+            .map(|c| format!("kind.{}", c.issuer.kind.as_str()))
+            .unwrap_or_default()
+    }
+
+    /// True for a good proof.
+    pub fn is_valid(&self) -> bool {
+        self.status == VerifyStatus::Valid.as_str()
+    }
+}
+
+/// The verify page, empty or with a result.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "verify/verify.html")]
+pub struct VerifyPage {
+    page: Page,
+    input: String,
+    verdict: Option<VerdictView>,
+}
+
+/// `GET /verify`.
+pub async fn verify_get(page: Page) -> VerifyPage {
+    VerifyPage {
+        page,
+        input: String::new(),
+        verdict: None,
+    }
+}
+
+/// The verify form.
+#[derive(Debug, Default, Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    input: String,
+}
+
+/// `POST /verify`: checks a token, a scanned URL or a code and shows the result.
+#[tracing::instrument(skip_all)]
+pub async fn verify_post(
+    page: Page,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<VerifyForm>,
+) -> Result<VerifyPage, AppError> {
+    let input = VerifyInput::parse(&form.input);
+    let verdict = run(
+        &state,
+        input,
+        page.user.as_ref().map(|u| u.user_id.clone()),
+        &req,
+    )
+    .await?;
+    // The field is emptied for the next scan; a token is never echoed back.
+    Ok(VerifyPage {
+        page,
+        input: String::new(),
+        verdict: Some(verdict.into()),
+    })
+}
+
+/// Verifies `input` for `user_id` (if logged in) and records it.
+pub async fn run(
+    state: &web::Data<AppState>,
+    input: VerifyInput,
+    user_id: Option<String>,
+    req: &HttpRequest,
+) -> Result<Verdict, AppError> {
+    let ip = client_ip(req).map(|i| i.to_string());
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let ring = st.keys.ring(conn)?;
+            let asker = Asker {
+                user_id: user_id.as_deref(),
+                client_ip: ip.as_deref(),
+            };
+            Ok(verification::verify(
+                conn,
+                &ring,
+                &st.config.portal(),
+                &input,
+                &asker,
+            )?)
+        })
+        .await
+}
+
+/// `GET /.well-known/jwks.json`: the public keys of every token that can still be valid.
+pub async fn jwks_get(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let st = state.clone();
+    let jwks = state
+        .db(move |conn| Ok(st.keys.ring(conn)?.jwks(crate::db::now())))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/jwk-set+json")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(jwks))
+}

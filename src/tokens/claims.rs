@@ -1,0 +1,60 @@
+//! What an attestation token says (DESIGN.md §3). The subject's ID number is masked.
+
+use crate::domain::{AttestationKind, PartyKind};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The issuing party as the token names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuerClaim {
+    pub name: String,
+    pub kind: PartyKind,
+    /// The credit code, or the masked ID number of an individual lessor.
+    pub identifier: String,
+}
+
+/// The person the proof is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubjectClaim {
+    pub name: String,
+    /// Always masked: `110105********002X`.
+    pub id_number: String,
+}
+
+/// The claims of an attestation token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub jti: String,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+    /// The code of the station of the issuer's jurisdiction.
+    pub aud: String,
+    pub kind: AttestationKind,
+    pub issuer: IssuerClaim,
+    pub subject: SubjectClaim,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub responsibility_accepted: bool,
+    pub facts: serde_json::Value,
+}
+
+impl Claims {
+    /// The facts, typed by kind (`None` if they do not match the kind).
+    pub fn facts(&self) -> Option<crate::domain::Facts> {
+        crate::domain::Facts::from_json(self.kind, self.facts.clone()).ok()
+    }
+}
+
+/// `nbf` of a proof valid from `date`: the start of that day in China (UTC+8).
+pub fn start_of_day(date: NaiveDate) -> i64 {
+    date.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp() - 8 * 3600)
+        .unwrap_or_default()
+}
+
+/// `exp` of a proof valid until `date`: the end of that day in China (UTC+8).
+pub fn end_of_day(date: NaiveDate) -> i64 {
+    start_of_day(date) + 24 * 3600 - 1
+}

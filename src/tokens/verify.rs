@@ -1,0 +1,97 @@
+//! Signing and checking tokens: the algorithm is pinned to EdDSA, `typ`, `kid`, `iss`,
+//! `aud`, `nbf` and `exp` are required, and 60 s of clock skew is allowed.
+
+use super::{Claims, KeyRing, LEEWAY_SECS, MAX_TOKEN_LEN, TOKEN_TYPE};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::Serialize;
+
+/// The answer to "is this proof good?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyStatus {
+    Valid,
+    Revoked,
+    Expired,
+    NotYetValid,
+    Invalid,
+    Unknown,
+}
+
+impl VerifyStatus {
+    /// The stored and published name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::Invalid => "invalid",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// Signs `claims` with the ring's current key.
+pub fn sign(claims: &Claims, kid: &str, key: &EncodingKey) -> jsonwebtoken::errors::Result<String> {
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.typ = Some(TOKEN_TYPE.to_owned());
+    header.kid = Some(kid.to_owned());
+    jsonwebtoken::encode(&header, claims, key)
+}
+
+/// Why a token is not one of ours (in English; the UI maps the status to its language).
+pub type InvalidReason = &'static str;
+
+/// Checks the signature and the fixed claims of `token` with the key its `kid` names.
+/// `issuer` is the portal's URL, or `None` offline where only its presence is required.
+/// Time is not checked here: see `time_status`.
+pub fn check_signature<'k>(
+    token: &str,
+    key_for: impl Fn(&str) -> Option<&'k DecodingKey>,
+    issuer: Option<&str>,
+) -> Result<Claims, InvalidReason> {
+    if token.len() > MAX_TOKEN_LEN {
+        return Err("the token is too long");
+    }
+    let header = jsonwebtoken::decode_header(token).map_err(|_| "not a signed token")?;
+    if header.alg != Algorithm::EdDSA {
+        return Err("algorithm not allowed");
+    }
+    if header.typ.as_deref() != Some(TOKEN_TYPE) {
+        return Err("not an attestation token (typ)");
+    }
+    let kid = header.kid.ok_or("no key id (kid)")?;
+    let key = key_for(&kid).ok_or("unknown signing key")?;
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.leeway = LEEWAY_SECS as u64;
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.set_required_spec_claims(&["exp", "nbf", "aud", "iss"]);
+    if let Some(issuer) = issuer {
+        validation.set_issuer(&[issuer]);
+    }
+    jsonwebtoken::decode::<Claims>(token, key, &validation)
+        .map(|data| data.claims)
+        .map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::InvalidIssuer => "issued by another portal (iss)",
+            jsonwebtoken::errors::ErrorKind::InvalidSignature => "the signature does not match",
+            _ => "the token is malformed",
+        })
+}
+
+/// Checks `token` against the portal's keys.
+pub fn check_with_ring(token: &str, ring: &KeyRing, issuer: &str) -> Result<Claims, InvalidReason> {
+    check_signature(token, |kid| ring.decoding(kid), Some(issuer))
+}
+
+/// Valid, expired or not yet valid at `now` (Unix seconds), with the leeway.
+pub fn time_status(claims: &Claims, now: i64) -> VerifyStatus {
+    if now + LEEWAY_SECS < claims.nbf {
+        VerifyStatus::NotYetValid
+    } else if now - LEEWAY_SECS > claims.exp {
+        VerifyStatus::Expired
+    } else {
+        VerifyStatus::Valid
+    }
+}

@@ -1,0 +1,185 @@
+//! Online verification: the signature, then the record (revocation), then the time.
+//! Every verification is recorded.
+
+use crate::db::models::attestations::{self, Attestation, REVOKED};
+use crate::db::models::stations;
+use crate::db::models::verifications::{self, Verification};
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::VerificationCode;
+use crate::tokens::verify::{check_with_ring, time_status};
+use crate::tokens::{Claims, KeyRing, VerifyStatus};
+
+/// What someone typed, pasted or scanned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyInput {
+    Token(String),
+    Code(VerificationCode),
+    /// Neither: answered `invalid`.
+    Unreadable,
+}
+
+impl VerifyInput {
+    /// Reads a token, a verify URL with the token after `#` (as a scanner types it), or a
+    /// short code.
+    pub fn parse(input: &str) -> Self {
+        let input = input.trim();
+        let candidate = input
+            .rsplit_once('#')
+            .map_or(input, |(_, after)| after)
+            .trim();
+        if candidate.matches('.').count() == 2 {
+            return Self::Token(candidate.to_owned());
+        }
+        match VerificationCode::parse(candidate) {
+            Some(code) => Self::Code(code),
+            None => Self::Unreadable,
+        }
+    }
+
+    fn method(&self) -> &'static str {
+        match self {
+            Self::Token(_) => "token",
+            Self::Code(_) => "code",
+            Self::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// The answer of a verification.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub status: VerifyStatus,
+    /// Why it is invalid, or why it was revoked.
+    pub reason: Option<String>,
+    pub revoked_at: Option<chrono::NaiveDateTime>,
+    /// What the proof says (for every status but invalid and unknown).
+    pub claims: Option<Claims>,
+    /// The verification code of the proof, when known.
+    pub code: Option<VerificationCode>,
+}
+
+impl Verdict {
+    fn invalid(reason: &str) -> Self {
+        Self {
+            status: VerifyStatus::Invalid,
+            reason: Some(reason.to_owned()),
+            revoked_at: None,
+            claims: None,
+            code: None,
+        }
+    }
+}
+
+/// Who asked, for the record.
+pub struct Asker<'a> {
+    pub user_id: Option<&'a str>,
+    pub client_ip: Option<&'a str>,
+}
+
+/// Verifies `input` and records the verification.
+pub fn verify(
+    conn: &mut DbConnection,
+    ring: &KeyRing,
+    portal: &str,
+    input: &VerifyInput,
+    asker: &Asker,
+) -> diesel::QueryResult<Verdict> {
+    let (verdict, attestation_id) = match input {
+        VerifyInput::Unreadable => (
+            Verdict::invalid("neither a token nor a verification code"),
+            None,
+        ),
+        VerifyInput::Token(token) => match check_with_ring(token, ring, portal) {
+            Err(reason) => (Verdict::invalid(reason), None),
+            Ok(claims) => match attestations::find_by_id(conn, &claims.jti)? {
+                None => (Verdict::invalid("not on record"), None),
+                Some(row) => {
+                    let id = row.id.clone();
+                    (judge(conn, row, claims)?, Some(id))
+                }
+            },
+        },
+        VerifyInput::Code(code) => match attestations::find_by_code(conn, code.as_str())? {
+            None => (
+                Verdict {
+                    status: VerifyStatus::Unknown,
+                    reason: None,
+                    revoked_at: None,
+                    claims: None,
+                    code: None,
+                },
+                None,
+            ),
+            Some(row) => {
+                let id = row.id.clone();
+                match check_with_ring(&row.token, ring, portal) {
+                    Ok(claims) => (judge(conn, row, claims)?, Some(id)),
+                    Err(reason) => (Verdict::invalid(reason), Some(id)),
+                }
+            }
+        },
+    };
+    verifications::insert(
+        conn,
+        &Verification {
+            id: new_id(),
+            at: now(),
+            attestation_id,
+            method: input.method().to_owned(),
+            result: verdict.status.as_str().to_owned(),
+            user_id: asker.user_id.map(str::to_owned),
+            client_ip: asker.client_ip.map(str::to_owned),
+        },
+    )?;
+    Ok(verdict)
+}
+
+/// The status of a correctly signed token of ours, from its record and the time.
+fn judge(
+    conn: &mut DbConnection,
+    row: Attestation,
+    claims: Claims,
+) -> diesel::QueryResult<Verdict> {
+    let station = stations::find_by_id(conn, &row.station_id)?;
+    if claims.aud != station.code {
+        return Ok(Verdict::invalid("addressed to another station (aud)"));
+    }
+    let code = Some(VerificationCode::from_stored(row.code));
+    if row.status == REVOKED {
+        return Ok(Verdict {
+            status: VerifyStatus::Revoked,
+            reason: row.revoke_reason,
+            revoked_at: row.revoked_at,
+            claims: Some(claims),
+            code,
+        });
+    }
+    Ok(Verdict {
+        status: time_status(&claims, chrono::Utc::now().timestamp()),
+        reason: None,
+        revoked_at: None,
+        claims: Some(claims),
+        code,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_scanner_types_is_read() {
+        let token = "eyJh.eyJi.c2ln";
+        assert_eq!(VerifyInput::parse(token), VerifyInput::Token(token.into()));
+        assert_eq!(
+            VerifyInput::parse(&format!("https://attest.example.cn/verify#{token}\n")),
+            VerifyInput::Token(token.into())
+        );
+        assert!(matches!(
+            VerifyInput::parse(" 7kq2-m9xd-4hpt "),
+            VerifyInput::Code(_)
+        ));
+        assert_eq!(VerifyInput::parse("hello"), VerifyInput::Unreadable);
+        assert_eq!(VerifyInput::parse(""), VerifyInput::Unreadable);
+    }
+}
