@@ -27,7 +27,7 @@ pub struct Application {
 
 impl Application {
     /// Prepares everything and binds the listener; the server runs when awaited.
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
+    pub async fn build(mut config: Config) -> anyhow::Result<Self> {
         let pool = db::connect(&config.database)?;
         db::migrate(&pool)?;
         let secrets = Secrets::load_or_create(&config.data_dir)?;
@@ -36,6 +36,10 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
+        // Bound to port 0 without a public URL: links must name the port actually given.
+        if config.public_url.port() == Some(0) {
+            let _ = config.public_url.set_port(Some(port));
+        }
         let state = web::Data::new(AppState {
             config,
             pool,

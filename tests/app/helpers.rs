@@ -311,3 +311,101 @@ pub async fn spawn_two_stations() -> TwoStations {
     );
     TwoStations { app, own, other }
 }
+
+/// A valid employment proof form; tests change one field.
+pub fn employment_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("subject_name", "王五".into()),
+        ("subject_id_number", "440304199002151545".into()),
+        ("position", "软件工程师".into()),
+        ("department", "研发部".into()),
+        ("employed_since", "2023-03-01".into()),
+        ("contract_type", "open_ended".into()),
+        ("employed_until", "".into()),
+        ("valid_from", "".into()),
+        ("valid_until", "".into()),
+        ("applicant_email", "".into()),
+        ("responsibility", "on".into()),
+    ]
+}
+
+/// An approved employer of station 440304-001 (created if missing) with its user logged in
+/// to a new browser.
+pub async fn approved_employer(app: &TestApp, email: &str, identifier: &str) -> (String, Client) {
+    let exists = attest::db::models::stations::find_by_code(&mut app.conn(), "440304-001")
+        .unwrap()
+        .is_some();
+    if !exists {
+        app.add_station("440304-001", "福田派出所");
+    }
+    let id = app.add_party(
+        PartyKind::Employer,
+        identifier,
+        "440304-001",
+        email,
+        PartyStatus::Approved,
+    );
+    let client = browser();
+    app.login_with(&client, email).await;
+    (id, client)
+}
+
+impl TestApp {
+    /// Issues a proof of `kind` through the browser form; returns its id.
+    pub async fn issue_with(
+        &self,
+        client: &Client,
+        kind: &str,
+        form: &[(&'static str, String)],
+    ) -> String {
+        let response = self
+            .post_with(
+                client,
+                &format!("/party/attestations/new/{kind}"),
+                &fields(form),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "issuing {kind}");
+        location(&response).rsplit('/').next().unwrap().to_owned()
+    }
+
+    /// The stored token of attestation `id`.
+    pub fn token_of(&self, id: &str) -> String {
+        attest::db::models::attestations::find_by_id(&mut self.conn(), id)
+            .unwrap()
+            .unwrap()
+            .token
+    }
+
+    /// POSTs JSON to the API and returns (status, body).
+    pub async fn api(
+        &self,
+        path: &str,
+        key: Option<&str>,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut request = browser().post(self.url(path)).json(&body);
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let response = request.send().await.expect("API call");
+        let status = response.status();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// Verifies `token` through `POST /api/v1/verify`; returns the body.
+    pub async fn verify_token(&self, token: &str) -> serde_json::Value {
+        let (status, body) = self
+            .api(
+                "/api/v1/verify",
+                None,
+                serde_json::json!({ "token": token }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+}

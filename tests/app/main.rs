@@ -3,6 +3,7 @@
 
 mod access;
 mod approval;
+mod attestations;
 mod cli;
 mod health;
 mod helpers;

@@ -8,6 +8,8 @@ use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role}
 use clap::{Parser, Subcommand};
 use std::io::Read;
 
+mod keys;
+
 /// 居住证申领协助证明平台 (Attest): signed attestations for residence-permit applications.
 #[derive(Debug, Parser)]
 #[command(name = "attest", version, about, propagate_version = true)]
@@ -34,6 +36,47 @@ pub enum Command {
     /// Manage assisting parties.
     #[command(subcommand)]
     Party(PartyCommand),
+    /// Manage party API keys.
+    #[command(subcommand)]
+    Apikey(ApikeyCommand),
+    /// Manage the Ed25519 signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Check a token offline against a JWK Set (signature and validity dates; revocation
+    /// can only be checked online).
+    Verify {
+        /// The token, or a verify URL with the token after `#`.
+        token: String,
+        /// A JWKS file, or its URL (such as https://portal/.well-known/jwks.json).
+        #[arg(long)]
+        jwks: String,
+        /// Also require this `iss` (the portal's public URL).
+        #[arg(long)]
+        issuer: Option<String>,
+    },
+}
+
+/// API key commands.
+#[derive(Debug, Subcommand)]
+pub enum ApikeyCommand {
+    /// Create an API key for the party of a user and print it (shown only this once).
+    Create {
+        /// The login email of a user of the party.
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the key by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+/// Signing key commands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List the keys: kid, created, retired, and whether they sign or are still published.
+    List,
+    /// Make a new key for new tokens; older tokens keep verifying until they expire.
+    Rotate,
 }
 
 /// Station commands.
@@ -142,7 +185,7 @@ impl From<accounts::AccountError> for CliError {
     }
 }
 
-fn invalid(what: &str, key: &str) -> CliError {
+pub(crate) fn invalid(what: &str, key: &str) -> CliError {
     CliError {
         message: format!("{what}: {}", crate::i18n::Lang::En.t(key)),
         code: 1,
@@ -239,6 +282,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Apikey(ApikeyCommand::Create { email, name }) => {
+            keys::apikey_create(&config, &mut *open(&config)?, &email, &name)
+        }
+        Command::Keys(KeysCommand::List) => keys::list(&mut *open(&config)?),
+        Command::Keys(KeysCommand::Rotate) => keys::rotate(&config, &mut *open(&config)?),
+        Command::Verify {
+            token,
+            jwks,
+            issuer,
+        } => keys::verify_offline(&token, &jwks, issuer.as_deref()),
     }
 }
 
