@@ -30,7 +30,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the application on an existing data directory (a restart).
 pub async fn spawn_app_in(data_dir: tempfile::TempDir) -> TestApp {
-    let config = test_config(data_dir.path().to_path_buf());
+    spawn_app_as(data_dir, None).await
+}
+
+/// Starts the application on `data_dir`, known to the public as `public_url` (the `iss` of
+/// its tokens) when given.
+pub async fn spawn_app_as(data_dir: tempfile::TempDir, public_url: Option<&str>) -> TestApp {
+    let mut config = test_config(data_dir.path().to_path_buf());
+    if let Some(url) = public_url {
+        config.public_url = url.parse().expect("public URL");
+    }
     let pool = db::connect(&config.database).expect("database");
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -2,6 +2,7 @@
 //! with a fresh SQLite file and talks to it over HTTP, or runs the real `attest` binary.
 
 mod access;
+mod api;
 mod approval;
 mod attestations;
 mod cli;
@@ -12,3 +13,4 @@ mod login;
 mod migrations;
 mod register;
 mod sessions;
+mod tokens;

@@ -1,0 +1,330 @@
+//! The JSON API: keys, issuing, reading, revoking, verifying.
+
+use crate::helpers::*;
+use attest::domain::{PartyKind, PartyStatus};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// Creates an API key on the party's settings page; returns it.
+async fn key_from_settings(app: &TestApp, client: &reqwest::Client) -> String {
+    let r = app
+        .post_with(client, "/party/api-keys", &[("name", "HR system")])
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let html = r.text().await.unwrap();
+    text(&html, "code.secret").expect("the new key is shown once")
+}
+
+fn employment() -> Value {
+    json!({
+        "kind": "employment",
+        "subject": { "name": "王五", "id_number": "440304199002151545" },
+        "responsibility_accepted": true,
+        "facts": {
+            "position": "软件工程师",
+            "employed_since": "2023-03-01",
+            "contract_type": "fixed_term",
+            "employed_until": null
+        }
+    })
+}
+
+#[tokio::test]
+async fn issue_read_verify_and_revoke_through_the_api() {
+    let app = spawn_app().await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    let key = key_from_settings(&app, &hr).await;
+    assert!(
+        !app.get_with(&hr, "/party/api-keys")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(&key),
+        "shown only once"
+    );
+
+    let (status, created) = app
+        .api("/api/v1/attestations", Some(&key), employment())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let token = created["token"].as_str().unwrap();
+    assert_eq!(
+        created["verify_url"],
+        format!("{}/verify#{token}", app.address)
+    );
+    assert_eq!(
+        created["print_url"],
+        format!("{}/party/attestations/{id}/print", app.address)
+    );
+    assert_eq!(created["code"].as_str().unwrap().len(), 14);
+
+    // The browser sees it too, and can print it.
+    assert_eq!(
+        app.get_with(&hr, &format!("/party/attestations/{id}/print"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let got: Value = browser()
+        .get(app.url(&format!("/api/v1/attestations/{id}")))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["status"], "active");
+    assert_eq!(got["subject"]["id_number"], "440304********1545");
+    assert_eq!(app.verify_token(token).await["status"], "valid");
+
+    let (status, revoked) = app
+        .api(
+            &format!("/api/v1/attestations/{id}/revoke"),
+            Some(&key),
+            json!({"reason": "合同终止"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{revoked}");
+    assert_eq!(revoked["status"], "revoked");
+    let verdict = app.verify_token(token).await;
+    assert_eq!(verdict["status"], "revoked");
+    assert_eq!(verdict["reason"], "合同终止");
+    let (status, again) = app
+        .api(
+            &format!("/api/v1/attestations/{id}/revoke"),
+            Some(&key),
+            json!({"reason": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+    assert_eq!(again["error"], "conflict");
+}
+
+#[tokio::test]
+async fn api_errors_name_the_fields() {
+    let app = spawn_app().await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    let key = key_from_settings(&app, &hr).await;
+
+    let mut bad = employment();
+    bad["subject"]["id_number"] = json!("110105194912310021");
+    bad["facts"]["contract_type"] = json!("forever");
+    bad["responsibility_accepted"] = json!(false);
+    let (status, body) = app.api("/api/v1/attestations", Some(&key), bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "validation");
+    for field in [
+        "subject.id_number",
+        "facts.contract_type",
+        "responsibility_accepted",
+    ] {
+        assert!(body["fields"][field].is_string(), "{field}: {body}");
+    }
+    let (status, body) = app
+        .api(
+            "/api/v1/attestations",
+            Some(&key),
+            json!({"kind": "marriage"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["kind"].is_string());
+
+    let (status, body) = app
+        .api(
+            "/api/v1/attestations",
+            Some(&key),
+            json!({"kind": "attendance"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an employer cannot issue attendance: {body}"
+    );
+
+    let raw = browser()
+        .post(app.url("/api/v1/attestations"))
+        .bearer_auth(&key)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), StatusCode::BAD_REQUEST);
+    let body: Value = raw.json().await.unwrap();
+    assert_eq!(body["error"], "bad_request");
+
+    let (status, body) = app.api("/api/v1/verify", None, json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = app
+        .api("/api/v1/verify", None, json!({"code": "ZZZZ-ZZZZ-ZZZZ"}))
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("unknown"))
+    );
+}
+
+#[tokio::test]
+async fn keys_are_required_scoped_and_revocable() {
+    let app = spawn_app().await;
+    let (_, a) = approved_employer(&app, "a@example.cn", "91110000600037341L").await;
+    let (_, b) = approved_employer(&app, "b@example.cn", "91440300MA5F00001A").await;
+    let key_a = key_from_settings(&app, &a).await;
+    let key_b = key_from_settings(&app, &b).await;
+
+    let (status, body) = app.api("/api/v1/attestations", None, employment()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "unauthorized");
+    let (status, _) = app
+        .api("/api/v1/attestations", Some("att_0000"), employment())
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (_, created) = app
+        .api("/api/v1/attestations", Some(&key_a), employment())
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let other = browser()
+        .get(app.url(&format!("/api/v1/attestations/{id}")))
+        .bearer_auth(&key_b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .api(
+            &format!("/api/v1/attestations/{id}/revoke"),
+            Some(&key_b),
+            json!({"reason": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Revoked on the settings page: refused from then on.
+    let page = app
+        .get_with(&a, "/party/api-keys")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let action = attr(&page, "form.inline", "action").unwrap();
+    assert_eq!(
+        app.post_with(&a, &action, &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (status, _) = app
+        .api("/api/v1/attestations", Some(&key_a), employment())
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_pending_party_cannot_issue_through_the_api() {
+    let app = spawn_app().await;
+    app.add_station("440304-001", "福田派出所");
+    app.add_party(
+        PartyKind::Employer,
+        "91110000600037341L",
+        "440304-001",
+        "hr@example.cn",
+        PartyStatus::Pending,
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(["apikey", "create", "--email", "hr@example.cn"])
+        .env("ATTEST_DATA_DIR", app.data_dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(key.starts_with("att_"));
+
+    let (status, body) = app
+        .api("/api/v1/attestations", Some(&key), employment())
+        .await;
+
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "forbidden");
+}
+
+#[tokio::test]
+async fn offline_verification_with_the_cli() {
+    let app = spawn_app().await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    let id = app.issue_with(&hr, "employment", &employment_form()).await;
+    let token = app.token_of(&id);
+    let jwks = app
+        .get("/.well-known/jwks.json")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let file = app.data_dir.path().join("jwks.json");
+    std::fs::write(&file, jwks).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
+            .args(args)
+            .env("ATTEST_DATA_DIR", app.data_dir.path())
+            .output()
+            .unwrap()
+    };
+
+    let good = run(&["verify", &token, "--jwks", file.to_str().unwrap()]);
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    let out = String::from_utf8_lossy(&good.stdout);
+    assert!(
+        out.contains("\"jti\"")
+            && out.contains(&id)
+            && out.contains("revocation can only be checked online")
+    );
+    assert!(!out.contains("440304199002151545"));
+
+    let jwks_url = app.url("/.well-known/jwks.json");
+    let by_url = run(&[
+        "verify",
+        &format!("{}/verify#{token}", app.address),
+        "--jwks",
+        &jwks_url,
+        "--issuer",
+        &app.address,
+    ]);
+    assert!(
+        by_url.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_url.stderr)
+    );
+
+    // One character of the payload changed: the signature no longer matches.
+    let dot = token.find('.').unwrap();
+    let flipped = if &token[dot + 5..dot + 6] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    let tampered = format!("{}{flipped}{}", &token[..dot + 5], &token[dot + 6..]);
+    let bad = run(&["verify", &tampered, "--jwks", file.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid"));
+    let wrong_issuer = run(&[
+        "verify",
+        &token,
+        "--jwks",
+        file.to_str().unwrap(),
+        "--issuer",
+        "https://other.example",
+    ]);
+    assert_eq!(wrong_issuer.status.code(), Some(1));
+}
