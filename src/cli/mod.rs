@@ -1,13 +1,14 @@
 //! The operator's command line: `serve`, `migrate`, and creating stations, staff and
 //! parties non-interactively. Every command acts on the same database as `serve`.
 
-use crate::accounts::{self, NewParty, NewStation};
+use crate::accounts::AccountError;
 use crate::config::{Config, ConfigArgs, ConfigError};
 use crate::domain::fields;
-use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role};
+use crate::domain::PartyKind;
 use clap::{Parser, Subcommand};
 use std::io::Read;
 
+mod account_commands;
 mod keys;
 
 /// 居住证申领协助证明平台 (Attest): signed attestations for residence-permit applications.
@@ -176,8 +177,8 @@ impl From<anyhow::Error> for CliError {
     }
 }
 
-impl From<accounts::AccountError> for CliError {
-    fn from(e: accounts::AccountError) -> Self {
+impl From<AccountError> for CliError {
+    fn from(e: AccountError) -> Self {
         Self {
             message: e.to_string(),
             code: 1,
@@ -204,84 +205,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Station(StationCommand::Add { code, name, email }) => {
-            let code = fields::station_code(&code).map_err(|k| invalid("--code", k))?;
-            let name = fields::Text::required(&name, fields::Limit::Chars100)
-                .map_err(|k| invalid("--name", k))?;
-            let email = fields::email_list(&email).map_err(|k| invalid("--email", k))?;
-            let mut conn = open(&config)?;
-            let station = accounts::create_station(
-                &mut conn,
-                &NewStation {
-                    code: &code,
-                    name: &name,
-                    email: &email,
-                },
-            )?;
-            println!("station {} ({}) created", station.code, station.name);
-            Ok(())
+            account_commands::station_add(&config, &code, &name, &email)
         }
         Command::User(UserCommand::Add {
             role,
             email,
             station,
             ..
-        }) => {
-            let email = fields::email(&email).map_err(|k| invalid("--email", k))?;
-            let password = read_password(&[&email])?;
-            let role = match role {
-                StaffRole::Admin => Role::Admin,
-                StaffRole::Station => Role::Station,
-            };
-            let hash = crate::password::hash(&password)?;
-            let mut conn = open(&config)?;
-            accounts::create_staff(&mut conn, role, &email, &hash, station.as_deref())?;
-            println!("{} account {email} created", role.as_str());
-            Ok(())
-        }
-        Command::Party(PartyCommand::Add {
-            kind,
-            name,
-            identifier,
-            station,
-            email,
-            address,
-            contact_name,
-            contact_phone,
-            ..
-        }) => {
-            let details = PartyDetails {
-                kind,
-                legal_name: fields::Text::required(&name, fields::Limit::Chars100)
-                    .map_err(|k| invalid("--name", k))?,
-                identifier: PartyIdentifier::parse(kind, &identifier)
-                    .map_err(|k| invalid("--identifier", k))?,
-                address: fields::Text::optional(&address, fields::Limit::Chars200)
-                    .map_err(|k| invalid("--address", k))?,
-                contact_name: fields::Text::optional(&contact_name, fields::Limit::Chars50)
-                    .map_err(|k| invalid("--contact-name", k))?,
-                contact_phone: contact_phone.trim().to_owned(),
-            };
-            let email = fields::email(&email).map_err(|k| invalid("--email", k))?;
-            let password = read_password(&[&email, &name])?;
-            let hash = crate::password::hash(&password)?;
-            let mut conn = open(&config)?;
-            let (party, _) = accounts::create_party(
-                &mut conn,
-                &NewParty {
-                    details: &details,
-                    station_code: station.trim(),
-                    email: &email,
-                    password_hash: &hash,
-                    status: PartyStatus::Approved,
-                    client_ip: None,
-                },
-            )?;
-            println!(
-                "approved {} {} created with user {email}",
-                party.kind, party.legal_name
-            );
-            Ok(())
-        }
+        }) => account_commands::user_add(&config, role, &email, station.as_deref()),
+        Command::Party(command) => account_commands::party_add(&config, command),
         Command::Apikey(ApikeyCommand::Create { email, name }) => {
             keys::apikey_create(&config, &mut *open(&config)?, &email, &name)
         }
@@ -295,13 +227,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn open(config: &Config) -> Result<crate::db::PooledConn, CliError> {
+pub(crate) fn open(config: &Config) -> Result<crate::db::PooledConn, CliError> {
     let pool = crate::db::connect(&config.database)?;
     crate::db::migrate(&pool)?;
     Ok(pool.get().map_err(anyhow::Error::from)?)
 }
 
-fn read_password(user_inputs: &[&str]) -> Result<String, CliError> {
+pub(crate) fn read_password(user_inputs: &[&str]) -> Result<String, CliError> {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)

@@ -1,6 +1,7 @@
 //! Attestations: their kinds, who may issue which, validity, and the issuing form.
 
-use super::facts::{Facts, FactsForm};
+use super::facts::Facts;
+use super::facts_form::FactsForm;
 use super::fields::{self, FieldErrors, Limit, Text};
 use super::{IdNumber, PartyKind};
 use chrono::{Duration, NaiveDate};

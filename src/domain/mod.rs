@@ -3,6 +3,7 @@
 pub mod attestation;
 pub mod code;
 pub mod facts;
+pub mod facts_form;
 pub mod fields;
 pub mod id_number;
 pub mod party;

@@ -4,7 +4,7 @@ use super::{api_party, validation_error};
 use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::stations;
 use crate::domain::attestation::{today_in_china, AttestationForm};
-use crate::domain::facts::FactsForm;
+use crate::domain::facts_form::FactsForm;
 use crate::domain::fields::{FieldErrors, Limit, Text};
 use crate::domain::{AttestationKind, PartyKind};
 use crate::error::AppError;

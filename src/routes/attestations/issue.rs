@@ -2,7 +2,8 @@
 
 use super::PartyContext;
 use crate::domain::attestation::{today_in_china, AttestationForm};
-use crate::domain::facts::{housing_bases_for, HousingBasis};
+use crate::domain::facts::HousingBasis;
+use crate::domain::facts_form::housing_bases_for;
 use crate::domain::fields::FieldErrors;
 use crate::domain::AttestationKind;
 use crate::error::AppError;

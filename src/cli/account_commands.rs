@@ -1,0 +1,91 @@
+//! `attest station add`, `attest user add`, `attest party add`.
+
+use super::{invalid, open, read_password, CliError, PartyCommand, StaffRole};
+use crate::accounts::{self, NewParty, NewStation};
+use crate::config::Config;
+use crate::domain::fields::{self, Limit, Text};
+use crate::domain::{PartyDetails, PartyIdentifier, PartyStatus, Role};
+
+/// Creates a station.
+pub fn station_add(config: &Config, code: &str, name: &str, email: &str) -> Result<(), CliError> {
+    let code = fields::station_code(code).map_err(|k| invalid("--code", k))?;
+    let name = Text::required(name, Limit::Chars100).map_err(|k| invalid("--name", k))?;
+    let email = fields::email_list(email).map_err(|k| invalid("--email", k))?;
+    let station = accounts::create_station(
+        &mut *open(config)?,
+        &NewStation {
+            code: &code,
+            name: &name,
+            email: &email,
+        },
+    )?;
+    println!("station {} ({}) created", station.code, station.name);
+    Ok(())
+}
+
+/// Creates an admin or station staff account; the password comes from stdin.
+pub fn user_add(
+    config: &Config,
+    role: StaffRole,
+    email: &str,
+    station: Option<&str>,
+) -> Result<(), CliError> {
+    let email = fields::email(email).map_err(|k| invalid("--email", k))?;
+    let password = read_password(&[&email])?;
+    let role = match role {
+        StaffRole::Admin => Role::Admin,
+        StaffRole::Station => Role::Station,
+    };
+    let hash = crate::password::hash(&password)?;
+    accounts::create_staff(&mut *open(config)?, role, &email, &hash, station)?;
+    println!("{} account {email} created", role.as_str());
+    Ok(())
+}
+
+/// Creates an approved party with its first user; the password comes from stdin.
+pub fn party_add(config: &Config, command: PartyCommand) -> Result<(), CliError> {
+    let PartyCommand::Add {
+        kind,
+        name,
+        identifier,
+        station,
+        email,
+        address,
+        contact_name,
+        contact_phone,
+        ..
+    } = command;
+    let contact_phone = match contact_phone.trim() {
+        "" => String::new(),
+        phone => fields::phone(phone).map_err(|k| invalid("--contact-phone", k))?,
+    };
+    let details = PartyDetails {
+        kind,
+        legal_name: Text::required(&name, Limit::Chars100).map_err(|k| invalid("--name", k))?,
+        identifier: PartyIdentifier::parse(kind, &identifier)
+            .map_err(|k| invalid("--identifier", k))?,
+        address: Text::optional(&address, Limit::Chars200).map_err(|k| invalid("--address", k))?,
+        contact_name: Text::optional(&contact_name, Limit::Chars50)
+            .map_err(|k| invalid("--contact-name", k))?,
+        contact_phone,
+    };
+    let email = fields::email(&email).map_err(|k| invalid("--email", k))?;
+    let password = read_password(&[&email, &name])?;
+    let hash = crate::password::hash(&password)?;
+    let (party, _) = accounts::create_party(
+        &mut *open(config)?,
+        &NewParty {
+            details: &details,
+            station_code: station.trim(),
+            email: &email,
+            password_hash: &hash,
+            status: PartyStatus::Approved,
+            client_ip: None,
+        },
+    )?;
+    println!(
+        "approved {} {} created with user {email}",
+        party.kind, party.legal_name
+    );
+    Ok(())
+}
