@@ -43,6 +43,13 @@ async fn role_by_route_matrix() {
             [LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND],
         ),
         ("/admin", [LOGIN, FORBIDDEN, FORBIDDEN, OK]),
+        ("/verify", [OK, OK, OK, OK]),
+        ("/.well-known/jwks.json", [OK, OK, OK, OK]),
+        ("/party/attestations", [LOGIN, OK, FORBIDDEN, FORBIDDEN]),
+        // The employer is still pending: it may not issue yet.
+        ("/party/attestations/new/employment", [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        ("/party/attestations/no-such-id", [LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN]),
+        ("/party/api-keys", [LOGIN, OK, FORBIDDEN, FORBIDDEN]),
     ];
     for (path, expected) in &gets {
         for ((role, client), want) in roles.iter().zip(expected) {
