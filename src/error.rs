@@ -64,6 +64,17 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<crate::issuing::IssueError> for AppError {
+    fn from(e: crate::issuing::IssueError) -> Self {
+        use crate::issuing::IssueError;
+        match e {
+            IssueError::NotApproved | IssueError::KindNotAllowed => AppError::Forbidden,
+            IssueError::Database(e) => e.into(),
+            IssueError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         AppError::Unavailable(e.into())

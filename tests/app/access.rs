@@ -47,8 +47,14 @@ async fn role_by_route_matrix() {
         ("/.well-known/jwks.json", [OK, OK, OK, OK]),
         ("/party/attestations", [LOGIN, OK, FORBIDDEN, FORBIDDEN]),
         // The employer is still pending: it may not issue yet.
-        ("/party/attestations/new/employment", [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-        ("/party/attestations/no-such-id", [LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN]),
+        (
+            "/party/attestations/new/employment",
+            [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        ),
+        (
+            "/party/attestations/no-such-id",
+            [LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN],
+        ),
         ("/party/api-keys", [LOGIN, OK, FORBIDDEN, FORBIDDEN]),
     ];
     for (path, expected) in &gets {

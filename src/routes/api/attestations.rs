@@ -2,14 +2,13 @@
 
 use super::{api_party, validation_error};
 use crate::db::models::attestations::{self, Attestation};
-use crate::db::models::stations;
 use crate::domain::attestation::{today_in_china, AttestationForm};
 use crate::domain::facts_form::FactsForm;
 use crate::domain::fields::{FieldErrors, Limit, Text};
 use crate::domain::{AttestationKind, PartyKind};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::issuing::{self, IssueError, Issuer};
+use crate::issuing;
 use crate::routes::paths;
 use crate::web::AppState;
 use actix_web::http::header;
@@ -118,27 +117,10 @@ pub async fn attestations_post(
     let Some(new) = form.validate(kind, party_kind, today_in_china(), &mut errors) else {
         return Ok(validation_error(lang, &errors, api_field));
     };
-    let st = state.clone();
+    let party_id = party.id.clone();
+    let user_id = state.db(move |conn| first_user(conn, &party_id)).await?;
+    let row = crate::routes::attestations::issue_as(&state, party, user_id, new).await?;
     let portal = state.config.portal();
-    let row = state
-        .db(move |conn| {
-            let ring = st.keys.ring(conn)?;
-            let station = stations::find_by_id(conn, &party.station_id)?;
-            let issuer = Issuer {
-                party: &party,
-                station_code: &station.code,
-                user_id: &first_user(conn, &party.id)?,
-                portal: &st.config.portal(),
-                secrets: &st.secrets,
-                ring: &ring,
-            };
-            issuing::issue(conn, &issuer, &new).map_err(|e| match e {
-                IssueError::NotApproved | IssueError::KindNotAllowed => AppError::Forbidden,
-                IssueError::Database(e) => e.into(),
-                IssueError::Internal(e) => AppError::Internal(e),
-            })
-        })
-        .await?;
     let json = to_json(&row, &portal);
     Ok(HttpResponse::Created()
         .insert_header((

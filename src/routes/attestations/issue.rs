@@ -7,7 +7,7 @@ use crate::domain::facts_form::housing_bases_for;
 use crate::domain::fields::FieldErrors;
 use crate::domain::AttestationKind;
 use crate::error::AppError;
-use crate::issuing::{self, IssueError, Issuer};
+use crate::issuing;
 use crate::routes::paths;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
@@ -103,28 +103,7 @@ pub async fn new_post(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let st = state.clone();
-    let party = ctx.party.clone();
-    let station_code = ctx.station.code.clone();
-    let user_id = ctx.user.user_id.clone();
-    let row = state
-        .db(move |conn| {
-            let ring = st.keys.ring(conn)?;
-            let issuer = Issuer {
-                party: &party,
-                station_code: &station_code,
-                user_id: &user_id,
-                portal: &st.config.portal(),
-                secrets: &st.secrets,
-                ring: &ring,
-            };
-            issuing::issue(conn, &issuer, &new).map_err(|e| match e {
-                IssueError::NotApproved | IssueError::KindNotAllowed => AppError::Forbidden,
-                IssueError::Database(e) => e.into(),
-                IssueError::Internal(e) => AppError::Internal(e),
-            })
-        })
-        .await?;
+    let row = super::issue_as(&state, ctx.party, ctx.user.user_id, new).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, paths::attestation(&row.id)))
         .finish())

@@ -89,3 +89,28 @@ impl AttestationView {
         self.row.status == crate::db::models::attestations::ACTIVE
     }
 }
+
+/// Signs and stores `new` for `party`, recorded as issued by `user_id`.
+pub async fn issue_as(
+    state: &web::Data<AppState>,
+    party: Party,
+    user_id: String,
+    new: crate::domain::NewAttestation,
+) -> Result<Attestation, AppError> {
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let ring = st.keys.ring(conn)?;
+            let station = stations::find_by_id(conn, &party.station_id)?;
+            let issuer = crate::issuing::Issuer {
+                party: &party,
+                station_code: &station.code,
+                user_id: &user_id,
+                portal: &st.config.portal(),
+                secrets: &st.secrets,
+                ring: &ring,
+            };
+            Ok(crate::issuing::issue(conn, &issuer, &new)?)
+        })
+        .await
+}

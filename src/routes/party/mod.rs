@@ -6,7 +6,6 @@ pub use api_keys::{api_key_revoke_post, api_keys_get, api_keys_post};
 
 use crate::db::models::{parties, stations};
 use crate::domain::party::display_identifier;
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::web::page::Page;
 use crate::web::AppState;
@@ -27,26 +26,17 @@ pub struct PartyHomePage {
 
 /// `GET /party`.
 pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<PartyHomePage, AppError> {
-    let user = page.require(&[Role::Party])?;
-    let party_id = user.party_id.clone().ok_or(AppError::Forbidden)?;
-    let (party, station) = state
-        .db(move |conn| {
-            let party = parties::find_by_id(conn, &party_id)?;
-            let station = stations::find_by_id(conn, &party.station_id)?;
-            Ok((party, station))
-        })
-        .await?;
-    let party_kind =
-        crate::domain::PartyKind::parse(&party.kind).unwrap_or(crate::domain::PartyKind::Lessor);
+    let ctx = crate::routes::attestations::PartyContext::load(&page, &state).await?;
+    let party_kind = ctx.party_kind();
     let issue_links = crate::domain::AttestationKind::allowed_for(party_kind)
         .iter()
         .map(|k| (k.as_str(), k.title_key(party_kind)))
         .collect();
     Ok(PartyHomePage {
         issue_links,
+        identifier: display_identifier(&ctx.party.identifier),
         page,
-        identifier: display_identifier(&party.identifier),
-        party,
-        station,
+        party: ctx.party,
+        station: ctx.station,
     })
 }
