@@ -25,6 +25,8 @@ pub enum AccountError {
     StationRequired(&'static str),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
 /// A new station.
@@ -46,6 +48,9 @@ pub fn create_station(conn: &mut DbConnection, new: &NewStation) -> Result<Stati
             name: new.name.to_owned(),
             email: new.email.to_owned(),
             created_at: now(),
+            notify_mode: "immediate".to_owned(),
+            digest_hour: 8,
+            last_digest_on: None,
         };
         stations::insert(conn, &station)?;
         audit_log::insert(
@@ -120,6 +125,8 @@ pub struct NewParty<'a> {
     /// `Pending` for self-registration, `Approved` when an operator adds it.
     pub status: PartyStatus,
     pub client_ip: Option<&'a str>,
+    /// The portal's URL, to notify the station of a self-registration (None: no email).
+    pub notify_portal: Option<&'a str>,
 }
 
 /// Creates a party and its first user.
@@ -130,6 +137,7 @@ pub fn create_party(
     conn.transaction(|conn| {
         let station = stations::find_by_code(conn, new.station_code)?
             .ok_or_else(|| AccountError::UnknownStation(new.station_code.to_owned()))?;
+        let station_for_mail = station.clone();
         let d = new.details;
         if parties::identifier_taken(conn, d.identifier.expose())? {
             return Err(AccountError::IdentifierTaken);
@@ -168,6 +176,9 @@ pub fn create_party(
             entry
         };
         audit_log::insert(conn, &entry)?;
+        if let Some(portal) = new.notify_portal {
+            crate::mail::notify::party_registered(conn, portal, &station_for_mail, &party)?;
+        }
         Ok((party, user))
     })
 }

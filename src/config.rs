@@ -9,6 +9,7 @@
 //! | `ATTEST_PUBLIC_URL`   | `--public-url`   | `http://<bind>`                   |
 //! | `ATTEST_SMTP_URL`     | `--smtp-url`     | none: emails go to `<data dir>/mail/` |
 //! | `ATTEST_MAIL_FROM`    | `--mail-from`    | `Attest <noreply@attest.localhost>` |
+//! | `ATTEST_SMTP_TIMEOUT` | `--smtp-timeout` | `10` seconds per SMTP conversation |
 //! | `ATTEST_LOG_FORMAT`   | `--log-format`   | `text` (or `json`)                |
 
 use std::fmt;
@@ -34,6 +35,9 @@ pub struct ConfigArgs {
     /// `smtp://user:pass@host:port` or `smtps://…`; unset writes `.eml` files instead.
     #[arg(long, env = "ATTEST_SMTP_URL", global = true)]
     pub smtp_url: Option<String>,
+    /// Seconds an SMTP conversation may take before it is abandoned and retried.
+    #[arg(long, env = "ATTEST_SMTP_TIMEOUT", global = true)]
+    pub smtp_timeout: Option<String>,
     /// The sender of notification emails.
     #[arg(long, env = "ATTEST_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
@@ -64,6 +68,7 @@ pub struct Config {
     pub database: Database,
     pub public_url: Url,
     pub smtp_url: Option<Url>,
+    pub smtp_timeout: std::time::Duration,
     pub mail_from: String,
     pub log_format: LogFormat,
 }
@@ -125,6 +130,21 @@ impl Config {
             Some(text) => parse_public_url(text)?,
         };
         let smtp_url = args.smtp_url.as_deref().map(parse_smtp_url).transpose()?;
+        let smtp_timeout = match args.smtp_timeout.as_deref() {
+            None => std::time::Duration::from_secs(10),
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=600).contains(s))
+                .map(std::time::Duration::from_secs)
+                .ok_or_else(|| {
+                    invalid(
+                        "ATTEST_SMTP_TIMEOUT",
+                        format!("{text:?} is not a number of seconds from 1 to 600"),
+                    )
+                })?,
+        };
         let mail_from = args
             .mail_from
             .clone()
@@ -151,6 +171,7 @@ impl Config {
             database,
             public_url,
             smtp_url,
+            smtp_timeout,
             mail_from,
             log_format,
         })
@@ -227,14 +248,7 @@ fn parse_smtp_url(text: &str) -> Result<Url, ConfigError> {
 }
 
 fn mailbox_is_valid(text: &str) -> bool {
-    let address = match (text.find('<'), text.rfind('>')) {
-        (Some(open), Some(close)) if open < close && close == text.len() - 1 => {
-            &text[open + 1..close]
-        }
-        (None, None) => text,
-        _ => return false,
-    };
-    email_address::EmailAddress::is_valid(address.trim())
+    text.parse::<lettre::message::Mailbox>().is_ok()
 }
 
 #[cfg(test)]

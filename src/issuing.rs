@@ -4,9 +4,11 @@
 use crate::db::models::attestations::{self, Attestation, ACTIVE};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::parties::Party;
+use crate::db::models::stations;
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::party::display_identifier;
 use crate::domain::{AttestationKind, NewAttestation, PartyKind, PartyStatus, VerificationCode};
+use crate::mail::notify;
 use crate::secrets::Secrets;
 use crate::tokens::claims::{end_of_day, start_of_day, IssuerClaim, SubjectClaim};
 use crate::tokens::{verify, Claims, KeyRing};
@@ -108,6 +110,9 @@ pub fn issue(
         revoked_at: None,
         revoked_by: None,
         revoke_reason: None,
+        suspect_at: None,
+        suspect_by: None,
+        suspect_reason: None,
     };
     conn.transaction(|conn| {
         attestations::insert(conn, &row)?;
@@ -115,29 +120,35 @@ pub fn issue(
             conn,
             &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
                 .detail(&row.kind),
-        )
+        )?;
+        let station = stations::find_by_id(conn, &row.station_id)?;
+        notify::attestation_issued(conn, by.portal, &station, by.party, &row)?;
+        Ok::<_, IssueError>(())
     })?;
     Ok(row)
 }
 
-/// Revokes an active attestation of `party_id` with its audit row; false when there was no
-/// such active attestation.
+/// Revokes an active attestation of `party` with its audit row and notifications; false
+/// when there was no such active attestation.
 pub fn revoke(
     conn: &mut DbConnection,
-    party_id: &str,
+    portal: &str,
+    party: &Party,
     id: &str,
     user_id: &str,
     reason: &str,
-) -> diesel::QueryResult<bool> {
+) -> Result<bool, IssueError> {
     conn.transaction(|conn| {
-        let revoked = attestations::revoke(conn, party_id, id, user_id, reason)?;
-        if revoked {
-            audit_log::insert(
-                conn,
-                &AuditEntry::new(Action::AttestationRevoked, Some(user_id), Some(id))
-                    .detail(reason),
-            )?;
+        if !attestations::revoke(conn, &party.id, id, user_id, reason)? {
+            return Ok(false);
         }
-        Ok(revoked)
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::AttestationRevoked, Some(user_id), Some(id)).detail(reason),
+        )?;
+        let row = attestations::find_for_party(conn, &party.id, id)?;
+        let station = stations::find_by_id(conn, &row.station_id)?;
+        notify::attestation_revoked(conn, portal, &station, party, &row, reason)?;
+        Ok(true)
     })
 }

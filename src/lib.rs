@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod issuing;
+pub mod mail;
 pub mod password;
 pub mod routes;
 pub mod secrets;

@@ -33,6 +33,7 @@ impl Application {
         let secrets = Secrets::load_or_create(&config.data_dir)?;
         crate::tokens::keys::ensure_signer(&mut *pool.get()?, &config.keys_dir())?;
         let keys = crate::tokens::KeyStore::new(config.keys_dir());
+        crate::mail::worker::Worker::new(&config, pool.clone())?.spawn()?;
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();

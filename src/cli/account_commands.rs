@@ -81,6 +81,7 @@ pub fn party_add(config: &Config, command: PartyCommand) -> Result<(), CliError>
             password_hash: &hash,
             status: PartyStatus::Approved,
             client_ip: None,
+            notify_portal: None,
         },
     )?;
     println!(

@@ -46,6 +46,9 @@ diesel::table! {
         name -> Text,
         email -> Text,
         created_at -> Timestamp,
+        notify_mode -> Text,
+        digest_hour -> Integer,
+        last_digest_on -> Nullable<Date>,
     }
 }
 
@@ -98,6 +101,9 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         revoked_by -> Nullable<Text>,
         revoke_reason -> Nullable<Text>,
+        suspect_at -> Nullable<Timestamp>,
+        suspect_by -> Nullable<Text>,
+        suspect_reason -> Nullable<Text>,
     }
 }
 
@@ -127,7 +133,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        event -> Text,
+        station_id -> Nullable<Text>,
+        recipients -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attestation_uses (id) {
+        id -> Text,
+        attestation_id -> Text,
+        application_no -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(attestations -> parties (party_id));
+diesel::joinable!(attestation_uses -> attestations (attestation_id));
 diesel::joinable!(attestations -> stations (station_id));
 diesel::joinable!(attestations -> signing_keys (kid));
 diesel::joinable!(verifications -> attestations (attestation_id));
@@ -135,8 +170,10 @@ diesel::joinable!(api_keys -> parties (party_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    attestation_uses,
     attestations,
     audit_log,
+    outbox,
     parties,
     sessions,
     signing_keys,

@@ -234,6 +234,7 @@ impl TestApp {
                 password_hash: &hash,
                 status,
                 client_ip: None,
+                notify_portal: None,
             },
         )
         .expect("party");

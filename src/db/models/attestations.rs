@@ -29,12 +29,17 @@ pub struct Attestation {
     pub revoked_at: Option<chrono::NaiveDateTime>,
     pub revoked_by: Option<String>,
     pub revoke_reason: Option<String>,
+    pub suspect_at: Option<chrono::NaiveDateTime>,
+    pub suspect_by: Option<String>,
+    pub suspect_reason: Option<String>,
 }
 
 /// Stored status of an attestation that has not been revoked.
 pub const ACTIVE: &str = "active";
 /// Stored status of a revoked attestation.
 pub const REVOKED: &str = "revoked";
+/// Stored status of an attestation a station flagged as suspect (Article 18).
+pub const SUSPECT: &str = "suspect";
 
 /// Inserts an attestation.
 pub fn insert(conn: &mut DbConnection, row: &Attestation) -> QueryResult<()> {
@@ -139,7 +144,7 @@ pub fn revoke(
         attestations::table
             .filter(attestations::id.eq(id))
             .filter(attestations::party_id.eq(party_id))
-            .filter(attestations::status.eq(ACTIVE)),
+            .filter(attestations::status.eq_any([ACTIVE, SUSPECT])),
     )
     .set((
         attestations::status.eq(REVOKED),

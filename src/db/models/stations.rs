@@ -13,6 +13,11 @@ pub struct Station {
     pub name: String,
     pub email: String,
     pub created_at: chrono::NaiveDateTime,
+    /// `immediate` or `digest`.
+    pub notify_mode: String,
+    /// The hour (China time, 0-23) of the daily digest.
+    pub digest_hour: i32,
+    pub last_digest_on: Option<chrono::NaiveDate>,
 }
 
 /// Inserts a station.
@@ -46,4 +51,50 @@ pub fn list_all(conn: &mut DbConnection) -> QueryResult<Vec<Station>> {
         .order(stations::code)
         .select(Station::as_select())
         .load(conn)
+}
+
+/// Sets how a station is notified.
+pub fn set_notify_mode(
+    conn: &mut DbConnection,
+    id: &str,
+    mode: &str,
+    hour: i32,
+) -> QueryResult<()> {
+    diesel::update(stations::table.find(id))
+        .set((
+            stations::notify_mode.eq(mode),
+            stations::digest_hour.eq(hour),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Stations in digest mode whose digest is due at `hour` on `today` (not yet sent today).
+pub fn digests_due(
+    conn: &mut DbConnection,
+    hour: i32,
+    today: chrono::NaiveDate,
+) -> QueryResult<Vec<Station>> {
+    stations::table
+        .filter(stations::notify_mode.eq("digest"))
+        .filter(stations::digest_hour.le(hour))
+        .filter(
+            stations::last_digest_on
+                .is_null()
+                .or(stations::last_digest_on.lt(today)),
+        )
+        .select(Station::as_select())
+        .load(conn)
+}
+
+/// Records that today's digest of a station was written.
+pub fn mark_digest_written(
+    conn: &mut DbConnection,
+    id: &str,
+    today: chrono::NaiveDate,
+) -> QueryResult<()> {
+    diesel::update(stations::table.find(id))
+        .set(stations::last_digest_on.eq(today))
+        .execute(conn)
+        .map(drop)
 }

@@ -182,11 +182,12 @@ pub async fn revoke_post(
         }
     };
     let id = id.into_inner();
+    let portal = state.config.portal();
     let row = state
         .db(move |conn| {
             let row = attestations::find_for_party(conn, &party.id, &id)?;
             let user = first_user(conn, &party.id)?;
-            if !issuing::revoke(conn, &party.id, &row.id, &user, &reason)? {
+            if !issuing::revoke(conn, &portal, &party, &row.id, &user, &reason)? {
                 return Err(AppError::Conflict);
             }
             Ok(attestations::find_for_party(conn, &party.id, &id)?)

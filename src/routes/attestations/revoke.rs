@@ -66,13 +66,14 @@ pub async fn revoke_post(
             return html(&template, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let (party_id, id, user_id) = (
-        ctx.party.id.clone(),
-        a.row.id.clone(),
-        ctx.user.user_id.clone(),
-    );
+    let (party, id, user_id) = (ctx.party, a.row.id.clone(), ctx.user.user_id);
+    let portal = state.config.portal();
     state
-        .db(move |conn| Ok(issuing::revoke(conn, &party_id, &id, &user_id, &reason)?))
+        .db(move |conn| {
+            Ok(issuing::revoke(
+                conn, &portal, &party, &id, &user_id, &reason,
+            )?)
+        })
         .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, paths::attestation(&a.row.id)))

@@ -90,6 +90,7 @@ pub async fn register_post(
     let station_code = form.station.trim().to_owned();
     let ip = client_ip(&req).map(|i| i.to_string());
     let secrets = state.secrets.clone();
+    let portal = state.config.portal();
     let created = state
         .db(move |conn| {
             let created = accounts::create_party(
@@ -101,11 +102,13 @@ pub async fn register_post(
                     password_hash: &password_hash,
                     status: PartyStatus::Pending,
                     client_ip: ip.as_deref(),
+                    notify_portal: Some(&portal),
                 },
             );
             match created {
                 Ok((_, user)) => Ok(Ok(session::start(conn, &secrets, &user.id)?)),
                 Err(AccountError::Database(e)) => Err(e.into()),
+                Err(AccountError::Internal(e)) => Err(AppError::Internal(e)),
                 Err(other) => Ok(Err(other)),
             }
         })

@@ -1,0 +1,6 @@
+//! Email: notifications written to the outbox with their event, and the worker that sends
+//! them (SMTP, or `.eml` files in the data directory when no server is configured).
+
+pub mod compose;
+pub mod notify;
+pub mod worker;

@@ -1,0 +1,211 @@
+//! The notifications of each event, written to the outbox in the caller's transaction.
+
+use super::compose::{MailFact, Notification};
+use crate::db::models::attestations::Attestation;
+use crate::db::models::outbox::{self, OutboxRow, HELD, PENDING};
+use crate::db::models::parties::Party;
+use crate::db::models::stations::Station;
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::{AttestationKind, PartyKind, VerificationCode};
+
+/// Writes `notification` for `recipients`. A station in digest mode gets it in its digest.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    event: &str,
+    recipients: &str,
+    digest_of: Option<&Station>,
+    notification: &Notification,
+) -> anyhow::Result<()> {
+    let email = notification.render()?;
+    let held = digest_of.filter(|s| s.notify_mode == "digest");
+    let at = now();
+    outbox::insert(
+        conn,
+        &OutboxRow {
+            id: new_id(),
+            created_at: at,
+            event: event.to_owned(),
+            station_id: held.map(|s| s.id.clone()),
+            recipients: recipients.to_owned(),
+            subject: email.subject,
+            body_text: email.text,
+            body_html: email.html,
+            status: if held.is_some() { HELD } else { PENDING }.to_owned(),
+            attempts: 0,
+            next_attempt_at: at,
+            last_error: None,
+            sent_at: None,
+        },
+    )?;
+    Ok(())
+}
+
+fn title_key(row: &Attestation, party: &Party) -> &'static str {
+    let kind = AttestationKind::parse(&row.kind).unwrap_or(AttestationKind::Residence);
+    kind.title_key(PartyKind::parse(&party.kind).unwrap_or(PartyKind::Lessor))
+}
+
+fn attestation_facts(row: &Attestation, party: &Party) -> Vec<MailFact> {
+    vec![
+        MailFact::keyed("mail.fact.kind", title_key(row, party)),
+        MailFact::plain(
+            "mail.fact.subject",
+            format!("{}（{}）", row.subject_name, row.subject_id_masked),
+        ),
+        MailFact::plain("mail.fact.issuer", party.legal_name.clone()),
+        MailFact::plain(
+            "mail.fact.code",
+            VerificationCode::from_stored(row.code.clone()).display(),
+        ),
+        MailFact::plain(
+            "mail.fact.validity",
+            format!("{} – {}", row.valid_from, row.valid_until),
+        ),
+    ]
+}
+
+fn about(row: &Attestation) -> String {
+    format!("{}（{}）", row.subject_name, row.subject_id_masked)
+}
+
+/// An attestation was issued: its station, and the applicant when an email was given.
+pub fn attestation_issued(
+    conn: &mut DbConnection,
+    portal: &str,
+    station: &Station,
+    party: &Party,
+    row: &Attestation,
+) -> anyhow::Result<()> {
+    let to_station = Notification {
+        headline_key: "mail.issued",
+        subject_detail: about(row),
+        facts: attestation_facts(row, party),
+        link: Some(format!("{portal}/station/attestations")),
+    };
+    enqueue(
+        conn,
+        "attestation_issued",
+        &station.email,
+        Some(station),
+        &to_station,
+    )?;
+    if let Some(applicant) = &row.applicant_email {
+        let to_applicant = Notification {
+            headline_key: "mail.issued_applicant",
+            subject_detail: about(row),
+            facts: attestation_facts(row, party),
+            link: Some(format!("{portal}/verify#{}", row.token)),
+        };
+        enqueue(
+            conn,
+            "attestation_issued_applicant",
+            applicant,
+            None,
+            &to_applicant,
+        )?;
+    }
+    Ok(())
+}
+
+/// An attestation was revoked: its station, and the applicant when an email was given.
+pub fn attestation_revoked(
+    conn: &mut DbConnection,
+    portal: &str,
+    station: &Station,
+    party: &Party,
+    row: &Attestation,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let mut facts = attestation_facts(row, party);
+    facts.push(MailFact::plain("mail.fact.reason", reason));
+    let n = Notification {
+        headline_key: "mail.revoked",
+        subject_detail: about(row),
+        facts,
+        link: Some(format!("{portal}/verify")),
+    };
+    enqueue(
+        conn,
+        "attestation_revoked",
+        &station.email,
+        Some(station),
+        &n,
+    )?;
+    if let Some(applicant) = &row.applicant_email {
+        enqueue(conn, "attestation_revoked_applicant", applicant, None, &n)?;
+    }
+    Ok(())
+}
+
+/// A station flagged an attestation as suspect: the issuing party is told.
+pub fn attestation_suspect(
+    conn: &mut DbConnection,
+    portal: &str,
+    party_email: &str,
+    party: &Party,
+    row: &Attestation,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let mut facts = attestation_facts(row, party);
+    facts.push(MailFact::plain("mail.fact.reason", reason));
+    let n = Notification {
+        headline_key: "mail.suspect",
+        subject_detail: about(row),
+        facts,
+        link: Some(format!("{portal}/party/attestations/{}", row.id)),
+    };
+    enqueue(conn, "attestation_suspect", party_email, None, &n)
+}
+
+fn party_facts(party: &Party) -> Vec<MailFact> {
+    vec![
+        MailFact::plain("mail.fact.party", party.legal_name.clone()),
+        MailFact::keyed("mail.fact.party_kind", &format!("kind.{}", party.kind)),
+        MailFact::plain(
+            "mail.fact.identifier",
+            crate::domain::party::display_identifier(&party.identifier),
+        ),
+    ]
+}
+
+/// A party registered: its station is asked to review it.
+pub fn party_registered(
+    conn: &mut DbConnection,
+    portal: &str,
+    station: &Station,
+    party: &Party,
+) -> anyhow::Result<()> {
+    let n = Notification {
+        headline_key: "mail.registered",
+        subject_detail: party.legal_name.clone(),
+        facts: party_facts(party),
+        link: Some(format!("{portal}/station/parties/{}", party.id)),
+    };
+    enqueue(conn, "party_registered", &station.email, Some(station), &n)
+}
+
+/// A station decided on a party (approved, rejected, suspended, reinstated): the party is told.
+pub fn party_status(
+    conn: &mut DbConnection,
+    portal: &str,
+    party_email: &str,
+    party: &Party,
+    status: &str,
+    reason: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut facts = party_facts(party);
+    facts.push(MailFact::keyed(
+        "mail.fact.status",
+        &format!("status.{status}"),
+    ));
+    if let Some(reason) = reason {
+        facts.push(MailFact::plain("mail.fact.reason", reason));
+    }
+    let n = Notification {
+        headline_key: "mail.party_status",
+        subject_detail: party.legal_name.clone(),
+        facts,
+        link: Some(format!("{portal}/party")),
+    };
+    enqueue(conn, "party_status", party_email, None, &n)
+}

@@ -1,0 +1,192 @@
+//! The mail worker inside `attest serve`: every second it writes the digests that are due
+//! and sends the outbox rows that are due. Connection errors, timeouts and 4xx answers are
+//! retried with exponential back-off; a 5xx answer marks the row failed. Every row carries a
+//! fixed Message-ID, so a retry is recognisable.
+
+use super::compose::{MailFact, Notification};
+use crate::config::Config;
+use crate::db::models::outbox::{self, OutboxRow};
+use crate::db::models::stations;
+use crate::db::DbPool;
+use anyhow::Context;
+use chrono::{Duration, Timelike};
+use diesel::Connection;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{Message, SmtpTransport, Transport};
+use std::path::PathBuf;
+
+/// A row is given up after this many failed attempts (about a day of back-off).
+const MAX_ATTEMPTS: i32 = 30;
+/// How long a worker owns a row it is sending.
+const LEASE: Duration = Duration::minutes(2);
+
+/// Where emails go.
+pub enum Outlet {
+    Smtp(SmtpTransport),
+    /// `.eml` files in this folder (no SMTP server configured).
+    Files(PathBuf),
+}
+
+/// Why one sending attempt failed.
+#[derive(Debug)]
+pub enum SendError {
+    /// Worth trying again later (connection, timeout, 4xx).
+    Transient(String),
+    /// Refused for good (5xx, a bad address).
+    Permanent(String),
+}
+
+/// The worker: the pool, the outlet, the sender address.
+pub struct Worker {
+    pool: DbPool,
+    outlet: Outlet,
+    from: Mailbox,
+    portal: String,
+}
+
+impl Worker {
+    /// A worker for `config`: SMTP when `ATTEST_SMTP_URL` is set, else files.
+    pub fn new(config: &Config, pool: DbPool) -> anyhow::Result<Self> {
+        let outlet = match &config.smtp_url {
+            Some(url) => Outlet::Smtp(
+                SmtpTransport::from_url(url.as_str())
+                    .context("ATTEST_SMTP_URL")?
+                    .timeout(Some(config.smtp_timeout))
+                    .build(),
+            ),
+            None => {
+                let dir = config.data_dir.join("mail");
+                crate::secrets::create_private_dir(&dir)?;
+                Outlet::Files(dir)
+            }
+        };
+        let from: Mailbox = config.mail_from.parse().context("ATTEST_MAIL_FROM")?;
+        Ok(Self {
+            pool,
+            outlet,
+            from,
+            portal: config.portal(),
+        })
+    }
+
+    /// Runs the worker on its own thread for as long as the process lives.
+    pub fn spawn(self) -> std::io::Result<std::thread::JoinHandle<()>> {
+        std::thread::Builder::new()
+            .name("mail-worker".into())
+            .spawn(move || loop {
+                if let Err(e) = self.tick() {
+                    tracing::warn!(error = %format!("{e:#}"), "mail worker");
+                }
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            })
+    }
+
+    /// Writes due digests and sends due rows; returns how many rows were sent.
+    pub fn tick(&self) -> anyhow::Result<usize> {
+        let mut conn = self.pool.get()?;
+        self.write_digests(&mut conn)?;
+        let mut sent = 0;
+        for row in outbox::due(&mut conn, crate::db::now(), 20)? {
+            if !outbox::claim(&mut conn, &row, crate::db::now() + LEASE)? {
+                continue;
+            }
+            match self.send(&row) {
+                Ok(()) => {
+                    outbox::mark_sent(&mut conn, &row.id)?;
+                    sent += 1;
+                }
+                Err(SendError::Permanent(error)) => {
+                    tracing::warn!(id = %row.id, %error, "email refused for good");
+                    outbox::mark_attempt_failed(
+                        &mut conn,
+                        &row.id,
+                        row.attempts + 1,
+                        &error,
+                        None,
+                    )?;
+                }
+                Err(SendError::Transient(error)) => {
+                    let attempts = row.attempts + 1;
+                    let next =
+                        (attempts < MAX_ATTEMPTS).then(|| crate::db::now() + backoff(attempts));
+                    tracing::info!(id = %row.id, attempts, %error, "email will be retried");
+                    outbox::mark_attempt_failed(&mut conn, &row.id, attempts, &error, next)?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    fn message(&self, row: &OutboxRow) -> Result<Message, SendError> {
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .subject(row.subject.clone())
+            .message_id(Some(format!("<{}@attest>", row.id)));
+        for to in row.recipients.split(',').filter(|s| !s.trim().is_empty()) {
+            let mailbox: Mailbox = to
+                .trim()
+                .parse()
+                .map_err(|e| SendError::Permanent(format!("bad address {to}: {e}")))?;
+            builder = builder.to(mailbox);
+        }
+        builder
+            .multipart(MultiPart::alternative_plain_html(
+                row.body_text.clone(),
+                row.body_html.clone(),
+            ))
+            .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
+    }
+
+    fn send(&self, row: &OutboxRow) -> Result<(), SendError> {
+        let message = self.message(row)?;
+        match &self.outlet {
+            Outlet::Smtp(transport) => transport.send(&message).map(drop).map_err(|e| {
+                if e.is_permanent() {
+                    SendError::Permanent(e.to_string())
+                } else {
+                    SendError::Transient(e.to_string())
+                }
+            }),
+            Outlet::Files(dir) => {
+                let path = dir.join(format!("{}.eml", row.id));
+                std::fs::write(&path, message.formatted())
+                    .map_err(|e| SendError::Transient(e.to_string()))?;
+                tracing::info!(file = %path.display(), event = %row.event, "email written");
+                Ok(())
+            }
+        }
+    }
+
+    /// Folds the held rows of each station whose digest hour has come into one email.
+    fn write_digests(&self, conn: &mut crate::db::DbConnection) -> anyhow::Result<()> {
+        let china_now = chrono::Utc::now() + Duration::hours(8);
+        let today = china_now.date_naive();
+        for station in stations::digests_due(conn, china_now.hour() as i32, today)? {
+            conn.transaction(|conn| {
+                let held = outbox::held_for_station(conn, &station.id)?;
+                if !held.is_empty() {
+                    let n = Notification {
+                        headline_key: "mail.digest",
+                        subject_detail: format!("{} {today}（{}）", station.name, held.len()),
+                        facts: held
+                            .iter()
+                            .map(|r| MailFact::plain("mail.fact.event", r.subject.clone()))
+                            .collect(),
+                        link: Some(format!("{}/station", self.portal)),
+                    };
+                    super::notify::enqueue(conn, "digest", &station.email, None, &n)?;
+                    let ids: Vec<String> = held.into_iter().map(|r| r.id).collect();
+                    outbox::mark_digested(conn, &ids)?;
+                }
+                stations::mark_digest_written(conn, &station.id, today)?;
+                Ok::<_, anyhow::Error>(())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// 2 s, 4 s, 8 s … at most an hour.
+fn backoff(attempts: i32) -> Duration {
+    Duration::seconds(2i64.saturating_pow(attempts.clamp(1, 12) as u32).min(3600))
+}
