@@ -11,6 +11,8 @@ use actix_web::{web, App, HttpServer};
 use governor::Quota;
 use std::net::TcpListener;
 use std::num::NonZeroU32;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use tracing_actix_web::TracingLogger;
 
 /// Login and sign-up attempts per client address per minute before 429.
@@ -23,6 +25,7 @@ const ATTEMPTS_PER_MINUTE: NonZeroU32 = match NonZeroU32::new(30) {
 pub struct Application {
     port: u16,
     server: Server,
+    mail_worker_stop: Arc<AtomicBool>,
 }
 
 impl Application {
@@ -33,7 +36,8 @@ impl Application {
         let secrets = Secrets::load_or_create(&config.data_dir)?;
         crate::tokens::keys::ensure_signer(&mut *pool.get()?, &config.keys_dir())?;
         let keys = crate::tokens::KeyStore::new(config.keys_dir());
-        crate::mail::worker::Worker::new(&config, pool.clone())?.spawn()?;
+        let mail_worker_stop = Arc::new(AtomicBool::new(false));
+        crate::mail::worker::Worker::new(&config, pool.clone())?.spawn(mail_worker_stop.clone())?;
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -63,12 +67,21 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            mail_worker_stop,
+        })
     }
 
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Setting this flag stops the mail worker (tests simulate a shutdown with it).
+    pub fn mail_worker_stop(&self) -> Arc<AtomicBool> {
+        self.mail_worker_stop.clone()
     }
 
     /// Serves until the process is told to stop.

@@ -10,6 +10,7 @@ use std::io::Read;
 
 mod account_commands;
 mod keys;
+mod mail;
 
 /// 居住证申领协助证明平台 (Attest): signed attestations for residence-permit applications.
 #[derive(Debug, Parser)]
@@ -40,6 +41,9 @@ pub enum Command {
     /// Manage party API keys.
     #[command(subcommand)]
     Apikey(ApikeyCommand),
+    /// See and requeue notification emails.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Manage the Ed25519 signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -68,6 +72,22 @@ pub enum ApikeyCommand {
         /// A name to recognise the key by.
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+}
+
+/// Mail commands.
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// List the emails waiting to be sent and those that failed.
+    Status,
+    /// Put a failed email (or every failed one) back in the queue.
+    Retry {
+        /// The id of the email, from `attest mail status`.
+        #[arg(required_unless_present = "failed", conflicts_with = "failed")]
+        id: Option<String>,
+        /// Every failed email.
+        #[arg(long)]
+        failed: bool,
     },
 }
 
@@ -216,6 +236,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Party(command) => account_commands::party_add(&config, command),
         Command::Apikey(ApikeyCommand::Create { email, name }) => {
             keys::apikey_create(&config, &mut *open(&config)?, &email, &name)
+        }
+        Command::Mail(MailCommand::Status) => mail::status(&mut *open(&config)?),
+        Command::Mail(MailCommand::Retry { id, .. }) => {
+            mail::retry(&mut *open(&config)?, id.as_deref())
         }
         Command::Keys(KeysCommand::List) => keys::list(&mut *open(&config)?),
         Command::Keys(KeysCommand::Rotate) => keys::rotate(&config, &mut *open(&config)?),

@@ -14,6 +14,8 @@ use diesel::Connection;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{Message, SmtpTransport, Transport};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// A row is given up after this many failed attempts (about a day of back-off).
 const MAX_ATTEMPTS: i32 = 30;
@@ -69,15 +71,17 @@ impl Worker {
         })
     }
 
-    /// Runs the worker on its own thread for as long as the process lives.
-    pub fn spawn(self) -> std::io::Result<std::thread::JoinHandle<()>> {
+    /// Runs the worker on its own thread until `stop` is set.
+    pub fn spawn(self, stop: Arc<AtomicBool>) -> std::io::Result<std::thread::JoinHandle<()>> {
         std::thread::Builder::new()
             .name("mail-worker".into())
-            .spawn(move || loop {
-                if let Err(e) = self.tick() {
-                    tracing::warn!(error = %format!("{e:#}"), "mail worker");
+            .spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    if let Err(e) = self.tick() {
+                        tracing::warn!(error = %format!("{e:#}"), "mail worker");
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(1));
                 }
-                std::thread::sleep(std::time::Duration::from_secs(1));
             })
     }
 

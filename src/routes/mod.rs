@@ -29,7 +29,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(STATION_PARTY, web::get().to(station::party_get))
         .route(STATION_PARTY_APPROVE, web::post().to(station::approve_post))
         .route(STATION_PARTY_REJECT, web::post().to(station::reject_post))
+        .route(STATION_PARTY_SUSPEND, web::post().to(station::suspend_post))
+        .route(
+            STATION_PARTY_REINSTATE,
+            web::post().to(station::reinstate_post),
+        )
         .route(ADMIN_HOME, web::get().to(admin::home_get))
+        .route(ADMIN_MAIL, web::get().to(admin::mail_get))
+        .route(ADMIN_MAIL_RETRY, web::post().to(admin::mail_retry_post))
+        .route(STATION_SETTINGS, web::get().to(station::settings_get))
+        .route(STATION_SETTINGS, web::post().to(station::settings_post))
         .route(SCRIPT, web::get().to(home::script_get))
         .route(VERIFY, web::get().to(verify::verify_get))
         .route(VERIFY, web::post().to(verify::verify_post))

@@ -20,6 +20,18 @@ pub struct TestApp {
     pub pool: DbPool,
     /// A browser: keeps cookies, does not follow redirects.
     pub client: Client,
+    /// Stops the app's mail worker (set when the app is dropped).
+    pub mail_worker_stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl TestApp {
+    /// Stops the mail worker, as a shutdown would.
+    pub fn stop_mail_worker(&self) {
+        self.mail_worker_stop
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        // The worker sleeps a second between rounds.
+        std::thread::sleep(std::time::Duration::from_millis(1200));
+    }
 }
 
 /// Starts the application on a free port with a fresh data directory.
@@ -36,19 +48,43 @@ pub async fn spawn_app_in(data_dir: tempfile::TempDir) -> TestApp {
 /// Starts the application on `data_dir`, known to the public as `public_url` (the `iss` of
 /// its tokens) when given.
 pub async fn spawn_app_as(data_dir: tempfile::TempDir, public_url: Option<&str>) -> TestApp {
+    let public_url = public_url.map(str::to_owned);
+    spawn_app_configured(data_dir, move |config| {
+        if let Some(url) = public_url {
+            config.public_url = url.parse().expect("public URL");
+        }
+    })
+    .await
+}
+
+/// Starts the application sending mail to the SMTP server at `smtp_url`, with a 1 s timeout.
+pub async fn spawn_app_with_smtp(data_dir: tempfile::TempDir, smtp_url: &str) -> TestApp {
+    let url = smtp_url.to_owned();
+    spawn_app_configured(data_dir, move |config| {
+        config.smtp_url = Some(url.parse().expect("SMTP URL"));
+        config.smtp_timeout = std::time::Duration::from_secs(1);
+    })
+    .await
+}
+
+/// Starts the application on `data_dir` with the test configuration changed by `change`.
+pub async fn spawn_app_configured(
+    data_dir: tempfile::TempDir,
+    change: impl FnOnce(&mut Config),
+) -> TestApp {
     let mut config = test_config(data_dir.path().to_path_buf());
-    if let Some(url) = public_url {
-        config.public_url = url.parse().expect("public URL");
-    }
+    change(&mut config);
     let pool = db::connect(&config.database).expect("database");
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let mail_worker_stop = app.mail_worker_stop();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         data_dir,
         pool,
         client: browser(),
+        mail_worker_stop,
     }
 }
 

@@ -95,22 +95,23 @@ pub fn list_by_status(
     query.load(conn)
 }
 
-/// Records a station's decision on a pending party; returns false when the party was no
-/// longer pending (decided meanwhile by someone else).
-pub fn decide(
+/// Moves a party from `from` to `to` (approval, rejection, suspension, reinstatement);
+/// false when it was no longer in `from` (changed meanwhile by someone else).
+pub fn change_status(
     conn: &mut DbConnection,
     id: &str,
-    status: PartyStatus,
+    from: PartyStatus,
+    to: PartyStatus,
     reason: Option<&str>,
     decided_by: &str,
 ) -> QueryResult<bool> {
     diesel::update(
         parties::table
             .filter(parties::id.eq(id))
-            .filter(parties::status.eq(PartyStatus::Pending.as_str())),
+            .filter(parties::status.eq(from.as_str())),
     )
     .set((
-        parties::status.eq(status.as_str()),
+        parties::status.eq(to.as_str()),
         parties::status_reason.eq(reason),
         parties::decided_by.eq(decided_by),
         parties::decided_at.eq(crate::db::now()),

@@ -1,5 +1,9 @@
 //! The administrator's overview.
 
+mod mail;
+
+pub use mail::{mail_get, mail_retry_post};
+
 use crate::db::models::audit_log::{self, AuditEntry};
 use crate::db::models::stations::{self, Station};
 use crate::domain::Role;

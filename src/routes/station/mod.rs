@@ -1,8 +1,10 @@
 //! Station staff: the parties of their jurisdiction waiting for approval.
 
 mod decide;
+mod settings;
 
-pub use decide::{approve_post, reject_post};
+pub use decide::{approve_post, reinstate_post, reject_post, suspend_post};
+pub use settings::{settings_get, settings_post};
 
 use crate::db::models::parties::{self, PartyWithStation};
 use crate::db::models::users;
