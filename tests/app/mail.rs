@@ -255,9 +255,9 @@ async fn pending_mail_is_delivered_after_a_restart() {
     );
 
     smtp.restart();
-    let second = spawn_app_with_smtp(first.data_dir, &smtp.url()).await;
+    // The restarted portal's worker finds the row the first one left.
+    let _restarted = spawn_app_with_smtp(first.data_dir, &smtp.url()).await;
 
-    assert_eq!(second.address.is_empty(), false);
     let m = smtp.wait_for(1, 30);
     std::thread::sleep(std::time::Duration::from_secs(2));
     assert_eq!(m.len(), 1);
