@@ -1,7 +1,7 @@
 //! Online verification: the signature, then the record (revocation), then the time.
 //! Every verification is recorded.
 
-use crate::db::models::attestations::{self, Attestation, REVOKED};
+use crate::db::models::attestations::{self, Attestation, REVOKED, SUSPECT};
 use crate::db::models::stations;
 use crate::db::models::verifications::{self, Verification};
 use crate::db::{new_id, now, DbConnection};
@@ -145,6 +145,15 @@ fn judge(
         return Ok(Verdict::invalid("addressed to another station (aud)"));
     }
     let code = Some(VerificationCode::from_stored(row.code));
+    if row.status == SUSPECT {
+        return Ok(Verdict {
+            status: VerifyStatus::Suspect,
+            reason: row.suspect_reason,
+            revoked_at: None,
+            claims: Some(claims),
+            code,
+        });
+    }
     if row.status == REVOKED {
         return Ok(Verdict {
             status: VerifyStatus::Revoked,

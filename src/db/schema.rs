@@ -166,6 +166,7 @@ diesel::joinable!(attestation_uses -> attestations (attestation_id));
 diesel::joinable!(attestations -> stations (station_id));
 diesel::joinable!(attestations -> signing_keys (kid));
 diesel::joinable!(verifications -> attestations (attestation_id));
+diesel::joinable!(verifications -> users (user_id));
 diesel::joinable!(api_keys -> parties (party_id));
 
 diesel::allow_tables_to_appear_in_same_query!(

@@ -37,6 +37,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(ADMIN_HOME, web::get().to(admin::home_get))
         .route(ADMIN_MAIL, web::get().to(admin::mail_get))
         .route(ADMIN_MAIL_RETRY, web::post().to(admin::mail_retry_post))
+        .route(STATION_PARTIES, web::get().to(station::parties_get))
+        .route(
+            STATION_VERIFICATIONS,
+            web::get().to(station::verifications_get),
+        )
+        .route(
+            STATION_ATTESTATIONS,
+            web::get().to(station::attestations_get),
+        )
+        .route(
+            STATION_ATTESTATIONS,
+            web::post().to(station::attestations_post),
+        )
+        .route(STATION_ATTESTATION, web::get().to(station::attestation_get))
+        .route(STATION_ID_CHECK, web::post().to(station::id_check_post))
+        .route(STATION_SUSPECT, web::post().to(station::suspect_post))
+        .route(STATION_USE, web::post().to(station::use_post))
         .route(STATION_SETTINGS, web::get().to(station::settings_get))
         .route(STATION_SETTINGS, web::post().to(station::settings_post))
         .route(SCRIPT, web::get().to(home::script_get))

@@ -18,6 +18,18 @@ pub const ADMIN_HOME: &str = "/admin";
 pub const ADMIN_MAIL: &str = "/admin/mail";
 pub const ADMIN_MAIL_RETRY: &str = "/admin/mail/{id}/retry";
 pub const STATION_SETTINGS: &str = "/station/settings";
+pub const STATION_PARTIES: &str = "/station/parties";
+pub const STATION_VERIFICATIONS: &str = "/station/verifications";
+pub const STATION_ATTESTATIONS: &str = "/station/attestations";
+pub const STATION_ATTESTATION: &str = "/station/attestations/{id}";
+pub const STATION_ID_CHECK: &str = "/station/attestations/{id}/id-check";
+pub const STATION_SUSPECT: &str = "/station/attestations/{id}/suspect";
+pub const STATION_USE: &str = "/station/attestations/{id}/use";
+
+/// The desk page of one attestation.
+pub fn station_attestation(id: &str) -> String {
+    STATION_ATTESTATION.replace("{id}", id)
+}
 pub const SCRIPT: &str = "/static/app.js";
 pub const VERIFY: &str = "/verify";
 pub const JWKS: &str = "/.well-known/jwks.json";

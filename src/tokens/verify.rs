@@ -11,6 +11,8 @@ use serde::Serialize;
 pub enum VerifyStatus {
     Valid,
     Revoked,
+    /// Flagged by a station as possibly false (Article 18).
+    Suspect,
     Expired,
     NotYetValid,
     Invalid,
@@ -23,6 +25,7 @@ impl VerifyStatus {
         match self {
             Self::Valid => "valid",
             Self::Revoked => "revoked",
+            Self::Suspect => "suspect",
             Self::Expired => "expired",
             Self::NotYetValid => "not_yet_valid",
             Self::Invalid => "invalid",

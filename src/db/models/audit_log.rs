@@ -23,6 +23,10 @@ pub enum Action {
     ApiKeyCreated,
     ApiKeyRevoked,
     SigningKeyRotated,
+    IdNumberSearched,
+    IdNumberChecked,
+    AttestationSuspect,
+    AttestationUsed,
 }
 
 impl Action {
@@ -44,6 +48,10 @@ impl Action {
             Action::ApiKeyCreated => "api_key_created",
             Action::ApiKeyRevoked => "api_key_revoked",
             Action::SigningKeyRotated => "signing_key_rotated",
+            Action::IdNumberSearched => "id_number_searched",
+            Action::IdNumberChecked => "id_number_checked",
+            Action::AttestationSuspect => "attestation_suspect",
+            Action::AttestationUsed => "attestation_used",
         }
     }
 }

@@ -56,7 +56,8 @@ pub async fn list_get(
     let query = query.into_inner();
     let filter = ListFilter {
         kind: AttestationKind::parse(&query.kind).map(|k| k.as_str().to_owned()),
-        status: matches!(query.status.as_str(), "active" | "revoked").then(|| query.status.clone()),
+        status: matches!(query.status.as_str(), "active" | "revoked" | "suspect")
+            .then(|| query.status.clone()),
         search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
         before: parse_cursor(&query.before),
     };

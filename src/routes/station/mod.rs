@@ -1,15 +1,23 @@
 //! Station staff: the parties of their jurisdiction waiting for approval.
 
+mod dashboard;
 mod decide;
+mod desk;
+mod directory;
+mod search;
 mod settings;
 
+pub use dashboard::home_get;
 pub use decide::{approve_post, reinstate_post, reject_post, suspend_post};
+pub use desk::{attestation_get, id_check_post, suspect_post, use_post};
+pub use directory::{parties_get, verifications_get};
+pub use search::{attestations_get, attestations_post};
 pub use settings::{settings_get, settings_post};
 
 use crate::db::models::parties::{self, PartyWithStation};
 use crate::db::models::users;
 use crate::domain::party::display_identifier;
-use crate::domain::{PartyStatus, Role};
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::web::page::Page;
 use crate::web::session::SessionUser;
@@ -46,33 +54,6 @@ impl From<PartyWithStation> for PartyRow {
             station_name: p.station_name,
         }
     }
-}
-
-/// The station's home page: parties waiting for a decision.
-#[derive(askama::Template, WebTemplate)]
-#[template(path = "station/home.html")]
-pub struct StationHomePage {
-    page: Page,
-    pending: Vec<PartyRow>,
-}
-
-/// `GET /station`.
-pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationHomePage, AppError> {
-    let scope = scope_of(page.require(STAFF)?)?;
-    let pending = state
-        .db(move |conn| {
-            Ok(parties::list_by_status(
-                conn,
-                scope.as_deref(),
-                PartyStatus::Pending,
-                200,
-            )?)
-        })
-        .await?;
-    Ok(StationHomePage {
-        page,
-        pending: pending.into_iter().map(PartyRow::from).collect(),
-    })
 }
 
 /// One party, with the approve and reject forms while it is pending.

@@ -69,6 +69,8 @@ pub struct VerifyPage {
     page: Page,
     input: String,
     verdict: Option<VerdictView>,
+    /// The attestation id, when the officer may act on it at the desk (own station).
+    desk_id: Option<String>,
 }
 
 /// `GET /verify`.
@@ -77,6 +79,7 @@ pub async fn verify_get(page: Page) -> VerifyPage {
         page,
         input: String::new(),
         verdict: None,
+        desk_id: None,
     }
 }
 
@@ -103,12 +106,34 @@ pub async fn verify_post(
         &req,
     )
     .await?;
+    let desk_id = desk_scope(&page, &state, &verdict).await?;
     // The field is emptied for the next scan; a token is never echoed back.
     Ok(VerifyPage {
         page,
         input: String::new(),
         verdict: Some(verdict.into()),
+        desk_id,
     })
+}
+
+/// The attestation the logged-in officer may act on: one addressed to their own station
+/// (any, for an admin).
+async fn desk_scope(
+    page: &Page,
+    state: &web::Data<AppState>,
+    verdict: &Verdict,
+) -> Result<Option<String>, AppError> {
+    let (Some(user), Some(claims)) = (page.user.as_ref(), verdict.claims.as_ref()) else {
+        return Ok(None);
+    };
+    let own_code = match (user.role, user.station_id.clone()) {
+        (crate::domain::Role::Admin, _) => return Ok(Some(claims.jti.clone())),
+        (crate::domain::Role::Station, Some(station_id)) => state
+            .db(move |conn| Ok(crate::db::models::stations::find_by_id(conn, &station_id)?.code))
+            .await?,
+        _ => return Ok(None),
+    };
+    Ok((own_code == claims.aud).then(|| claims.jti.clone()))
 }
 
 /// Verifies `input` for `user_id` (if logged in) and records it.

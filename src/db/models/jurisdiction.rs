@@ -1,0 +1,267 @@
+//! What a station sees of its jurisdiction: attestations, counts, parties, verifications.
+//! Every query takes the station's id as its scope (`None`: every station, for admins).
+
+use crate::db::models::attestations::{Attestation, ListFilter};
+use crate::db::models::parties::Party;
+use crate::db::models::verifications::Verification;
+use crate::db::schema::{attestation_uses, attestations, parties, users, verifications};
+use crate::db::DbConnection;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+/// Filters of the station's attestation list, beyond those of a party's list.
+#[derive(Debug, Clone, Default)]
+pub struct StationFilter {
+    pub common: ListFilter,
+    pub party_id: Option<String>,
+    /// Issued on or after this time.
+    pub from: Option<NaiveDateTime>,
+    /// Issued before this time.
+    pub until: Option<NaiveDateTime>,
+    /// Exact match on the keyed hash of a full ID number.
+    pub id_hmac: Option<String>,
+}
+
+/// An attestation with its issuer's name.
+pub type AttestationWithParty = (Attestation, String);
+
+/// A page of the jurisdiction's attestations, newest first.
+pub fn list_attestations(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+    filter: &StationFilter,
+    limit: i64,
+) -> QueryResult<Vec<AttestationWithParty>> {
+    let mut query = attestations::table
+        .inner_join(parties::table)
+        .select((Attestation::as_select(), parties::legal_name))
+        .order((attestations::issued_at.desc(), attestations::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(scope) = scope {
+        query = query.filter(attestations::station_id.eq(scope.to_owned()));
+    }
+    let f = &filter.common;
+    if let Some(kind) = &f.kind {
+        query = query.filter(attestations::kind.eq(kind.clone()));
+    }
+    if let Some(status) = &f.status {
+        query = query.filter(attestations::status.eq(status.clone()));
+    }
+    if let Some(party) = &filter.party_id {
+        query = query.filter(attestations::party_id.eq(party.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(attestations::issued_at.ge(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(attestations::issued_at.lt(until));
+    }
+    if let Some(hmac) = &filter.id_hmac {
+        query = query.filter(attestations::subject_id_hmac.eq(hmac.clone()));
+    } else if let Some(search) = &f.search {
+        let code = crate::domain::VerificationCode::parse(search).map(|c| c.as_str().to_owned());
+        let pattern = format!("%{}%", search.replace(['%', '_', '\\'], ""));
+        query = match code {
+            Some(code) => query.filter(
+                attestations::code
+                    .eq(code)
+                    .or(attestations::subject_name.like(pattern)),
+            ),
+            None => query.filter(attestations::subject_name.like(pattern)),
+        };
+    }
+    if let Some((at, id)) = &f.before {
+        query = query.filter(
+            attestations::issued_at.lt(*at).or(attestations::issued_at
+                .eq(*at)
+                .and(attestations::id.lt(id.clone()))),
+        );
+    }
+    query.load(conn)
+}
+
+/// The attestation `id` if it is in the scope.
+pub fn find_attestation(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+    id: &str,
+) -> QueryResult<AttestationWithParty> {
+    let mut query = attestations::table
+        .inner_join(parties::table)
+        .filter(attestations::id.eq(id.to_owned()))
+        .select((Attestation::as_select(), parties::legal_name))
+        .into_boxed();
+    if let Some(scope) = scope {
+        query = query.filter(attestations::station_id.eq(scope.to_owned()));
+    }
+    query.first(conn)
+}
+
+/// Issued, revoked, verified and suspect counts since `since`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub issued: i64,
+    pub revoked: i64,
+    pub verified: i64,
+    pub suspect: i64,
+}
+
+/// The jurisdiction's counts since `since` (indexed: no scan of the whole table).
+pub fn counts_since(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+    since: NaiveDateTime,
+) -> QueryResult<Counts> {
+    macro_rules! scoped {
+        ($q:expr) => {{
+            let mut q = $q.into_boxed();
+            if let Some(scope) = scope {
+                q = q.filter(attestations::station_id.eq(scope.to_owned()));
+            }
+            q
+        }};
+    }
+    let issued = scoped!(attestations::table.filter(attestations::issued_at.ge(since)))
+        .count()
+        .get_result(conn)?;
+    let revoked = scoped!(attestations::table.filter(attestations::revoked_at.ge(since)))
+        .count()
+        .get_result(conn)?;
+    let suspect = scoped!(attestations::table.filter(attestations::suspect_at.ge(since)))
+        .count()
+        .get_result(conn)?;
+    let verified = scoped!(verifications::table
+        .inner_join(attestations::table)
+        .filter(verifications::at.ge(since))
+        .filter(verifications::method.ne("id_card")))
+    .count()
+    .get_result(conn)?;
+    Ok(Counts {
+        issued,
+        revoked,
+        verified,
+        suspect,
+    })
+}
+
+/// Flags an attestation of the scope as suspect; false when it was revoked or already so.
+pub fn mark_suspect(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+    id: &str,
+    by: &str,
+    reason: &str,
+) -> QueryResult<bool> {
+    let mut query = diesel::update(attestations::table)
+        .filter(attestations::id.eq(id.to_owned()))
+        .filter(attestations::status.eq(super::attestations::ACTIVE))
+        .into_boxed();
+    if let Some(scope) = scope {
+        query = query.filter(attestations::station_id.eq(scope.to_owned()));
+    }
+    query
+        .set((
+            attestations::status.eq(super::attestations::SUSPECT),
+            attestations::suspect_at.eq(crate::db::now()),
+            attestations::suspect_by.eq(by),
+            attestations::suspect_reason.eq(reason),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// A recorded use of an attestation for an application.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = attestation_uses)]
+pub struct AttestationUse {
+    pub id: String,
+    pub attestation_id: String,
+    pub application_no: String,
+    pub recorded_by: String,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// Records a use.
+pub fn insert_use(conn: &mut DbConnection, row: &AttestationUse) -> QueryResult<()> {
+    diesel::insert_into(attestation_uses::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The uses of an attestation, newest first.
+pub fn uses_of(conn: &mut DbConnection, attestation_id: &str) -> QueryResult<Vec<AttestationUse>> {
+    attestation_uses::table
+        .filter(attestation_uses::attestation_id.eq(attestation_id))
+        .order(attestation_uses::recorded_at.desc())
+        .select(AttestationUse::as_select())
+        .load(conn)
+}
+
+/// The parties of the scope with how many attestations each issued.
+pub fn directory(conn: &mut DbConnection, scope: Option<&str>) -> QueryResult<Vec<(Party, i64)>> {
+    let mut query = parties::table
+        .select(Party::as_select())
+        .order((parties::status, parties::legal_name))
+        .into_boxed();
+    if let Some(scope) = scope {
+        query = query.filter(parties::station_id.eq(scope.to_owned()));
+    }
+    let list = query.load(conn)?;
+    let ids: Vec<String> = list.iter().map(|p| p.id.clone()).collect();
+    let counts: Vec<(String, i64)> = attestations::table
+        .filter(attestations::party_id.eq_any(&ids))
+        .group_by(attestations::party_id)
+        .select((attestations::party_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(list
+        .into_iter()
+        .map(|p| {
+            let n = counts
+                .iter()
+                .find(|(id, _)| *id == p.id)
+                .map_or(0, |(_, n)| *n);
+            (p, n)
+        })
+        .collect())
+}
+
+/// A line of the verification log: the verification, the officer's email, and what was
+/// checked (subject name, masked ID, code) when known.
+pub type LogLine = (Verification, String, Option<(String, String, String)>);
+
+/// The verifications made by the staff of the scope, newest first.
+pub fn verification_log(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+    day: Option<NaiveDate>,
+    limit: i64,
+) -> QueryResult<Vec<LogLine>> {
+    let mut query = verifications::table
+        .inner_join(users::table)
+        .left_join(attestations::table)
+        .select((
+            Verification::as_select(),
+            users::email,
+            (
+                attestations::subject_name,
+                attestations::subject_id_masked,
+                attestations::code,
+            )
+                .nullable(),
+        ))
+        .order(verifications::at.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(scope) = scope {
+        query = query.filter(users::station_id.eq(scope.to_owned()));
+    }
+    if let Some(day) = day {
+        let start = day.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(8);
+        query = query
+            .filter(verifications::at.ge(start))
+            .filter(verifications::at.lt(start + chrono::Duration::days(1)));
+    }
+    query.load(conn)
+}

@@ -1,0 +1,249 @@
+//! At the desk: one attestation of the jurisdiction with its checks — the ID number on the
+//! card (match or not, through the keyed hash; audited), "suspect" (Article 18; the issuer is
+//! emailed), and the application it was used for.
+
+use super::{scope_of, STAFF};
+use crate::db::models::attestations::Attestation;
+use crate::db::models::audit_log::{self, Action, AuditEntry};
+use crate::db::models::jurisdiction::{self, AttestationUse};
+use crate::db::models::verifications::{self, Verification};
+use crate::db::models::{parties, users};
+use crate::domain::facts::FactRow;
+use crate::domain::fields::{Limit, Text};
+use crate::domain::{AttestationKind, Facts, IdNumber, VerificationCode};
+use crate::error::AppError;
+use crate::routes::paths;
+use crate::web::csrf::CsrfForm;
+use crate::web::page::Page;
+use crate::web::{client_ip, html, AppState};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama_web::WebTemplate;
+use diesel::Connection;
+use serde::Deserialize;
+
+/// The desk page of one attestation.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "station/attestation.html")]
+pub struct DeskPage {
+    page: Page,
+    a: Attestation,
+    party_name: String,
+    code: String,
+    facts: Vec<FactRow>,
+    uses: Vec<AttestationUse>,
+    history: Vec<Verification>,
+    /// The answer of an ID-card check just made.
+    id_match: Option<bool>,
+    errors: crate::domain::fields::FieldErrors,
+    reason: String,
+    application_no: String,
+}
+
+async fn load(page: Page, state: &web::Data<AppState>, id: String) -> Result<DeskPage, AppError> {
+    let scope = scope_of(page.require(STAFF)?)?;
+    let (a, party_name, uses, history) = state
+        .db(move |conn| {
+            let (a, party_name) = jurisdiction::find_attestation(conn, scope.as_deref(), &id)?;
+            let uses = jurisdiction::uses_of(conn, &id)?;
+            let history = verifications::list_for_attestation(conn, &id)?;
+            Ok((a, party_name, uses, history))
+        })
+        .await?;
+    let kind = AttestationKind::parse(&a.kind).unwrap_or(AttestationKind::Residence);
+    let facts = serde_json::from_str(&a.facts)
+        .ok()
+        .and_then(|v| Facts::from_json(kind, v).ok())
+        .map(|f| f.rows())
+        .unwrap_or_default();
+    Ok(DeskPage {
+        code: VerificationCode::from_stored(a.code.clone()).display(),
+        page,
+        a,
+        party_name,
+        facts,
+        uses,
+        history,
+        id_match: None,
+        errors: Default::default(),
+        reason: String::new(),
+        application_no: String::new(),
+    })
+}
+
+/// `GET /station/attestations/{id}`.
+pub async fn attestation_get(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<DeskPage, AppError> {
+    load(page, &state, id.into_inner()).await
+}
+
+/// The desk forms.
+#[derive(Debug, Default, Deserialize)]
+pub struct DeskForm {
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    application_no: String,
+}
+
+/// `POST …/id-check`: does the number on the card match the proof's subject?
+pub async fn id_check_post(
+    page: Page,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    CsrfForm(form): CsrfForm<DeskForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.require(STAFF)?.clone();
+    let mut desk = load(page, &state, id.into_inner()).await?;
+    let number = match IdNumber::parse(&form.id_number) {
+        Ok(number) => number,
+        Err(_) => {
+            desk.errors.add("id_number", "error.id_number.checksum");
+            return html(&desk, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let matches = state.secrets.keyed_hash("id_number", number.expose()) == desk.a.subject_id_hmac;
+    let result = if matches { "match" } else { "no_match" };
+    let (attestation_id, ip) = (desk.a.id.clone(), client_ip(&req).map(|i| i.to_string()));
+    state
+        .db(move |conn| {
+            conn.transaction(|conn| {
+                verifications::insert(
+                    conn,
+                    &Verification {
+                        id: crate::db::new_id(),
+                        at: crate::db::now(),
+                        attestation_id: Some(attestation_id.clone()),
+                        method: "id_card".into(),
+                        result: result.into(),
+                        user_id: Some(user.user_id.clone()),
+                        client_ip: ip,
+                    },
+                )?;
+                audit_log::insert(
+                    conn,
+                    &AuditEntry::new(
+                        Action::IdNumberChecked,
+                        Some(&user.user_id),
+                        Some(&attestation_id),
+                    )
+                    .detail(result),
+                )?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    desk.id_match = Some(matches);
+    html(&desk, StatusCode::OK)
+}
+
+/// `POST …/suspect`: flags the proof (Article 18) and emails the issuer.
+pub async fn suspect_post(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    CsrfForm(form): CsrfForm<DeskForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.require(STAFF)?.clone();
+    let scope = scope_of(&user)?;
+    let id = id.into_inner();
+    let reason = match Text::required(&form.reason, Limit::Chars500) {
+        Ok(reason) => reason,
+        Err(key) => {
+            let mut desk = load(page, &state, id).await?;
+            desk.errors.add("reason", key);
+            desk.reason = form.reason;
+            return html(&desk, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let portal = state.config.portal();
+    let target = id.clone();
+    state
+        .db(move |conn| {
+            conn.transaction(|conn| {
+                let (a, _) = jurisdiction::find_attestation(conn, scope.as_deref(), &target)?;
+                if !jurisdiction::mark_suspect(
+                    conn,
+                    scope.as_deref(),
+                    &target,
+                    &user.user_id,
+                    &reason,
+                )? {
+                    return Err(AppError::Conflict);
+                }
+                audit_log::insert(
+                    conn,
+                    &AuditEntry::new(
+                        Action::AttestationSuspect,
+                        Some(&user.user_id),
+                        Some(&target),
+                    )
+                    .detail(&reason),
+                )?;
+                let party = parties::find_by_id(conn, &a.party_id)?;
+                if let Some(to) = users::first_of_party(conn, &party.id)? {
+                    crate::mail::notify::attestation_suspect(
+                        conn, &portal, &to.email, &party, &a, &reason,
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, paths::station_attestation(&id)))
+        .finish())
+}
+
+/// `POST …/use`: records the application number the proof was used for.
+pub async fn use_post(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    CsrfForm(form): CsrfForm<DeskForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.require(STAFF)?.clone();
+    let scope = scope_of(&user)?;
+    let id = id.into_inner();
+    let application_no = match Text::required(&form.application_no, Limit::Chars50) {
+        Ok(n) => n,
+        Err(key) => {
+            let mut desk = load(page, &state, id).await?;
+            desk.errors.add("application_no", key);
+            return html(&desk, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let target = id.clone();
+    state
+        .db(move |conn| {
+            conn.transaction(|conn| {
+                jurisdiction::find_attestation(conn, scope.as_deref(), &target)?;
+                jurisdiction::insert_use(
+                    conn,
+                    &AttestationUse {
+                        id: crate::db::new_id(),
+                        attestation_id: target.clone(),
+                        application_no: application_no.clone(),
+                        recorded_by: user.user_id.clone(),
+                        recorded_at: crate::db::now(),
+                    },
+                )?;
+                audit_log::insert(
+                    conn,
+                    &AuditEntry::new(Action::AttestationUsed, Some(&user.user_id), Some(&target))
+                        .detail(&application_no),
+                )?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, paths::station_attestation(&id)))
+        .finish())
+}

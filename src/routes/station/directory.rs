@@ -1,0 +1,82 @@
+//! `GET /station/parties` (the party directory) and `GET /station/verifications` (who
+//! checked what, when, with what result).
+
+use super::{scope_of, STAFF};
+use crate::db::models::jurisdiction::{self, LogLine};
+use crate::db::models::parties::Party;
+use crate::domain::party::display_identifier;
+use crate::domain::VerificationCode;
+use crate::error::AppError;
+use crate::web::page::Page;
+use crate::web::AppState;
+use actix_web::web;
+use askama_web::WebTemplate;
+
+/// A party of the directory with its identifier for display and its count of proofs.
+pub struct DirectoryRow {
+    pub party: Party,
+    pub identifier: String,
+    pub issued: i64,
+}
+
+/// The directory.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "station/parties.html")]
+pub struct DirectoryPage {
+    page: Page,
+    rows: Vec<DirectoryRow>,
+}
+
+/// `GET /station/parties`.
+pub async fn parties_get(
+    page: Page,
+    state: web::Data<AppState>,
+) -> Result<DirectoryPage, AppError> {
+    let scope = scope_of(page.require(STAFF)?)?;
+    let list = state
+        .db(move |conn| Ok(jurisdiction::directory(conn, scope.as_deref())?))
+        .await?;
+    let rows = list
+        .into_iter()
+        .map(|(party, issued)| DirectoryRow {
+            identifier: display_identifier(&party.identifier),
+            party,
+            issued,
+        })
+        .collect();
+    Ok(DirectoryPage { page, rows })
+}
+
+/// The verification log.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "station/verifications.html")]
+pub struct LogPage {
+    page: Page,
+    lines: Vec<LogLine>,
+}
+
+impl LogPage {
+    /// A stored code as printed.
+    pub fn code(&self, stored: &str) -> String {
+        VerificationCode::from_stored(stored.to_owned()).display()
+    }
+}
+
+/// `GET /station/verifications`.
+pub async fn verifications_get(
+    page: Page,
+    state: web::Data<AppState>,
+) -> Result<LogPage, AppError> {
+    let scope = scope_of(page.require(STAFF)?)?;
+    let lines = state
+        .db(move |conn| {
+            Ok(jurisdiction::verification_log(
+                conn,
+                scope.as_deref(),
+                None,
+                500,
+            )?)
+        })
+        .await?;
+    Ok(LogPage { page, lines })
+}

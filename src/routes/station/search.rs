@@ -1,0 +1,157 @@
+//! `GET /station/attestations`: the jurisdiction's attestations, filtered, searched by code,
+//! by name, or by the full ID number an officer types (an exact match on its keyed hash;
+//! every such search is audited).
+
+use super::{scope_of, STAFF};
+use crate::db::models::attestations::ListFilter;
+use crate::db::models::audit_log::{self, Action, AuditEntry};
+use crate::db::models::jurisdiction::{self, AttestationWithParty, StationFilter};
+use crate::db::models::parties::Party;
+use crate::domain::{fields, AttestationKind, IdNumber, VerificationCode};
+use crate::error::AppError;
+use crate::web::csrf::CsrfForm;
+use crate::web::page::Page;
+use crate::web::AppState;
+use actix_web::web;
+use askama_web::WebTemplate;
+use chrono::Duration;
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 50;
+
+/// The query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    party: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+    /// A verification code or a subject name (an ID number is searched by POST instead,
+    /// so that it never reaches a URL).
+    #[serde(default)]
+    q: String,
+}
+
+/// The search page.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "station/attestations.html")]
+pub struct SearchPage {
+    page: Page,
+    query: SearchQuery,
+    items: Vec<AttestationWithParty>,
+    parties: Vec<Party>,
+    kinds: [AttestationKind; 3],
+    /// Set when the list is the result of a search by ID number (shown masked).
+    id_searched: Option<String>,
+    id_error: Option<&'static str>,
+    date_error: bool,
+}
+
+impl SearchPage {
+    /// The verification code as printed.
+    pub fn code(&self, stored: &str) -> String {
+        VerificationCode::from_stored(stored.to_owned()).display()
+    }
+}
+
+/// `GET /station/attestations`.
+pub async fn attestations_get(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+) -> Result<SearchPage, AppError> {
+    search(page, state, query.into_inner(), None).await
+}
+
+/// `POST /station/attestations`: the search by full ID number, kept out of the URL.
+pub async fn attestations_post(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+    CsrfForm(form): CsrfForm<IdSearchForm>,
+) -> Result<SearchPage, AppError> {
+    let id = IdNumber::parse(&form.id_number).map_err(|_| "error.id_number.checksum");
+    search(page, state, query.into_inner(), Some(id)).await
+}
+
+async fn search(
+    page: Page,
+    state: web::Data<AppState>,
+    query: SearchQuery,
+    id: Option<Result<IdNumber, &'static str>>,
+) -> Result<SearchPage, AppError> {
+    let user = page.require(STAFF)?.clone();
+    let scope = scope_of(&user)?;
+    let date = |s: &str| {
+        (!s.trim().is_empty())
+            .then(|| fields::date(s).ok())
+            .map(|d| d.ok_or(()))
+    };
+    let (from, until) = (date(&query.from), date(&query.until));
+    let date_error = matches!(from, Some(Err(()))) || matches!(until, Some(Err(())));
+    let id_error = id.as_ref().and_then(|r| r.as_ref().err().copied());
+    let id = id.and_then(Result::ok);
+    let filter = StationFilter {
+        common: ListFilter {
+            kind: AttestationKind::parse(&query.kind).map(|k| k.as_str().to_owned()),
+            status: matches!(query.status.as_str(), "active" | "revoked" | "suspect")
+                .then(|| query.status.clone()),
+            search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
+            before: None,
+        },
+        party_id: Some(query.party.clone()).filter(|p| !p.is_empty()),
+        from: from
+            .and_then(Result::ok)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t - Duration::hours(8)),
+        until: until
+            .and_then(Result::ok)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t + Duration::hours(16)),
+        id_hmac: id
+            .as_ref()
+            .map(|id| state.secrets.keyed_hash("id_number", id.expose())),
+    };
+    let masked = id.as_ref().map(IdNumber::masked);
+    let audit_masked = masked.clone();
+    let (items, parties) = state
+        .db(move |conn| {
+            if let Some(masked) = &audit_masked {
+                audit_log::insert(
+                    conn,
+                    &AuditEntry::new(Action::IdNumberSearched, Some(&user.user_id), Some(masked)),
+                )?;
+            }
+            let scope = scope.as_deref();
+            let items = jurisdiction::list_attestations(conn, scope, &filter, PAGE_SIZE)?;
+            let parties = jurisdiction::directory(conn, scope)?
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect();
+            Ok((items, parties))
+        })
+        .await?;
+    Ok(SearchPage {
+        page,
+        query,
+        items,
+        parties,
+        kinds: AttestationKind::ALL,
+        id_searched: masked,
+        id_error,
+        date_error,
+    })
+}
+
+/// The ID-number search form (POSTed, so the number never appears in a URL or a log).
+#[derive(Debug, Default, Deserialize)]
+pub struct IdSearchForm {
+    #[serde(default)]
+    id_number: String,
+}
