@@ -15,4 +15,5 @@ mod migrations;
 mod register;
 mod sessions;
 mod smtp;
+mod station;
 mod tokens;
