@@ -36,6 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(ADMIN_HOME, web::get().to(admin::home_get))
         .route(ADMIN_MAIL, web::get().to(admin::mail_get))
+        .route(
+            ADMIN_STATION_EMAIL,
+            web::post().to(admin::station_email_post),
+        )
         .route(ADMIN_MAIL_RETRY, web::post().to(admin::mail_retry_post))
         .route(STATION_PARTIES, web::get().to(station::parties_get))
         .route(

@@ -16,6 +16,7 @@ pub const STATION_PARTY_SUSPEND: &str = "/station/parties/{id}/suspend";
 pub const STATION_PARTY_REINSTATE: &str = "/station/parties/{id}/reinstate";
 pub const ADMIN_HOME: &str = "/admin";
 pub const ADMIN_MAIL: &str = "/admin/mail";
+pub const ADMIN_STATION_EMAIL: &str = "/admin/stations/{id}/email";
 pub const ADMIN_MAIL_RETRY: &str = "/admin/mail/{id}/retry";
 pub const STATION_SETTINGS: &str = "/station/settings";
 pub const STATION_PARTIES: &str = "/station/parties";

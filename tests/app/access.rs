@@ -56,6 +56,15 @@ async fn role_by_route_matrix() {
             [LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN],
         ),
         ("/party/api-keys", [LOGIN, OK, FORBIDDEN, FORBIDDEN]),
+        ("/station/attestations", [LOGIN, FORBIDDEN, OK, OK]),
+        (
+            "/station/attestations/no-such-id",
+            [LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND],
+        ),
+        ("/station/parties", [LOGIN, FORBIDDEN, OK, OK]),
+        ("/station/verifications", [LOGIN, FORBIDDEN, OK, OK]),
+        ("/station/settings", [LOGIN, FORBIDDEN, OK, FORBIDDEN]),
+        ("/admin/mail", [LOGIN, FORBIDDEN, FORBIDDEN, OK]),
     ];
     for (path, expected) in &gets {
         for ((role, client), want) in roles.iter().zip(expected) {

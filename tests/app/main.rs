@@ -2,6 +2,7 @@
 //! with a fresh SQLite file and talks to it over HTTP, or runs the real `attest` binary.
 
 mod access;
+mod admin;
 mod api;
 mod approval;
 mod attestations;

@@ -135,6 +135,30 @@ pub fn count_since_from_ip(
         .get_result(conn)
 }
 
+/// Entries of `action` (any when None) on `day` (China time; any when None), newest first.
+pub fn list_filtered(
+    conn: &mut DbConnection,
+    action: Option<&str>,
+    day: Option<chrono::NaiveDate>,
+    limit: i64,
+) -> QueryResult<Vec<AuditEntry>> {
+    let mut query = audit_log::table
+        .order(audit_log::at.desc())
+        .limit(limit)
+        .select(AuditEntry::as_select())
+        .into_boxed();
+    if let Some(action) = action {
+        query = query.filter(audit_log::action.eq(action.to_owned()));
+    }
+    if let Some(start) = day.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+        let start = start - chrono::Duration::hours(8);
+        query = query
+            .filter(audit_log::at.ge(start))
+            .filter(audit_log::at.lt(start + chrono::Duration::days(1)));
+    }
+    query.load(conn)
+}
+
 /// The most recent entries, newest first (for the admin page and tests).
 pub fn list_recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<AuditEntry>> {
     audit_log::table

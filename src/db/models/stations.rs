@@ -98,3 +98,11 @@ pub fn mark_digest_written(
         .execute(conn)
         .map(drop)
 }
+
+/// Changes a station's notification addresses; false when there is no such station.
+pub fn set_email(conn: &mut DbConnection, id: &str, email: &str) -> QueryResult<bool> {
+    diesel::update(stations::table.find(id))
+        .set(stations::email.eq(email))
+        .execute(conn)
+        .map(|n| n == 1)
+}

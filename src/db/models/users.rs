@@ -48,3 +48,12 @@ pub fn first_of_party(conn: &mut DbConnection, party_id: &str) -> QueryResult<Op
         .first(conn)
         .optional()
 }
+
+/// Every admin and station staff account, by email.
+pub fn list_staff(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::role.ne("party"))
+        .order(users::email)
+        .select(User::as_select())
+        .load(conn)
+}
