@@ -455,3 +455,24 @@ impl TestApp {
         body
     }
 }
+
+/// A valid proof of accommodation by a landlord; tests change one field.
+pub fn residence_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("subject_name", "王五".into()),
+        ("subject_id_number", "440304199002151545".into()),
+        ("address", "深圳市福田区福华路 1 号 2 栋 301 室".into()),
+        ("housing_basis", "lease".into()),
+        ("residing_since", "2025-06-01".into()),
+        ("lease_end", "2027-05-31".into()),
+        ("responsibility", "on".into()),
+    ]
+}
+
+/// An approved individual landlord of station 440304-001 (which must exist), logged in.
+pub async fn approved_landlord(app: &TestApp, email: &str) -> Client {
+    app.add_party(PartyKind::Lessor, "11010519491231002X", "440304-001", email, PartyStatus::Approved);
+    let client = browser();
+    app.login_with(&client, email).await;
+    client
+}

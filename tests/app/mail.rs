@@ -121,8 +121,9 @@ async fn each_event_mails_the_right_people() {
 async fn a_server_that_is_down_gets_exactly_the_missed_mails_when_it_is_back() {
     let smtp = SmtpServer::start();
     let app = spawn_app_with_smtp(tempfile::tempdir().unwrap(), &smtp.url()).await;
-    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
-    app.issue_with(&hr, "employment", &employment_form()).await;
+    app.add_station("440304-001", "福田派出所");
+    let landlord = approved_landlord(&app, "landlord@example.cn").await;
+    app.issue_with(&landlord, "residence", &residence_form()).await;
     assert_eq!(
         smtp.wait_for(1, 10).len(),
         1,
@@ -131,8 +132,8 @@ async fn a_server_that_is_down_gets_exactly_the_missed_mails_when_it_is_back() {
 
     smtp.stop();
     for i in 0..3 {
-        let form = with(employment_form(), "subject_name", &format!("员工{i}"));
-        app.issue_with(&hr, "employment", &form).await;
+        let form = with(residence_form(), "subject_name", &format!("租户{i}"));
+        app.issue_with(&landlord, "residence", &form).await;
     }
     std::thread::sleep(std::time::Duration::from_secs(2));
     assert_eq!(
@@ -152,7 +153,7 @@ async fn a_server_that_is_down_gets_exactly_the_missed_mails_when_it_is_back() {
     for i in 0..3 {
         assert_eq!(
             m.iter()
-                .filter(|m| m.subject.contains(&format!("员工{i}")))
+                .filter(|m| m.subject.contains(&format!("租户{i}")))
                 .count(),
             1
         );
