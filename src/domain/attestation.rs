@@ -213,17 +213,17 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
     }
 
+    /// Validates `f` as an employer's employment proof on `today()`.
+    fn check(f: &AttestationForm) -> (Option<NewAttestation>, FieldErrors) {
+        let mut errors = FieldErrors::default();
+        let kind = AttestationKind::Employment;
+        let a = f.validate(kind, PartyKind::Employer, today(), &mut errors);
+        (a, errors)
+    }
+
     #[test]
     fn validity_defaults_to_90_days_from_today() {
-        let mut errors = FieldErrors::default();
-        let a = form()
-            .validate(
-                AttestationKind::Employment,
-                PartyKind::Employer,
-                today(),
-                &mut errors,
-            )
-            .unwrap();
+        let a = check(&form()).0.unwrap();
         assert_eq!(a.valid_from, today());
         assert_eq!(a.valid_until, today() + Duration::days(90));
     }
@@ -238,53 +238,32 @@ mod tests {
             ("2026-13-01", "", "valid_from"),
         ];
         for (from, until, field) in cases {
-            let mut errors = FieldErrors::default();
-            let f = AttestationForm {
-                valid_from: from.into(),
-                valid_until: until.into(),
+            let (from, until) = (from.into(), until.into());
+            let (a, errors) = check(&AttestationForm {
+                valid_from: from,
+                valid_until: until,
                 ..form()
-            };
-            assert!(f
-                .validate(
-                    AttestationKind::Employment,
-                    PartyKind::Employer,
-                    today(),
-                    &mut errors
-                )
-                .is_none());
-            assert_eq!(errors.fields(), vec![field], "{from} {until}");
+            });
+            assert!(a.is_none());
+            assert_eq!(errors.fields(), vec![field]);
         }
-        let mut errors = FieldErrors::default();
-        let f = AttestationForm {
-            valid_from: "2026-12-01".into(),
-            valid_until: "2027-11-30".into(),
+        let (from, until) = ("2026-12-01".into(), "2027-11-30".into());
+        assert!(check(&AttestationForm {
+            valid_from: from,
+            valid_until: until,
             ..form()
-        };
-        assert!(f
-            .validate(
-                AttestationKind::Employment,
-                PartyKind::Employer,
-                today(),
-                &mut errors
-            )
-            .is_some());
+        })
+        .0
+        .is_some());
     }
 
     #[test]
     fn the_responsibility_statement_must_be_accepted() {
-        let mut errors = FieldErrors::default();
-        let f = AttestationForm {
+        let (a, errors) = check(&AttestationForm {
             responsibility: String::new(),
             ..form()
-        };
-        assert!(f
-            .validate(
-                AttestationKind::Employment,
-                PartyKind::Employer,
-                today(),
-                &mut errors
-            )
-            .is_none());
+        });
+        assert!(a.is_none());
         assert_eq!(errors.get("responsibility"), Some("error.responsibility"));
     }
 

@@ -471,7 +471,13 @@ pub fn residence_form() -> Vec<(&'static str, String)> {
 
 /// An approved individual landlord of station 440304-001 (which must exist), logged in.
 pub async fn approved_landlord(app: &TestApp, email: &str) -> Client {
-    app.add_party(PartyKind::Lessor, "11010519491231002X", "440304-001", email, PartyStatus::Approved);
+    app.add_party(
+        PartyKind::Lessor,
+        "11010519491231002X",
+        "440304-001",
+        email,
+        PartyStatus::Approved,
+    );
     let client = browser();
     app.login_with(&client, email).await;
     client

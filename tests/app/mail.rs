@@ -123,7 +123,8 @@ async fn a_server_that_is_down_gets_exactly_the_missed_mails_when_it_is_back() {
     let app = spawn_app_with_smtp(tempfile::tempdir().unwrap(), &smtp.url()).await;
     app.add_station("440304-001", "福田派出所");
     let landlord = approved_landlord(&app, "landlord@example.cn").await;
-    app.issue_with(&landlord, "residence", &residence_form()).await;
+    app.issue_with(&landlord, "residence", &residence_form())
+        .await;
     assert_eq!(
         smtp.wait_for(1, 10).len(),
         1,

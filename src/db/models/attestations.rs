@@ -98,38 +98,13 @@ pub fn list_for_party(
     filter: &ListFilter,
     limit: i64,
 ) -> QueryResult<Vec<Attestation>> {
-    let mut query = attestations::table
-        .filter(attestations::party_id.eq(party_id.to_owned()))
-        .select(Attestation::as_select())
-        .order((attestations::issued_at.desc(), attestations::id.desc()))
-        .limit(limit)
-        .into_boxed();
-    if let Some(kind) = &filter.kind {
-        query = query.filter(attestations::kind.eq(kind.clone()));
-    }
-    if let Some(status) = &filter.status {
-        query = query.filter(attestations::status.eq(status.clone()));
-    }
-    if let Some(search) = &filter.search {
-        let code = crate::domain::VerificationCode::parse(search).map(|c| c.as_str().to_owned());
-        let pattern = format!("%{}%", search.replace(['%', '_', '\\'], ""));
-        query = match code {
-            Some(code) => query.filter(
-                attestations::code
-                    .eq(code)
-                    .or(attestations::subject_name.like(pattern)),
-            ),
-            None => query.filter(attestations::subject_name.like(pattern)),
-        };
-    }
-    if let Some((at, id)) = &filter.before {
-        query = query.filter(
-            attestations::issued_at.lt(*at).or(attestations::issued_at
-                .eq(*at)
-                .and(attestations::id.lt(id.clone()))),
-        );
-    }
-    query.load(conn)
+    let filter = super::jurisdiction::StationFilter {
+        common: filter.clone(),
+        party_id: Some(party_id.to_owned()),
+        ..Default::default()
+    };
+    let rows = super::jurisdiction::list_attestations(conn, None, &filter, limit)?;
+    Ok(rows.into_iter().map(|(a, _)| a).collect())
 }
 
 /// Revokes an active attestation of `party_id`; false when it was not active.
