@@ -51,6 +51,24 @@ pub struct ConfigArgs {
 pub enum Database {
     /// An SQLite file.
     Sqlite(PathBuf),
+    /// A PostgreSQL database, by its `postgres://` URL.
+    Postgres(String),
+}
+
+impl Database {
+    /// A description without credentials, for messages and logs.
+    pub fn display(&self) -> String {
+        match self {
+            Database::Sqlite(path) => path.display().to_string(),
+            Database::Postgres(url) => match Url::parse(url) {
+                Ok(mut u) => {
+                    let _ = u.set_password(None);
+                    u.to_string()
+                }
+                Err(_) => "postgres://…".to_owned(),
+            },
+        }
+    }
 }
 
 /// How log lines are written.
@@ -207,15 +225,23 @@ fn parse_database_url(url: &str) -> Result<Database, ConfigError> {
         return Ok(Database::Sqlite(PathBuf::from(path)));
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(invalid(
-            VAR,
-            "PostgreSQL is not supported by this version; use sqlite://PATH",
-        ));
+        let parsed =
+            Url::parse(url).map_err(|e| invalid(VAR, format!("not a PostgreSQL URL ({e})")))?;
+        if parsed.host().is_none() || parsed.path().trim_matches('/').is_empty() {
+            return Err(invalid(VAR, "a PostgreSQL URL names a host and a database: postgres://user:pass@host:5432/attest"));
+        }
+        return Ok(Database::Postgres(url.to_owned()));
     }
-    if url.is_empty() || url.contains("://") || url.contains(':') && !url.contains('/') {
+    let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    if url.is_empty() || has_scheme {
         return Err(invalid(
             VAR,
-            format!("{url:?} is not sqlite://PATH or a file path"),
+            "not sqlite://PATH, postgres://USER:PASS@HOST/DB or a file path".to_owned(),
         ));
     }
     Ok(Database::Sqlite(PathBuf::from(url)))
@@ -279,7 +305,12 @@ mod tests {
             parse_database_url("./x.db").unwrap(),
             Database::Sqlite(PathBuf::from("./x.db"))
         );
-        assert!(parse_database_url("postgres://localhost/attest").is_err());
+        assert_eq!(
+            parse_database_url("postgres://u:p@localhost/attest").unwrap(),
+            Database::Postgres("postgres://u:p@localhost/attest".into())
+        );
+        assert!(parse_database_url("postgres://localhost").is_err());
         assert!(parse_database_url("postgress://localhost/attest").is_err());
+        assert!(parse_database_url("postgresql:/x").is_err());
     }
 }

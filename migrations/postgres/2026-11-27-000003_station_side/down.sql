@@ -1,0 +1,10 @@
+DROP INDEX attestations_station_status;
+DROP INDEX verifications_user_at;
+DROP TABLE attestation_uses;
+DROP TABLE outbox;
+ALTER TABLE attestations DROP COLUMN suspect_reason;
+ALTER TABLE attestations DROP COLUMN suspect_by;
+ALTER TABLE attestations DROP COLUMN suspect_at;
+ALTER TABLE stations DROP COLUMN last_digest_on;
+ALTER TABLE stations DROP COLUMN digest_hour;
+ALTER TABLE stations DROP COLUMN notify_mode;
