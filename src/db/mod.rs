@@ -86,6 +86,7 @@ pub fn connect(database: &Database) -> anyhow::Result<DbPool> {
     }
     r2d2::Pool::builder()
         .max_size(8)
+        .min_idle(Some(1))
         .build(DbManager {
             database: database.clone(),
         })

@@ -235,9 +235,9 @@ async fn a_pending_party_cannot_issue_through_the_api() {
         "hr@example.cn",
         PartyStatus::Pending,
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
+    let out = app
+        .cli()
         .args(["apikey", "create", "--email", "hr@example.cn"])
-        .env("ATTEST_DATA_DIR", app.data_dir.path())
         .output()
         .unwrap();
     assert!(
@@ -270,13 +270,7 @@ async fn offline_verification_with_the_cli() {
         .unwrap();
     let file = app.data_dir.path().join("jwks.json");
     std::fs::write(&file, jwks).unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
-            .args(args)
-            .env("ATTEST_DATA_DIR", app.data_dir.path())
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| app.cli().args(args).output().unwrap();
 
     let good = run(&["verify", &token, "--jwks", file.to_str().unwrap()]);
     assert!(

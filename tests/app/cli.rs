@@ -1,14 +1,14 @@
 //! The operator CLI, run as the real `attest` binary.
 
-use crate::helpers::{spawn_app_in, PASSWORD};
+use crate::helpers::{fresh_store, on_postgres, spawn_app_in, Store, PASSWORD};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn attest(data_dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+fn attest(store: &Store, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
         .args(args)
-        .env("ATTEST_DATA_DIR", data_dir)
-        .env_remove("ATTEST_DATABASE_URL")
+        .env("ATTEST_DATA_DIR", store.path())
+        .env("ATTEST_DATABASE_URL", store.database_url())
         .env_remove("ATTEST_BIND")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -38,8 +38,8 @@ fn stderr(o: &Output) -> String {
 
 #[tokio::test]
 async fn an_operator_sets_up_a_station_its_officer_and_a_party_which_then_log_in() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    let dir = fresh_store();
+    let d = &dir;
     let pw = format!("{PASSWORD}\n");
 
     let station = attest(
@@ -84,8 +84,8 @@ async fn an_operator_sets_up_a_station_its_officer_and_a_party_which_then_log_in
 
 #[test]
 fn mistakes_get_one_clear_line_and_a_non_zero_exit() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    let dir = fresh_store();
+    let d = &dir;
     let pw = format!("{PASSWORD}\n");
     assert!(attest(
         d,
@@ -178,7 +178,7 @@ fn mistakes_get_one_clear_line_and_a_non_zero_exit() {
 
 #[test]
 fn a_bad_setting_stops_with_exit_code_2_naming_the_variable() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh_store();
     let cases = [
         ("ATTEST_BIND", "not-an-address"),
         ("ATTEST_DATABASE_URL", "mysql://localhost/attest"),
@@ -203,7 +203,7 @@ fn a_bad_setting_stops_with_exit_code_2_naming_the_variable() {
 
 #[test]
 fn every_command_has_help() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh_store();
     for args in [
         vec!["--help"],
         vec!["serve", "--help"],
@@ -212,7 +212,7 @@ fn every_command_has_help() {
         vec!["user", "add", "--help"],
         vec!["party", "add", "--help"],
     ] {
-        let out = attest(dir.path(), &args, None);
+        let out = attest(&dir, &args, None);
         assert!(out.status.success(), "{args:?}");
         let help = String::from_utf8_lossy(&out.stdout);
         assert!(help.contains("Usage:"), "{args:?}");
@@ -225,24 +225,24 @@ fn every_command_has_help() {
 
 #[test]
 fn migrate_creates_the_database_in_the_data_directory() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh_store();
 
-    let out = attest(dir.path(), &["migrate"], None);
+    let out = attest(&dir, &["migrate"], None);
 
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(dir.path().join("attest.db").exists());
-    let again = attest(dir.path(), &["migrate"], None);
+    assert!(on_postgres() || dir.path().join("attest.db").exists());
+    let again = attest(&dir, &["migrate"], None);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 migration(s)"));
 }
 
 #[test]
 fn database_url_flag_points_every_command_at_the_same_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh_store();
     let db = dir.path().join("elsewhere.db");
     let url = format!("sqlite://{}", db.display());
 
     let out = attest(
-        dir.path(),
+        &dir,
         &[
             "--database-url",
             &url,
@@ -259,7 +259,7 @@ fn database_url_flag_points_every_command_at_the_same_file() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let dup = attest(
-        dir.path(),
+        &dir,
         &[
             "station",
             "add",
@@ -282,12 +282,12 @@ fn database_url_flag_points_every_command_at_the_same_file() {
 #[test]
 fn serve_logs_json_lines_and_answers_health_checks() {
     use std::io::{BufRead, BufReader};
-    let dir = tempfile::tempdir().unwrap();
+    let dir = fresh_store();
     let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
         .env("ATTEST_DATA_DIR", dir.path())
+        .env("ATTEST_DATABASE_URL", dir.database_url())
         .env("ATTEST_BIND", "127.0.0.1:0")
         .env("ATTEST_LOG_FORMAT", "json")
-        .env_remove("ATTEST_DATABASE_URL")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -322,6 +322,6 @@ fn serve_logs_json_lines_and_answers_health_checks() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"status\":\"ok\""), "{response}");
     assert!(logged.is_some(), "the request was logged");
-    assert!(dir.path().join("attest.db").exists());
+    assert!(on_postgres() || dir.path().join("attest.db").exists());
     assert!(dir.path().join("secret.key").exists());
 }

@@ -61,3 +61,28 @@ async fn unknown_pages_get_a_404_page_with_the_layout() {
     assert!(html.contains("页面不存在"));
     assert!(html.contains("<html lang=\"zh-CN\">"));
 }
+
+#[tokio::test]
+async fn each_half_of_the_suite_runs_on_its_own_backend() {
+    let app = spawn_app().await;
+
+    let on_pg = matches!(
+        app.data_dir.database(),
+        attest::config::Database::Postgres(_)
+    );
+
+    assert_eq!(on_pg, crate::helpers::on_postgres());
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    // The database really is the one named: the app's rows are visible through it.
+    app.add_station("440304-001", "福田派出所");
+    let pool = attest::db::connect(&app.data_dir.database()).unwrap();
+    let found =
+        attest::db::models::stations::find_by_code(&mut pool.get().unwrap(), "440304-001").unwrap();
+    assert!(found.is_some());
+    if on_pg {
+        assert!(
+            !app.data_dir.path().join("attest.db").exists(),
+            "no SQLite file on PostgreSQL"
+        );
+    }
+}

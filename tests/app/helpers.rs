@@ -13,41 +13,108 @@ use std::path::PathBuf;
 /// A password every test account uses; strong enough for the policy.
 pub const PASSWORD: &str = "violet-harbour-lantern-42";
 
-/// A running application with its own data directory.
+/// Where an app keeps its data: a temporary data directory, and for the tests of the
+/// `postgres::` half a PostgreSQL database of its own. Both go when this is dropped; a
+/// restarted app takes the same store.
+pub struct Store {
+    dir: tempfile::TempDir,
+    #[cfg(attest_pg)]
+    pg: Option<crate::pg_cluster::TestDatabase>,
+}
+
+impl Store {
+    /// The data directory.
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// The database the app of this store uses.
+    pub fn database(&self) -> attest::config::Database {
+        #[cfg(attest_pg)]
+        if let Some(pg) = &self.pg {
+            return attest::config::Database::Postgres(pg.url.clone());
+        }
+        attest::config::Database::Sqlite(self.dir.path().join("attest.db"))
+    }
+
+    /// The value of `ATTEST_DATABASE_URL` for the CLI.
+    pub fn database_url(&self) -> String {
+        match self.database() {
+            attest::config::Database::Postgres(url) => url,
+            attest::config::Database::Sqlite(path) => format!("sqlite://{}", path.display()),
+        }
+    }
+}
+
+/// True in the tests of the `postgres::` half of the suite (the test thread is named after
+/// the test's path).
+pub fn on_postgres() -> bool {
+    std::thread::current()
+        .name()
+        .is_some_and(|n| n.starts_with("postgres::"))
+}
+
+/// A new, empty store on the backend of the running test.
+pub fn fresh_store() -> Store {
+    Store {
+        dir: tempfile::tempdir().expect("temp dir"),
+        #[cfg(attest_pg)]
+        pg: on_postgres().then(crate::pg_cluster::database),
+    }
+}
+
+/// Stops the app's mail worker when the app is dropped.
+pub struct StopOnDrop(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A running application with its own data directory (and database).
 pub struct TestApp {
     pub address: String,
-    pub data_dir: tempfile::TempDir,
+    pub data_dir: Store,
     pub pool: DbPool,
     /// A browser: keeps cookies, does not follow redirects.
     pub client: Client,
-    /// Stops the app's mail worker (set when the app is dropped).
-    pub mail_worker_stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    pub mail_worker: StopOnDrop,
 }
 
 impl TestApp {
     /// Stops the mail worker, as a shutdown would.
     pub fn stop_mail_worker(&self) {
-        self.mail_worker_stop
+        self.mail_worker
+            .0
             .store(true, std::sync::atomic::Ordering::SeqCst);
         // The worker sleeps a second between rounds.
         std::thread::sleep(std::time::Duration::from_millis(1200));
+    }
+
+    /// The `attest` binary, pointed at this app's data directory and database.
+    pub fn cli(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_attest"));
+        command
+            .env("ATTEST_DATA_DIR", self.data_dir.path())
+            .env("ATTEST_DATABASE_URL", self.data_dir.database_url());
+        command
     }
 }
 
 /// Starts the application on a free port with a fresh data directory.
 pub async fn spawn_app() -> TestApp {
-    let data_dir = tempfile::tempdir().expect("temp dir");
-    spawn_app_in(data_dir).await
+    spawn_app_in(fresh_store()).await
 }
 
 /// Starts the application on an existing data directory (a restart).
-pub async fn spawn_app_in(data_dir: tempfile::TempDir) -> TestApp {
+pub async fn spawn_app_in(data_dir: Store) -> TestApp {
     spawn_app_as(data_dir, None).await
 }
 
 /// Starts the application on `data_dir`, known to the public as `public_url` (the `iss` of
 /// its tokens) when given.
-pub async fn spawn_app_as(data_dir: tempfile::TempDir, public_url: Option<&str>) -> TestApp {
+pub async fn spawn_app_as(data_dir: Store, public_url: Option<&str>) -> TestApp {
     let public_url = public_url.map(str::to_owned);
     spawn_app_configured(data_dir, move |config| {
         if let Some(url) = public_url {
@@ -58,7 +125,7 @@ pub async fn spawn_app_as(data_dir: tempfile::TempDir, public_url: Option<&str>)
 }
 
 /// Starts the application sending mail to the SMTP server at `smtp_url`, with a 1 s timeout.
-pub async fn spawn_app_with_smtp(data_dir: tempfile::TempDir, smtp_url: &str) -> TestApp {
+pub async fn spawn_app_with_smtp(data_dir: Store, smtp_url: &str) -> TestApp {
     let url = smtp_url.to_owned();
     spawn_app_configured(data_dir, move |config| {
         config.smtp_url = Some(url.parse().expect("SMTP URL"));
@@ -68,23 +135,21 @@ pub async fn spawn_app_with_smtp(data_dir: tempfile::TempDir, smtp_url: &str) ->
 }
 
 /// Starts the application on `data_dir` with the test configuration changed by `change`.
-pub async fn spawn_app_configured(
-    data_dir: tempfile::TempDir,
-    change: impl FnOnce(&mut Config),
-) -> TestApp {
+pub async fn spawn_app_configured(data_dir: Store, change: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config(data_dir.path().to_path_buf());
+    config.database = data_dir.database();
     change(&mut config);
     let pool = db::connect(&config.database).expect("database");
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
-    let mail_worker_stop = app.mail_worker_stop();
+    let mail_worker = StopOnDrop(app.mail_worker_stop());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         data_dir,
         pool,
         client: browser(),
-        mail_worker_stop,
+        mail_worker,
     }
 }
 

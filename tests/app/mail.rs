@@ -8,6 +8,17 @@ use reqwest::StatusCode;
 
 const FULL_ID: &str = "440304199002151545";
 
+/// Pretends the stations' last digest was written `days` from today.
+fn set_last_digest(app: &TestApp, days: i64) {
+    use attest::db::schema::stations;
+    use diesel::prelude::*;
+    let day = attest::domain::attestation::today_in_china() + chrono::Duration::days(days);
+    diesel::update(stations::table)
+        .set(stations::last_digest_on.eq(day))
+        .execute(&mut *app.conn())
+        .unwrap();
+}
+
 fn outbox_with(app: &TestApp, statuses: &[&str]) -> Vec<outbox::OutboxRow> {
     outbox::list_by_status(&mut app.conn(), statuses, 1000).unwrap()
 }
@@ -23,7 +34,7 @@ fn assert_private(m: &crate::smtp::Received) {
 #[tokio::test]
 async fn each_event_mails_the_right_people() {
     let smtp = SmtpServer::start();
-    let app = spawn_app_with_smtp(tempfile::tempdir().unwrap(), &smtp.url()).await;
+    let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     app.add_station("440304-001", "福田派出所");
     app.add_staff(Role::Station, "officer@example.cn", Some("440304-001"));
 
@@ -120,7 +131,7 @@ async fn each_event_mails_the_right_people() {
 #[tokio::test]
 async fn a_server_that_is_down_gets_exactly_the_missed_mails_when_it_is_back() {
     let smtp = SmtpServer::start();
-    let app = spawn_app_with_smtp(tempfile::tempdir().unwrap(), &smtp.url()).await;
+    let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     app.add_station("440304-001", "福田派出所");
     let landlord = approved_landlord(&app, "landlord@example.cn").await;
     app.issue_with(&landlord, "residence", &residence_form())
@@ -165,7 +176,7 @@ async fn a_server_that_is_down_gets_exactly_the_missed_mails_when_it_is_back() {
 #[tokio::test]
 async fn a_4xx_is_retried_and_a_5xx_fails_and_is_shown_to_the_admin() {
     let smtp = SmtpServer::start();
-    let app = spawn_app_with_smtp(tempfile::tempdir().unwrap(), &smtp.url()).await;
+    let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     app.add_staff(Role::Admin, "admin@example.cn", None);
 
@@ -225,7 +236,7 @@ async fn a_4xx_is_retried_and_a_5xx_fails_and_is_shown_to_the_admin() {
 #[tokio::test]
 async fn a_hanging_server_does_not_stop_the_worker() {
     let smtp = SmtpServer::start();
-    let app = spawn_app_with_smtp(tempfile::tempdir().unwrap(), &smtp.url()).await;
+    let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
 
     smtp.set_mode(Mode::Hang);
@@ -245,7 +256,7 @@ async fn a_hanging_server_does_not_stop_the_worker() {
 async fn pending_mail_is_delivered_after_a_restart() {
     let smtp = SmtpServer::start();
     smtp.stop();
-    let first = spawn_app_with_smtp(tempfile::tempdir().unwrap(), &smtp.url()).await;
+    let first = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let (_, hr) = approved_employer(&first, "hr@example.cn", "91110000600037341L").await;
     first
         .issue_with(&hr, "employment", &employment_form())
@@ -269,7 +280,7 @@ async fn pending_mail_is_delivered_after_a_restart() {
 #[tokio::test]
 async fn a_station_in_digest_mode_gets_one_email_a_day() {
     let smtp = SmtpServer::start();
-    let app = spawn_app_with_smtp(tempfile::tempdir().unwrap(), &smtp.url()).await;
+    let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     app.add_staff(Role::Station, "officer@example.cn", Some("440304-001"));
     let officer = browser();
@@ -284,11 +295,7 @@ async fn a_station_in_digest_mode_gets_one_email_a_day() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    diesel::connection::SimpleConnection::batch_execute(
-        &mut *app.conn(),
-        "UPDATE stations SET last_digest_on = date('now', '+1 day')",
-    )
-    .unwrap();
+    set_last_digest(&app, 1);
     for i in 0..3 {
         app.issue_with(
             &hr,
@@ -302,11 +309,7 @@ async fn a_station_in_digest_mode_gets_one_email_a_day() {
     assert_eq!(outbox_with(&app, &[outbox::HELD]).len(), 3);
 
     // The digest hour comes.
-    diesel::connection::SimpleConnection::batch_execute(
-        &mut *app.conn(),
-        "UPDATE stations SET last_digest_on = date('now', '-2 day')",
-    )
-    .unwrap();
+    set_last_digest(&app, -2);
     let m = smtp.wait_for(1, 10);
     std::thread::sleep(std::time::Duration::from_secs(2));
     assert_eq!(smtp.messages().len(), 1, "one email");
@@ -352,20 +355,14 @@ async fn without_smtp_emails_are_files_in_the_data_directory() {
 async fn mail_status_and_retry_on_the_command_line() {
     let smtp = SmtpServer::start();
     smtp.set_mode(Mode::Permanent);
-    let app = spawn_app_with_smtp(tempfile::tempdir().unwrap(), &smtp.url()).await;
+    let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     app.issue_with(&hr, "employment", &employment_form()).await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while outbox_with(&app, &[outbox::FAILED]).is_empty() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
-            .args(args)
-            .env("ATTEST_DATA_DIR", app.data_dir.path())
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| app.cli().args(args).output().unwrap();
 
     let status = String::from_utf8(run(&["mail", "status"]).stdout).unwrap();
     let failed = outbox_with(&app, &[outbox::FAILED]);

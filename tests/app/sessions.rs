@@ -2,8 +2,21 @@
 
 use crate::helpers::*;
 use attest::domain::Role;
-use diesel::connection::SimpleConnection;
 use reqwest::StatusCode;
+
+/// Makes every session `created` minutes old and last used `idle` minutes ago.
+fn age_sessions(app: &TestApp, created: i64, idle: i64) {
+    use attest::db::schema::sessions;
+    use diesel::prelude::*;
+    let now = attest::db::now();
+    diesel::update(sessions::table)
+        .set((
+            sessions::created_at.eq(now - chrono::Duration::minutes(created)),
+            sessions::last_seen_at.eq(now - chrono::Duration::minutes(idle)),
+        ))
+        .execute(&mut *app.conn())
+        .unwrap();
+}
 
 async fn logged_in_officer() -> TestApp {
     let app = spawn_app().await;
@@ -18,9 +31,7 @@ async fn a_session_idle_for_31_minutes_ends() {
     let app = logged_in_officer().await;
     assert_eq!(app.get("/station").await.status(), StatusCode::OK);
 
-    app.conn()
-        .batch_execute("UPDATE sessions SET last_seen_at = datetime('now', '-31 minutes')")
-        .unwrap();
+    age_sessions(&app, 0, 31);
 
     assert_eq!(location(&app.get("/station").await), "/login");
 }
@@ -30,14 +41,10 @@ async fn a_session_in_use_ends_12_hours_after_login() {
     let app = logged_in_officer().await;
 
     // Used a moment ago, but logged in 29 minutes ago: still fine.
-    app.conn()
-        .batch_execute("UPDATE sessions SET created_at = datetime('now', '-29 minutes')")
-        .unwrap();
+    age_sessions(&app, 29, 0);
     assert_eq!(app.get("/station").await.status(), StatusCode::OK);
 
-    app.conn()
-        .batch_execute("UPDATE sessions SET created_at = datetime('now', '-721 minutes'), last_seen_at = datetime('now')")
-        .unwrap();
+    age_sessions(&app, 721, 0);
     assert_eq!(location(&app.get("/station").await), "/login");
 }
 

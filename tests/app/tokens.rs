@@ -256,21 +256,13 @@ async fn rotation_keeps_old_tokens_valid_and_signs_new_ones_with_the_new_key() {
     let old_token = app.token_of(&old_id);
     let old_kid = our_header(&old_token).kid.unwrap();
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
-        .args(["keys", "rotate"])
-        .env("ATTEST_DATA_DIR", app.data_dir.path())
-        .output()
-        .unwrap();
+    let out = app.cli().args(["keys", "rotate"]).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let list = std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
-        .args(["keys", "list"])
-        .env("ATTEST_DATA_DIR", app.data_dir.path())
-        .output()
-        .unwrap();
+    let list = app.cli().args(["keys", "list"]).output().unwrap();
     let listing = String::from_utf8_lossy(&list.stdout);
     assert!(
         listing.contains(&old_kid)

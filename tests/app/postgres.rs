@@ -1,0 +1,32 @@
+//! The whole suite again, each test on its own database of a throwaway PostgreSQL cluster.
+
+#[path = "access.rs"]
+mod access;
+#[path = "admin.rs"]
+mod admin;
+#[path = "api.rs"]
+mod api;
+#[path = "approval.rs"]
+mod approval;
+#[path = "attestations.rs"]
+mod attestations;
+#[path = "cli.rs"]
+mod cli;
+#[path = "health.rs"]
+mod health;
+#[path = "i18n.rs"]
+mod i18n;
+#[path = "login.rs"]
+mod login;
+#[path = "mail.rs"]
+mod mail;
+#[path = "migrations.rs"]
+mod migrations;
+#[path = "register.rs"]
+mod register;
+#[path = "sessions.rs"]
+mod sessions;
+#[path = "station.rs"]
+mod station;
+#[path = "tokens.rs"]
+mod tokens;
