@@ -5,6 +5,9 @@
 //! database of a throwaway PostgreSQL cluster (when PostgreSQL is installed; see build.rs).
 //! The helpers tell the halves apart by the test thread's name.
 
+// Each test file is compiled once per backend on purpose (tests/app/sqlite.rs, postgres.rs).
+#![allow(clippy::duplicate_mod)]
+
 mod helpers;
 #[cfg(attest_pg)]
 mod pg_cluster;
