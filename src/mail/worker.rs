@@ -90,10 +90,8 @@ impl Worker {
         let mut conn = self.pool.get()?;
         self.write_digests(&mut conn)?;
         let mut sent = 0;
-        for row in outbox::due(&mut conn, crate::db::now(), 20)? {
-            if !outbox::claim(&mut conn, &row, crate::db::now() + LEASE)? {
-                continue;
-            }
+        let now = crate::db::now();
+        for row in outbox::claim_due(&mut conn, now, now + LEASE, 20)? {
             match self.send(&row) {
                 Ok(()) => {
                     outbox::mark_sent(&mut conn, &row.id)?;

@@ -14,12 +14,13 @@ use std::path::PathBuf;
 pub const PASSWORD: &str = "violet-harbour-lantern-42";
 
 /// Where an app keeps its data: a temporary data directory, and for the tests of the
-/// `postgres::` half a PostgreSQL database of its own. Both go when this is dropped; a
-/// restarted app takes the same store.
+/// `postgres::` half a PostgreSQL database of its own. Both go when the last clone is
+/// dropped; a restarted app, or a second instance, takes the same store.
+#[derive(Clone)]
 pub struct Store {
-    dir: tempfile::TempDir,
+    dir: std::sync::Arc<tempfile::TempDir>,
     #[cfg(attest_pg)]
-    pg: Option<crate::pg_cluster::TestDatabase>,
+    pg: Option<std::sync::Arc<crate::pg_cluster::TestDatabase>>,
 }
 
 impl Store {
@@ -57,9 +58,9 @@ pub fn on_postgres() -> bool {
 /// A new, empty store on the backend of the running test.
 pub fn fresh_store() -> Store {
     Store {
-        dir: tempfile::tempdir().expect("temp dir"),
+        dir: std::sync::Arc::new(tempfile::tempdir().expect("temp dir")),
         #[cfg(attest_pg)]
-        pg: on_postgres().then(crate::pg_cluster::database),
+        pg: on_postgres().then(|| std::sync::Arc::new(crate::pg_cluster::database())),
     }
 }
 

@@ -16,6 +16,8 @@ mod cli;
 mod health;
 #[path = "i18n.rs"]
 mod i18n;
+#[path = "instances.rs"]
+mod instances;
 #[path = "login.rs"]
 mod login;
 #[path = "mail.rs"]

@@ -60,6 +60,45 @@ pub fn due(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResu
         .load(conn)
 }
 
+/// Claims up to `limit` rows due at `now` until `lease_until` and returns them. On
+/// PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED`, so concurrent workers take
+/// different rows; on SQLite (one writer at a time) each claim is a conditional update.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    if let DbConnection::Postgres(pg) = conn {
+        return pg.transaction(|pg| {
+            let rows: Vec<OutboxRow> = outbox::table
+                .filter(outbox::status.eq_any([PENDING, SENDING]))
+                .filter(outbox::next_attempt_at.le(now))
+                .order(outbox::next_attempt_at)
+                .limit(limit)
+                .for_update()
+                .skip_locked()
+                .select(OutboxRow::as_select())
+                .load(pg)?;
+            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+                .set((
+                    outbox::status.eq(SENDING),
+                    outbox::next_attempt_at.eq(lease_until),
+                ))
+                .execute(pg)?;
+            Ok(rows)
+        });
+    }
+    let mut claimed = Vec::new();
+    for row in due(conn, now, limit)? {
+        if claim(conn, &row, lease_until)? {
+            claimed.push(row);
+        }
+    }
+    Ok(claimed)
+}
+
 /// Claims `row` until `lease_until`; false when another worker was faster.
 pub fn claim(
     conn: &mut DbConnection,
