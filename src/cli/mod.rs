@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use std::io::Read;
 
 mod account_commands;
+mod backup;
 mod keys;
 mod mail;
 
@@ -44,6 +45,13 @@ pub enum Command {
     /// See and requeue notification emails.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Write a consistent copy of the database (SQLite) and the key material to a tar file,
+    /// while the portal runs. On PostgreSQL it copies the key material and explains pg_dump.
+    Backup {
+        /// The archive to write (it must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Manage the Ed25519 signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -241,6 +249,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Mail(MailCommand::Retry { id, .. }) => {
             mail::retry(&mut *open(&config)?, id.as_deref())
         }
+        Command::Backup { to } => backup::run(&config, &to),
         Command::Keys(KeysCommand::List) => keys::list(&mut *open(&config)?),
         Command::Keys(KeysCommand::Rotate) => keys::rotate(&config, &mut *open(&config)?),
         Command::Verify {

@@ -10,6 +10,8 @@ mod api;
 mod approval;
 #[path = "attestations.rs"]
 mod attestations;
+#[path = "backup.rs"]
+mod backup;
 #[path = "cli.rs"]
 mod cli;
 #[path = "health.rs"]
