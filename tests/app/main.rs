@@ -9,6 +9,7 @@
 #![allow(clippy::duplicate_mod)]
 
 mod helpers;
+mod migrations_support;
 #[cfg(attest_pg)]
 mod pg_cluster;
 mod smtp;

@@ -1,20 +1,9 @@
 use attest::config::Database;
 use attest::db;
 
-/// An empty database on the backend of the running test, and what keeps it alive.
-fn empty_database() -> (Database, Box<dyn std::any::Any>) {
-    #[cfg(attest_pg)]
-    if crate::helpers::on_postgres() {
-        let db = crate::pg_cluster::empty_database();
-        return (Database::Postgres(db.url.clone()), Box::new(db));
-    }
-    let dir = tempfile::tempdir().unwrap();
-    (Database::Sqlite(dir.path().join("m.db")), Box::new(dir))
-}
-
 #[test]
 fn every_migration_runs_up_down_and_up_again() {
-    let (database, _keep) = empty_database();
+    let (database, _keep) = crate::migrations_support::empty_database();
     let pool = db::connect(&database).unwrap();
 
     let up = db::migrate(&pool).unwrap();
@@ -51,7 +40,7 @@ fn the_database_and_secret_are_private_to_the_owner() {
 #[test]
 fn the_audit_log_refuses_updates_and_deletes() {
     use diesel::connection::SimpleConnection;
-    let (database, _keep) = empty_database();
+    let (database, _keep) = crate::migrations_support::empty_database();
     let pool = db::connect(&database).unwrap();
     db::migrate(&pool).unwrap();
     let mut conn = pool.get().unwrap();

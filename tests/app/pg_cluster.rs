@@ -36,20 +36,26 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// Runs a PostgreSQL program, as the `postgres` user when we are root.
+/// Runs a PostgreSQL program, as the `postgres` user when we are root; its output is shown
+/// only when it fails.
 fn run(program: &str, args: &[&str]) {
     let path = bin_dir().join(program);
-    let status = if is_root() {
+    let output = if is_root() {
         Command::new("runuser")
             .args(["-u", "postgres", "--"])
             .arg(&path)
             .args(args)
-            .status()
+            .output()
     } else {
-        Command::new(&path).args(args).status()
+        Command::new(&path).args(args).output()
     }
     .expect("a PostgreSQL program runs");
-    assert!(status.success(), "{program} {args:?} failed");
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 fn cluster() -> &'static Cluster {

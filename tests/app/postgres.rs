@@ -28,6 +28,8 @@ mod mail;
 mod migrations;
 #[path = "register.rs"]
 mod register;
+#[path = "schema.rs"]
+mod schema;
 #[path = "sessions.rs"]
 mod sessions;
 #[path = "station.rs"]
