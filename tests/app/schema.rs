@@ -4,11 +4,16 @@
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 
-/// (table, [(column, type, nullable)]) as `schema.rs` declares them.
-fn declared() -> Vec<(String, Vec<(String, String, bool)>)> {
+/// A column: name, diesel type, nullable.
+type ColumnShape = (String, String, bool);
+/// A table and its columns in order.
+type TableShape = (String, Vec<ColumnShape>);
+
+/// The tables as `schema.rs` declares them.
+fn declared() -> Vec<TableShape> {
     let text = include_str!("../../src/db/schema.rs");
     let mut tables = Vec::new();
-    let mut current: Option<(String, Vec<(String, String, bool)>)> = None;
+    let mut current: Option<TableShape> = None;
     for line in text.lines().map(str::trim) {
         if let Some(name) = line
             .strip_suffix('{')
@@ -90,7 +95,7 @@ fn schema_rs_matches_the_migrated_database() {
         .load(c)
         .unwrap(),
     };
-    let mut actual: Vec<(String, Vec<(String, String, bool)>)> = Vec::new();
+    let mut actual: Vec<TableShape> = Vec::new();
     for row in rows {
         if actual
             .last()
