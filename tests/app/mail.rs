@@ -182,8 +182,14 @@ async fn a_4xx_is_retried_and_a_5xx_fails_and_is_shown_to_the_admin() {
 
     smtp.set_mode(Mode::Temporary);
     app.issue_with(&hr, "employment", &employment_form()).await;
-    std::thread::sleep(std::time::Duration::from_millis(2500));
-    let pending = outbox_with(&app, &[outbox::PENDING, outbox::SENDING]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let pending = loop {
+        let rows = outbox_with(&app, &[outbox::PENDING]);
+        if rows.iter().any(|r| r.attempts >= 1) || std::time::Instant::now() > deadline {
+            break rows;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
     assert_eq!(pending.len(), 1);
     assert!(
         pending[0].attempts >= 1
