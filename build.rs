@@ -3,6 +3,7 @@
 //! unless `ATTEST_REQUIRE_PG=1` (CI), which makes the build fail instead.
 
 fn main() {
+    browser();
     println!("cargo::rustc-check-cfg=cfg(attest_pg)");
     println!("cargo::rerun-if-env-changed=ATTEST_REQUIRE_PG");
     println!("cargo::rerun-if-env-changed=ATTEST_PG_BIN");
@@ -15,5 +16,35 @@ fn main() {
         println!("cargo::rustc-cfg=attest_pg");
     } else if std::env::var("ATTEST_REQUIRE_PG").as_deref() == Ok("1") {
         panic!("ATTEST_REQUIRE_PG=1 but PostgreSQL's initdb was not found (apt-get install postgresql)");
+    }
+}
+
+/// The browser suite needs Chromium, Node.js and the packages of tests/e2e (`npm ci --prefix
+/// tests/e2e`), and Java for the HTML checker: cfg `attest_browser` when all are there;
+/// `ATTEST_REQUIRE_BROWSER=1` makes their absence fail the build.
+fn browser() {
+    println!("cargo::rustc-check-cfg=cfg(attest_browser)");
+    println!("cargo::rerun-if-env-changed=ATTEST_REQUIRE_BROWSER");
+    println!("cargo::rerun-if-changed=tests/e2e/node_modules");
+    println!("cargo::rerun-if-changed=/usr/bin/chromium");
+    let on_path = |program: &str| {
+        std::env::var_os("PATH")
+            .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).exists()))
+            .unwrap_or(false)
+    };
+    let missing: Vec<&str> = [
+        ("chromium", std::path::Path::new("/usr/bin/chromium").exists() || on_path("chromium")),
+        ("node", on_path("node")),
+        ("java", on_path("java")),
+        ("tests/e2e/node_modules (npm ci --prefix tests/e2e)", std::path::Path::new("tests/e2e/node_modules/playwright-core").exists()),
+    ]
+    .into_iter()
+    .filter(|(_, found)| !found)
+    .map(|(what, _)| what)
+    .collect();
+    if missing.is_empty() {
+        println!("cargo::rustc-cfg=attest_browser");
+    } else if std::env::var("ATTEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!("ATTEST_REQUIRE_BROWSER=1 but the browser suite lacks: {}", missing.join(", "));
     }
 }

@@ -12,6 +12,9 @@ mod approval;
 mod attestations;
 #[path = "backup.rs"]
 mod backup;
+#[cfg(attest_browser)]
+#[path = "browser.rs"]
+mod browser;
 #[path = "cli.rs"]
 mod cli;
 #[path = "health.rs"]

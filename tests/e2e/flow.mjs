@@ -1,0 +1,288 @@
+// The browser suite of Attest: a person's path through the portal in headless Chromium,
+// found by label, button text and heading; axe-core on every page; every page's HTML kept
+// for the Nu Html Checker; screenshots at a phone and a desk viewport under target/e2e/.
+//
+// Run by tests/app/browser.rs with: BASE (portal URL), OUT (screenshot folder), PASSWORD
+// (of every account), OFFICER (the station officer's email).
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const { BASE, OUT, PASSWORD, OFFICER } = process.env;
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+fs.mkdirSync(path.join(OUT, "html"), { recursive: true });
+
+const problems = [];
+const pagesChecked = new Set();
+let shot = 0;
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync"],
+});
+
+/** A new browser context (its own cookies) at a viewport. */
+async function person(width = 1366, height = 768) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true, locale: "zh-CN" });
+  return context.newPage();
+}
+
+/** axe, the HTML for vnu, and a screenshot of the page as it is now. */
+async function check(page, name) {
+  const key = `${name}`;
+  // The HTML as the browser has it, before axe is added to the page.
+  const html = await page.content();
+  fs.writeFileSync(path.join(OUT, "html", `${String(++shot).padStart(2, "0")}-${key}.html`), html);
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  for (const v of result.violations) {
+    problems.push(`axe ${name} (${page.url()}): ${v.id} — ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }
+  const vp = page.viewportSize();
+  await page.screenshot({ path: path.join(OUT, `${name}-${vp.width}x${vp.height}.png`), fullPage: true });
+  pagesChecked.add(name);
+}
+
+/** Presses Tab (a few times at most: a date field has a stop per part) until `locator` has
+ * the focus. */
+async function tabTo(page, locator, what) {
+  for (let i = 0; i < 6; i++) {
+    if (await locator.evaluate((e) => e === document.activeElement)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab does not reach ${what}`);
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function heading(page, text) {
+  await page.getByRole("heading", { name: text }).first().waitFor({ timeout: 5000 });
+}
+
+async function login(page, email) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel("电子邮箱").fill(email);
+  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+}
+
+async function logout(page) {
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await heading(page, "居住证申领协助证明平台");
+}
+
+/** Registers a party through the sign-up form. */
+async function register(page, kind, name, identifier, email) {
+  await page.goto(`${BASE}/register`);
+  await page.getByLabel("单位类型").selectOption({ label: kind });
+  await page.getByLabel(/单位名称/).fill(name);
+  await page.getByLabel(/统一社会信用代码/).fill(identifier);
+  await page.getByLabel(/^地址/).fill("深圳市福田区福华路 1 号");
+  await page.getByLabel("所属辖区派出所").selectOption({ label: "福田派出所 (440304-001)" });
+  await page.getByLabel("联系人姓名").fill("张三");
+  await page.getByLabel("联系电话").fill("0755-12345678");
+  await page.getByLabel(/电子邮箱（用于登录/).fill(email);
+  await page.getByLabel(/^密码（12/).fill(PASSWORD);
+  await page.getByLabel("再次输入密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "提交注册" }).click();
+}
+
+let page;
+try {
+  // 1. The home page, and the language switch on it.
+  page = await person();
+  await page.goto(BASE);
+  await heading(page, "居住证申领协助证明平台");
+  await check(page, "home");
+  await page.getByRole("link", { name: "Switch to English" }).click();
+  await heading(page, "Residence Permit Attestation Portal");
+  expect((await page.getAttribute("html", "lang")) === "en", "html lang is en after the switch");
+  await check(page, "home-en");
+  await page.getByRole("link", { name: "切换到中文" }).click();
+  await heading(page, "居住证申领协助证明平台");
+
+  // 2. An employer registers: first with a wrong credit code (the message beside the field),
+  //    then right; it sees "pending".
+  await register(page, "用人单位", "深圳市示例科技有限公司", "91350100M000100Y4Z", "hr@example.cn");
+  await page.getByText("统一社会信用代码只能包含数字和大写字母").waitFor();
+  expect((await page.getByLabel(/统一社会信用代码/).inputValue()) === "91350100M000100Y4Z", "input kept");
+  await check(page, "register-errors");
+  await register(page, "用人单位", "深圳市示例科技有限公司", "91350100M000100Y43", "hr@example.cn");
+  await page.getByText("待审核").first().waitFor();
+  await check(page, "party-pending");
+  await logout(page);
+
+  // Every other kind registers too.
+  const others = [
+    ["房屋出租人", "李房东", "11010519491231002X", "landlord@example.cn"],
+    ["学校", "深圳市示例中学", "12440300455000001D", "school@example.cn"],
+    ["居民委员会", "福华社区居民委员会", "54440300MC0000001K", "rc@example.cn"],
+    ["村民委员会", "下沙村民委员会", "54440300MC0000002N", "vc@example.cn"],
+  ];
+  for (const [kind, name, id, email] of others) {
+    await register(page, kind, name, id, email);
+    await page.getByText("待审核").first().waitFor();
+    await logout(page);
+  }
+
+  // 3. The officer approves them all.
+  const officer = await person();
+  await login(officer, OFFICER);
+  await heading(officer, "辖区概况");
+  await check(officer, "station-dashboard");
+  for (let i = 0; i < 5; i++) {
+    await officer.goto(`${BASE}/station`);
+    await officer.getByRole("link", { name: /^审核/ }).first().click();
+    if (i === 0) await check(officer, "station-party");
+    await officer.getByRole("button", { name: "审核通过" }).click();
+    await officer.getByText("已通过").first().waitFor();
+  }
+
+  // 4. The employer issues a proof of employment with the keyboard alone.
+  await login(page, "hr@example.cn");
+  await page.getByText("已通过").first().waitFor();
+  await check(page, "party-home");
+  await page.getByRole("link", { name: "出具：在职证明" }).click();
+  await heading(page, /在职证明/);
+  await check(page, "issue-employment");
+  await page.getByLabel("申请人姓名").focus();
+  await page.keyboard.type("王五");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("440304199002151545");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("软件工程师");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("研发部");
+  // The date picker and the list take their values as a person's keys would set them (their
+  // key sequences depend on the browser's locale); every field is reached with Tab.
+  await tabTo(page, page.getByLabel("入职日期"), "the date");
+  await page.getByLabel("入职日期").fill("2023-03-01");
+  await tabTo(page, page.getByLabel("劳动合同类型"), "the list");
+  await page.getByLabel("劳动合同类型").selectOption({ label: "无固定期限" });
+  // On through the rest of the form to the statement; Space ticks it, Enter submits.
+  const statement = page.getByLabel("本单位（本人）承诺", { exact: false });
+  for (let i = 0; i < 20 && !(await statement.evaluate((e) => e === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  expect(await statement.evaluate((e) => e === document.activeElement), "Tab reaches the statement");
+  await page.keyboard.press("Space");
+  await page.keyboard.press("Tab");
+  expect(await page.getByRole("button", { name: "签发证明" }).evaluate((e) => e === document.activeElement), "Tab reaches the button");
+  await page.keyboard.press("Enter");
+  await heading(page, /在职证明：王五/);
+  await check(page, "attestation-detail");
+
+  // 5. The link the QR code holds, shown on the detail page; then the print page.
+  const scanned = await page.getByLabel("核验链接").inputValue();
+  expect(scanned.startsWith(`${BASE}/verify#`), `a verify link: ${scanned}`);
+  const detailUrl = page.url();
+  await page.getByRole("link", { name: "打印证明" }).click();
+  await heading(page, "在职证明");
+  expect((await page.locator("figure.qr svg").count()) === 1, "the QR code is on the print page");
+  const code = (await page.locator(".code.big").textContent()).trim();
+  expect(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/.test(code), `a code: ${code}`);
+  await check(page, "print");
+  await page.emulateMedia({ media: "print" });
+  await page.screenshot({ path: path.join(OUT, "print-media-a4.png"), fullPage: true });
+  await page.emulateMedia({ media: "screen" });
+
+  // 6. The officer "scans": a USB scanner types the whole URL into the field and presses Enter.
+  await officer.goto(`${BASE}/verify`);
+  await check(officer, "verify");
+  await officer.getByLabel("二维码内容或核验码").fill(scanned);
+  await officer.getByLabel("二维码内容或核验码").press("Enter");
+  await heading(officer, "有效");
+  await check(officer, "verify-valid");
+  // And the short code, typed.
+  await officer.getByLabel("二维码内容或核验码").fill(code.toLowerCase());
+  await officer.getByLabel("二维码内容或核验码").press("Enter");
+  await heading(officer, "有效");
+
+  // 7. The employer revokes; the same scan shows revoked.
+  await page.goto(detailUrl);
+  await page.getByRole("link", { name: "撤销证明" }).click();
+  await check(page, "revoke-confirm");
+  await page.getByRole("button", { name: "确认撤销" }).click();
+  await page.getByText("此项为必填项").waitFor();
+  await check(page, "revoke-errors");
+  await page.getByLabel(/撤销原因/).fill("员工已离职");
+  await page.getByRole("button", { name: "确认撤销" }).click();
+  await page.getByText("已撤销").first().waitFor();
+  await officer.getByLabel("二维码内容或核验码").fill(scanned);
+  await officer.getByLabel("二维码内容或核验码").press("Enter");
+  await heading(officer, "已撤销");
+  await check(officer, "verify-revoked");
+
+  // 8. Every other kind of proof, issued by its kind of party.
+  await page.goto(`${BASE}/party/attestations`);
+  await check(page, "attestation-list");
+  await logout(page);
+  const proofs = [
+    ["landlord@example.cn", "出具：住宿证明", { "申请人姓名": "赵六", "公民身份号码": "440524188001010014", "居住地址（详细到门牌号、房间号）": "深圳市福田区福华路 1 号 301 室", "入住日期": "2025-06-01" }, ["居住依据", "房屋租赁"]],
+    ["school@example.cn", "出具：在读证明", { "申请人姓名": "孙七", "公民身份号码": "310115200002296669", "学号": "2024001", "专业": "软件工程", "学历层次": "高中", "入学日期": "2024-09-01", "预计毕业日期": "2027-06-30" }, ["是否全日制", "是"]],
+    ["rc@example.cn", "出具：居住证明", { "申请人姓名": "周八", "公民身份号码": "44030419900213645X", "居住地址（详细到门牌号、房间号）": "福华社区 3 栋 502", "入住日期": "2024-01-01" }, ["居住依据", "居（村）委会核实"]],
+  ];
+  for (const [email, link, fields, [selectLabel, option]] of proofs) {
+    await login(page, email);
+    await page.getByRole("link", { name: link }).click();
+    for (const [label, value] of Object.entries(fields)) {
+      await page.getByLabel(label).first().fill(value);
+    }
+    await page.getByLabel(selectLabel).selectOption({ label: option });
+    await page.getByLabel("本单位（本人）承诺", { exact: false }).check();
+    await page.getByRole("button", { name: "签发证明" }).click();
+    await page.getByRole("link", { name: "打印证明" }).waitFor();
+    await logout(page);
+  }
+
+  // 9. The key pages on a phone, in both languages.
+  const phone = await person(360, 740);
+  await phone.goto(BASE);
+  await check(phone, "home");
+  await phone.goto(`${BASE}/register`);
+  await check(phone, "register");
+  await login(phone, "hr@example.cn");
+  await phone.goto(`${BASE}/party/attestations`);
+  await check(phone, "attestation-list");
+  await phone.getByRole("link", { name: "王五" }).first().click();
+  await phone.getByRole("link", { name: "打印证明" }).click();
+  await check(phone, "print");
+  await phone.getByRole("link", { name: "English" }).click();
+  await phone.getByRole("heading", { name: "Proof of employment" }).waitFor();
+  await check(phone, "print-en");
+  await phone.goto(`${BASE}/verify`);
+  await check(phone, "verify-en");
+  await logout_en(phone);
+  await check(phone, "home-en");
+} catch (error) {
+  problems.push(`flow: ${error.message}`);
+  if (page) await page.screenshot({ path: path.join(OUT, "failure.png"), fullPage: true }).catch(() => {});
+}
+
+async function logout_en(p) {
+  await p.getByRole("button", { name: "Log out" }).click();
+}
+
+await browser.close();
+
+// 10. The Nu Html Checker over every page kept.
+const files = fs.readdirSync(path.join(OUT, "html")).map((f) => path.join(OUT, "html", f));
+try {
+  execFileSync("java", ["-jar", require.resolve("vnu-jar/build/dist/vnu.jar"), "--errors-only", "--format", "text", ...files], { stdio: "pipe" });
+} catch (error) {
+  problems.push(`vnu: ${String(error.stderr || error.stdout || error.message)}`);
+}
+
+console.log(`pages checked: ${pagesChecked.size}; html files: ${files.length}`);
+if (problems.length) {
+  console.error(problems.join("\n"));
+  process.exit(1);
+}
+console.log("browser suite: no problem found");
