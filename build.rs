@@ -33,10 +33,16 @@ fn browser() {
             .unwrap_or(false)
     };
     let missing: Vec<&str> = [
-        ("chromium", std::path::Path::new("/usr/bin/chromium").exists() || on_path("chromium")),
+        (
+            "chromium",
+            std::path::Path::new("/usr/bin/chromium").exists() || on_path("chromium"),
+        ),
         ("node", on_path("node")),
         ("java", on_path("java")),
-        ("tests/e2e/node_modules (npm ci --prefix tests/e2e)", std::path::Path::new("tests/e2e/node_modules/playwright-core").exists()),
+        (
+            "tests/e2e/node_modules (npm ci --prefix tests/e2e)",
+            std::path::Path::new("tests/e2e/node_modules/playwright-core").exists(),
+        ),
     ]
     .into_iter()
     .filter(|(_, found)| !found)
@@ -45,6 +51,9 @@ fn browser() {
     if missing.is_empty() {
         println!("cargo::rustc-cfg=attest_browser");
     } else if std::env::var("ATTEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
-        panic!("ATTEST_REQUIRE_BROWSER=1 but the browser suite lacks: {}", missing.join(", "));
+        panic!(
+            "ATTEST_REQUIRE_BROWSER=1 but the browser suite lacks: {}",
+            missing.join(", ")
+        );
     }
 }

@@ -35,6 +35,9 @@ async fn a_person_goes_through_the_portal_in_a_real_browser() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(output.status.success(), "the browser suite found problems (screenshots in target/e2e):\n{report}");
+    assert!(
+        output.status.success(),
+        "the browser suite found problems (screenshots in target/e2e):\n{report}"
+    );
     assert!(report.contains("no problem found"), "{report}");
 }

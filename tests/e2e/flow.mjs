@@ -35,6 +35,9 @@ async function person(width = 1366, height = 768) {
 /** axe, the HTML for vnu, and a screenshot of the page as it is now. */
 async function check(page, name) {
   const key = `${name}`;
+  // Every page offers the language switch, named for people using a screen reader.
+  const switches = await page.getByRole("link", { name: /^(Switch to English|切换到中文)$/ }).count();
+  if (switches !== 1) problems.push(`${name}: no language switch`);
   // The HTML as the browser has it, before axe is added to the page.
   const html = await page.content();
   fs.writeFileSync(path.join(OUT, "html", `${String(++shot).padStart(2, "0")}-${key}.html`), html);
