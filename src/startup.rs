@@ -52,6 +52,7 @@ impl Application {
             keys,
             address_limiter: governor::RateLimiter::keyed(Quota::per_minute(ATTEMPTS_PER_MINUTE)),
         });
+        let https = state.config.served_over_https();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -61,8 +62,9 @@ impl Application {
                 .default_service(web::to(routes::not_found))
                 .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
                 .wrap(from_fn(csrf::ensure_cookie))
-                .wrap(errors::security_headers())
+                .wrap(errors::security_headers(https))
                 .wrap(from_fn(crate::telemetry::log_request))
+                .wrap(from_fn(crate::web::head_as_get))
                 .wrap(TracingLogger::default())
         })
         .listen(listener)?

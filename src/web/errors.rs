@@ -10,9 +10,17 @@ use actix_web::HttpMessage;
 use askama::Template;
 
 /// The headers every response carries. Pages are `no-store` unless a route says otherwise
-/// (the stylesheet does).
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// (the stylesheet does). Served over HTTPS, browsers are also told to keep to HTTPS (HSTS).
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = if https {
+        DefaultHeaders::new().add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add((
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \

@@ -73,3 +73,21 @@ pub fn html<T: askama::Template>(
         .content_type("text/html; charset=utf-8")
         .body(body))
 }
+
+/// Middleware: answers `HEAD` like `GET` without the body (uptime checks and scanners ask
+/// with `HEAD`; the routes only name `GET`).
+pub async fn head_as_get(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if head {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let res = next.call(req).await?;
+    Ok(if head {
+        res.map_body(|_, _| actix_web::body::BoxBody::new(()))
+    } else {
+        res.map_into_boxed_body()
+    })
+}

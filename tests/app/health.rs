@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{browser, spawn_app};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -85,4 +85,51 @@ async fn each_half_of_the_suite_runs_on_its_own_backend() {
             "no SQLite file on PostgreSQL"
         );
     }
+}
+
+#[tokio::test]
+async fn head_requests_are_answered_like_get_without_a_body() {
+    let app = spawn_app().await;
+
+    for path in [
+        "/",
+        "/healthz",
+        "/login",
+        "/verify",
+        "/.well-known/jwks.json",
+    ] {
+        let response = browser().head(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "HEAD {path}");
+        assert!(response.text().await.unwrap().is_empty());
+    }
+    let missing = browser()
+        .head(app.url("/no-such-page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn hsts_and_secure_cookies_when_the_public_url_is_https() {
+    let app = crate::helpers::spawn_app_configured(crate::helpers::fresh_store(), |config| {
+        config.public_url = "https://attest.example.cn/".parse().unwrap();
+    })
+    .await;
+    let plain = spawn_app().await;
+
+    let https = app.get("/login").await;
+    let http = plain.get("/login").await;
+
+    assert!(https.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    assert!(!http.headers().contains_key("strict-transport-security"));
+    let cookie = https.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(!http.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
 }
