@@ -8,18 +8,10 @@ use crate::{db, routes};
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
-use governor::Quota;
 use std::net::TcpListener;
-use std::num::NonZeroU32;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use tracing_actix_web::TracingLogger;
-
-/// Login and sign-up attempts per client address per minute before 429.
-const ATTEMPTS_PER_MINUTE: NonZeroU32 = match NonZeroU32::new(30) {
-    Some(n) => n,
-    None => unreachable!(),
-};
 
 /// A running server and the port it got.
 pub struct Application {
@@ -45,12 +37,13 @@ impl Application {
         if config.public_url.port() == Some(0) {
             let _ = config.public_url.set_port(Some(port));
         }
+        let limiters = crate::web::limits::Limiters::new(config.limits);
         let state = web::Data::new(AppState {
             config,
             pool,
             secrets,
             keys,
-            address_limiter: governor::RateLimiter::keyed(Quota::per_minute(ATTEMPTS_PER_MINUTE)),
+            limiters,
         });
         let https = state.config.served_over_https();
         let server = HttpServer::new(move || {

@@ -93,6 +93,8 @@ pub struct Config {
     pub smtp_timeout: std::time::Duration,
     pub mail_from: String,
     pub log_format: LogFormat,
+    /// Rate limits (built-in defaults; tests lower them).
+    pub limits: crate::web::limits::Limits,
 }
 
 /// A setting that cannot be used, named by its environment variable.
@@ -189,6 +191,7 @@ impl Config {
             smtp_timeout,
             mail_from,
             log_format,
+            limits: Default::default(),
         })
     }
 

@@ -3,6 +3,7 @@
 
 pub mod csrf;
 pub mod errors;
+pub mod limits;
 pub mod page;
 pub mod session;
 
@@ -11,17 +12,13 @@ use crate::db::DbPool;
 use crate::secrets::Secrets;
 use std::net::IpAddr;
 
-/// Login and sign-up attempts allowed per client address before 429 (a flood guard; the
-/// per-account lock is counted in the audit log).
-pub type AddressLimiter = governor::DefaultKeyedRateLimiter<IpAddr>;
-
 /// What every handler can reach.
 pub struct AppState {
     pub config: Config,
     pub pool: DbPool,
     pub secrets: Secrets,
     pub keys: crate::tokens::KeyStore,
-    pub address_limiter: AddressLimiter,
+    pub limiters: limits::Limiters,
 }
 
 impl AppState {
@@ -41,17 +38,10 @@ impl AppState {
         .await?
     }
 
-    /// Refuses the request with 429 when `ip` is sending too many.
+    /// Refuses a login or sign-up with 429 when `ip` is sending too many (a flood guard; the
+    /// per-account lock is counted in the audit log).
     pub fn check_address(&self, ip: Option<IpAddr>) -> Result<(), crate::error::AppError> {
-        let Some(ip) = ip else { return Ok(()) };
-        self.address_limiter.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            crate::error::AppError::TooManyRequests {
-                retry_after_secs: wait.as_secs() + 1,
-            }
-        })
+        self.limiters.sign_in(ip)
     }
 }
 

@@ -20,6 +20,8 @@ mod health;
 mod i18n;
 #[path = "instances.rs"]
 mod instances;
+#[path = "limits.rs"]
+mod limits;
 #[path = "login.rs"]
 mod login;
 #[path = "mail.rs"]

@@ -130,3 +130,18 @@ pub fn revoke(
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// How many proofs with an applicant email `party_id` issued since `since` (each one emails
+/// the applicant).
+pub fn count_with_applicant_email_since(
+    conn: &mut DbConnection,
+    party_id: &str,
+    since: chrono::NaiveDateTime,
+) -> QueryResult<i64> {
+    attestations::table
+        .filter(attestations::party_id.eq(party_id))
+        .filter(attestations::applicant_email.is_not_null())
+        .filter(attestations::issued_at.gt(since))
+        .count()
+        .get_result(conn)
+}

@@ -95,6 +95,10 @@ pub async fn attestations_post(
     body: web::Json<IssueRequest>,
 ) -> Result<HttpResponse, AppError> {
     let party = api_party(&req, &state).await?;
+    let key_hash = state
+        .secrets
+        .keyed_hash("api_key", &super::bearer_key(&req)?);
+    state.limiters.issue(&key_hash)?;
     let lang = Lang::of_request(&req);
     let body = body.into_inner();
     let Some(kind) = AttestationKind::parse(&body.kind) else {

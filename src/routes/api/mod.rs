@@ -56,20 +56,24 @@ pub fn validation_error(
 
 /// The party whose API key the request carries (`Authorization: Bearer …`).
 pub async fn api_party(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Party, AppError> {
-    let key = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|k| k.trim().to_owned())
-        .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or(AppError::InvalidApiKey)?;
+    let key = bearer_key(req)?;
     let st = state.clone();
     state
         .db(move |conn| {
             accounts::authenticate_api_key(conn, &st.secrets, &key)?.ok_or(AppError::InvalidApiKey)
         })
         .await
+}
+
+/// The key of `Authorization: Bearer …`.
+pub fn bearer_key(req: &HttpRequest) -> Result<String, AppError> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or(AppError::InvalidApiKey)
 }
 
 /// `POST /api/v1/verify` body.

@@ -98,8 +98,20 @@ pub async fn issue_as(
     new: crate::domain::NewAttestation,
 ) -> Result<Attestation, AppError> {
     let st = state.clone();
+    let limit = state.limiters.limits.applicant_emails_per_hour;
     state
         .db(move |conn| {
+            if new.applicant_email.is_some() {
+                let since = crate::db::now() - chrono::Duration::hours(1);
+                if crate::db::models::attestations::count_with_applicant_email_since(
+                    conn, &party.id, since,
+                )? >= limit
+                {
+                    return Err(AppError::TooManyRequests {
+                        retry_after_secs: 3600,
+                    });
+                }
+            }
             let ring = st.keys.ring(conn)?;
             let station = stations::find_by_id(conn, &party.station_id)?;
             let issuer = crate::issuing::Issuer {

@@ -143,6 +143,7 @@ pub async fn run(
     user_id: Option<String>,
     req: &HttpRequest,
 ) -> Result<Verdict, AppError> {
+    state.limiters.verify(client_ip(req))?;
     let ip = client_ip(req).map(|i| i.to_string());
     let st = state.clone();
     state

@@ -1,0 +1,78 @@
+//! Rate limits per client address and per API key (in memory, per instance), each answered
+//! with 429 and `Retry-After`.
+
+use crate::error::AppError;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+/// How much each caller may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Login and sign-up attempts per client address per minute.
+    pub sign_in_per_minute: u32,
+    /// Verifications (page and API) per client address per minute.
+    pub verify_per_minute: u32,
+    /// Issuances through the API per key per minute.
+    pub issue_per_minute: u32,
+    /// Proofs with an applicant email (so emails to applicants) per party per hour.
+    pub applicant_emails_per_hour: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            sign_in_per_minute: 30,
+            verify_per_minute: 120,
+            issue_per_minute: 6000,
+            applicant_emails_per_hour: 200,
+        }
+    }
+}
+
+/// The limiters of one running instance.
+pub struct Limiters {
+    sign_in: DefaultKeyedRateLimiter<IpAddr>,
+    verify: DefaultKeyedRateLimiter<IpAddr>,
+    issue: DefaultKeyedRateLimiter<String>,
+    pub limits: Limits,
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN))
+}
+
+fn refused(not_until: governor::NotUntil<<DefaultClock as Clock>::Instant>) -> AppError {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    AppError::TooManyRequests {
+        retry_after_secs: wait.as_secs() + 1,
+    }
+}
+
+impl Limiters {
+    /// Limiters enforcing `limits`.
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            sign_in: DefaultKeyedRateLimiter::keyed(per_minute(limits.sign_in_per_minute)),
+            verify: DefaultKeyedRateLimiter::keyed(per_minute(limits.verify_per_minute)),
+            issue: DefaultKeyedRateLimiter::keyed(per_minute(limits.issue_per_minute)),
+            limits,
+        }
+    }
+
+    /// A login or sign-up attempt from `ip`.
+    pub fn sign_in(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+        ip.map_or(Ok(()), |ip| self.sign_in.check_key(&ip).map_err(refused))
+    }
+
+    /// A verification from `ip`.
+    pub fn verify(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+        ip.map_or(Ok(()), |ip| self.verify.check_key(&ip).map_err(refused))
+    }
+
+    /// An issuance with the API key whose hash is `key_hash`.
+    pub fn issue(&self, key_hash: &str) -> Result<(), AppError> {
+        self.issue.check_key(&key_hash.to_owned()).map_err(refused)
+    }
+}

@@ -1,0 +1,103 @@
+//! Rate limits: each answers 429 with `Retry-After`, as a page or as JSON.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn app_with(change: impl FnOnce(&mut attest::web::limits::Limits)) -> TestApp {
+    spawn_app_configured(fresh_store(), |config| change(&mut config.limits)).await
+}
+
+#[tokio::test]
+async fn verification_is_limited_per_client_address() {
+    let app = app_with(|l| l.verify_per_minute = 5).await;
+    for _ in 0..5 {
+        let (status, _) = app
+            .api("/api/v1/verify", None, json!({"code": "ZZZZ-ZZZZ-ZZZZ"}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    let response = browser()
+        .post(app.url("/api/v1/verify"))
+        .json(&json!({"code": "ZZZZ-ZZZZ-ZZZZ"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "too_many_requests");
+
+    // The page for people shares the limit, and says so in the visitor's language.
+    let page = app.post("/verify", &[("input", "ZZZZ-ZZZZ-ZZZZ")]).await;
+    assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.headers().contains_key("retry-after"));
+    assert!(page.text().await.unwrap().contains("请求过于频繁"));
+}
+
+#[tokio::test]
+async fn the_issuing_api_is_limited_per_key() {
+    let app = app_with(|l| l.issue_per_minute = 3).await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    let key = |name: &'static str| {
+        let app = &app;
+        let hr = hr.clone();
+        async move {
+            let html = app
+                .post_with(&hr, "/party/api-keys", &[("name", name)])
+                .await
+                .text()
+                .await
+                .unwrap();
+            text(&html, "code.secret").unwrap()
+        }
+    };
+    let (first, second) = (key("one").await, key("two").await);
+    let body = json!({
+        "kind": "employment",
+        "subject": { "name": "王五", "id_number": "440304199002151545" },
+        "responsibility_accepted": true,
+        "facts": { "position": "工程师", "employed_since": "2023-03-01", "contract_type": "other" }
+    });
+    for _ in 0..3 {
+        assert_eq!(
+            app.api("/api/v1/attestations", Some(&first), body.clone())
+                .await
+                .0,
+            StatusCode::CREATED
+        );
+    }
+
+    let (status, answer) = app
+        .api("/api/v1/attestations", Some(&first), body.clone())
+        .await;
+
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    assert_eq!(
+        app.api("/api/v1/attestations", Some(&second), body).await.0,
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn emails_to_applicants_are_limited_per_party_per_hour() {
+    let app = app_with(|l| l.applicant_emails_per_hour = 2).await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    let with_email = with(employment_form(), "applicant_email", "wangwu@example.cn");
+    app.issue_with(&hr, "employment", &with_email).await;
+    app.issue_with(&hr, "employment", &with_email).await;
+
+    let third = app
+        .post_with(
+            &hr,
+            "/party/attestations/new/employment",
+            &fields(&with_email),
+        )
+        .await;
+
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.headers().contains_key("retry-after"));
+    // Without an applicant email the party still issues.
+    app.issue_with(&hr, "employment", &employment_form()).await;
+}
