@@ -14,6 +14,8 @@ mod attestations;
 mod backup;
 #[path = "cli.rs"]
 mod cli;
+#[path = "encoding.rs"]
+mod encoding;
 #[path = "health.rs"]
 mod health;
 #[path = "i18n.rs"]

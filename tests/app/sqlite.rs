@@ -17,6 +17,8 @@ mod backup;
 mod browser;
 #[path = "cli.rs"]
 mod cli;
+#[path = "encoding.rs"]
+mod encoding;
 #[path = "health.rs"]
 mod health;
 #[path = "i18n.rs"]
