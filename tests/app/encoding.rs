@@ -8,8 +8,14 @@ use reqwest::StatusCode;
 const PAYLOAD: &str = "\"'><img src=x onerror=alert(1)>";
 
 fn assert_escaped(html: &str, page: &str) {
-    assert!(!html.contains("<img src=x"), "{page} carries the raw payload");
-    assert!(!html.contains("onerror=alert(1)>"), "{page} carries the raw payload");
+    assert!(
+        !html.contains("<img src=x"),
+        "{page} carries the raw payload"
+    );
+    assert!(
+        !html.contains("onerror=alert(1)>"),
+        "{page} carries the raw payload"
+    );
 }
 
 #[tokio::test]
@@ -27,21 +33,55 @@ async fn payloads_in_every_free_text_field_come_out_escaped_everywhere() {
             *value = format!("公司{PAYLOAD}");
         }
     }
-    assert_eq!(app.post_with(&hr, "/register", &fields(&form)).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.post_with(&hr, "/register", &fields(&form))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let officer = browser();
     app.login_with(&officer, "officer@example.cn").await;
-    let dashboard = app.get_with(&officer, "/station").await.text().await.unwrap();
+    let dashboard = app
+        .get_with(&officer, "/station")
+        .await
+        .text()
+        .await
+        .unwrap();
     let party_page = attr(&dashboard, "a[href^='/station/parties/']", "href").unwrap();
-    app.post_with(&officer, &format!("{party_page}/approve"), &[]).await;
+    app.post_with(&officer, &format!("{party_page}/approve"), &[])
+        .await;
 
     // A proof whose subject, facts and revocation reason are the payload.
-    let proof = with(with(with(employment_form(), "subject_name", "王五\"'><b>"), "position", PAYLOAD), "department", PAYLOAD);
+    let proof = with(
+        with(
+            with(employment_form(), "subject_name", "王五\"'><b>"),
+            "position",
+            PAYLOAD,
+        ),
+        "department",
+        PAYLOAD,
+    );
     let id = app.issue_with(&hr, "employment", &proof).await;
     let token = app.token_of(&id);
     let second = app.issue_with(&hr, "employment", &employment_form()).await;
-    app.post_with(&hr, &format!("/party/attestations/{second}/revoke"), &[("reason", PAYLOAD)]).await;
-    app.post_with(&officer, &format!("/station/attestations/{id}/suspect"), &[("reason", PAYLOAD)]).await;
-    app.post_with(&officer, &format!("/station/attestations/{id}/use"), &[("application_no", PAYLOAD)]).await;
+    app.post_with(
+        &hr,
+        &format!("/party/attestations/{second}/revoke"),
+        &[("reason", PAYLOAD)],
+    )
+    .await;
+    app.post_with(
+        &officer,
+        &format!("/station/attestations/{id}/suspect"),
+        &[("reason", PAYLOAD)],
+    )
+    .await;
+    app.post_with(
+        &officer,
+        &format!("/station/attestations/{id}/use"),
+        &[("application_no", PAYLOAD)],
+    )
+    .await;
 
     let pages = [
         (&hr, "/party".to_owned()),
@@ -61,19 +101,37 @@ async fn payloads_in_every_free_text_field_come_out_escaped_everywhere() {
         assert_escaped(&html, &path);
     }
     // The payload is shown as the text it is.
-    let detail = app.get_with(&hr, &format!("/party/attestations/{id}")).await.text().await.unwrap();
+    let detail = app
+        .get_with(&hr, &format!("/party/attestations/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(text(&detail, "main").unwrap().contains(PAYLOAD));
 
-    let verified = app.post_with(&officer, "/verify", &[("input", &token)]).await.text().await.unwrap();
+    let verified = app
+        .post_with(&officer, "/verify", &[("input", &token)])
+        .await
+        .text()
+        .await
+        .unwrap();
     assert_escaped(&verified, "/verify");
     let admin = browser();
     app.login_with(&admin, "admin@example.cn").await;
     for path in ["/admin", "/admin/mail"] {
-        assert_escaped(&app.get_with(&admin, path).await.text().await.unwrap(), path);
+        assert_escaped(
+            &app.get_with(&admin, path).await.text().await.unwrap(),
+            path,
+        );
     }
 
     // The HTML part of every email.
-    let rows = attest::db::models::outbox::list_by_status(&mut app.conn(), &["pending", "sending", "sent", "failed", "held"], 100).unwrap();
+    let rows = attest::db::models::outbox::list_by_status(
+        &mut app.conn(),
+        &["pending", "sending", "sent", "failed", "held"],
+        100,
+    )
+    .unwrap();
     assert!(rows.len() >= 4);
     for row in rows {
         assert_escaped(&row.body_html, &format!("email {}", row.event));

@@ -26,6 +26,8 @@ mod instances;
 mod limits;
 #[path = "login.rs"]
 mod login;
+#[path = "logs.rs"]
+mod logs;
 #[path = "mail.rs"]
 mod mail;
 #[path = "migrations.rs"]

@@ -1,0 +1,228 @@
+//! No secrets in the logs (ASVS 7.1.x): the real server at debug level, through a flow that
+//! handles every kind of secret, never writes a password, a full ID number, a token, an API
+//! key or a session id.
+
+use crate::helpers::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[tokio::test]
+async fn the_log_of_a_whole_flow_holds_no_secret() {
+    let store = fresh_store();
+    let cli = |args: &[&str], stdin: Option<&str>| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
+            .args(args)
+            .env("ATTEST_DATA_DIR", store.path())
+            .env("ATTEST_DATABASE_URL", store.database_url())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(input) = stdin {
+            use std::io::Write;
+            let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    };
+    cli(
+        &[
+            "station",
+            "add",
+            "--code",
+            "440304-001",
+            "--name",
+            "福田",
+            "--email",
+            "f@example.cn",
+        ],
+        None,
+    );
+    cli(
+        &[
+            "user",
+            "add",
+            "--role",
+            "station",
+            "--email",
+            "officer@example.cn",
+            "--station",
+            "440304-001",
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+    );
+    let mut server = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .env("ATTEST_DATA_DIR", store.path())
+        .env("ATTEST_DATABASE_URL", store.database_url())
+        .env("ATTEST_BIND", "127.0.0.1:0")
+        .env("ATTEST_LOG_FORMAT", "json")
+        .env("RUST_LOG", "debug")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    let port = loop {
+        let line = lines.next().expect("the server logs").unwrap();
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("Attest is serving") {
+            let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+            break json["port"].as_u64().unwrap();
+        }
+    };
+    let reader =
+        std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>().join("\n"));
+    let base = format!("http://127.0.0.1:{port}");
+    let url = |p: &str| format!("{base}{p}");
+    let token_of = |html: &str| attr(html, "input[name=csrf_token]", "value").unwrap();
+
+    // A landlord registers with the ID number, logs in, makes an API key, issues through it.
+    let landlord = browser();
+    let csrf = token_of(
+        &landlord
+            .get(url("/register"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let mut form = with(
+        with(employer_form("landlord@example.cn"), "kind", "lessor"),
+        "identifier",
+        "11010519491231002X",
+    );
+    form.push(("csrf_token", csrf));
+    landlord
+        .post(url("/register"))
+        .form(&fields(&form))
+        .send()
+        .await
+        .unwrap();
+    let officer = browser();
+    let csrf = token_of(
+        &officer
+            .get(url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    officer
+        .post(url("/login"))
+        .form(&[
+            ("email", "officer@example.cn"),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let dashboard = officer
+        .get(url("/station"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let party = attr(&dashboard, "a[href^='/station/parties/']", "href").unwrap();
+    officer
+        .post(url(&format!("{party}/approve")))
+        .form(&[("csrf_token", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    let csrf_l = token_of(
+        &landlord
+            .get(url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let keys = landlord
+        .post(url("/party/api-keys"))
+        .form(&[("name", "k"), ("csrf_token", &csrf_l)])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let key = text(&keys, "code.secret").unwrap();
+    let issued: serde_json::Value = browser()
+        .post(url("/api/v1/attestations"))
+        .bearer_auth(&key)
+        .json(&serde_json::json!({
+            "kind": "residence",
+            "subject": {"name": "王五", "id_number": "440304199002151545"},
+            "responsibility_accepted": true,
+            "facts": {"address": "福华路 1 号 301", "housing_basis": "lease", "residing_since": "2025-01-01"}
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = issued["token"].as_str().expect("issued").to_owned();
+    // The officer verifies and searches by the full ID number; a wrong password is tried.
+    officer
+        .post(url("/verify"))
+        .form(&[("input", token.as_str()), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    officer
+        .post(url("/station/attestations"))
+        .form(&[("id_number", "440304199002151545"), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    browser()
+        .post(url("/login"))
+        .form(&[
+            ("email", "officer@example.cn"),
+            ("password", "not-the-password-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let session = landlord.get(url("/party")).send().await.unwrap().status();
+    assert_eq!(session.as_u16(), 200);
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+    log.push_str(&reader.join().unwrap());
+
+    assert!(
+        log.contains("\"path\":\"/api/v1/attestations\""),
+        "requests are logged"
+    );
+    for secret in [
+        PASSWORD,
+        "not-the-password-1",
+        "11010519491231002X",
+        "440304199002151545",
+        token.as_str(),
+        key.as_str(),
+    ] {
+        assert!(
+            !log.contains(secret),
+            "the log holds a secret: {}…",
+            &secret[..8.min(secret.len())]
+        );
+    }
+    assert!(
+        !log.contains("attest_session="),
+        "no session cookie in the log"
+    );
+}
