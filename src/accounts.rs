@@ -127,6 +127,47 @@ pub struct NewParty<'a> {
     pub client_ip: Option<&'a str>,
     /// The portal's URL, to notify the station of a self-registration (None: no email).
     pub notify_portal: Option<&'a str>,
+    /// Seals an individual lessor's ID number.
+    pub secrets: &'a crate::secrets::Secrets,
+}
+
+/// How a party's identifier is stored: (identifier, masked, sealed). A credit code as it
+/// is; an ID number as `hmac:` and its keyed hash (unique per number, not the number), its
+/// masked form, and the number encrypted.
+pub fn stored_identifier(
+    secrets: &crate::secrets::Secrets,
+    identifier: &crate::domain::PartyIdentifier,
+) -> (String, Option<String>, Option<String>) {
+    match identifier {
+        crate::domain::PartyIdentifier::Uscc(code) => (code.as_str().to_owned(), None, None),
+        crate::domain::PartyIdentifier::IdNumber(number) => (
+            format!(
+                "hmac:{}",
+                secrets.keyed_hash("party_id_number", number.expose())
+            ),
+            Some(number.masked()),
+            Some(secrets.seal("party_id_number", number.expose())),
+        ),
+    }
+}
+
+/// Seals the ID numbers of individual lessors stored in plain text by earlier versions.
+pub fn seal_plain_identifiers(
+    conn: &mut DbConnection,
+    secrets: &crate::secrets::Secrets,
+) -> diesel::QueryResult<usize> {
+    let mut sealed = 0;
+    for party in parties::list_unsealed(conn)? {
+        let Ok(number) = crate::domain::IdNumber::parse(&party.identifier) else {
+            continue;
+        };
+        let (identifier, masked, seal) =
+            stored_identifier(secrets, &crate::domain::PartyIdentifier::IdNumber(number));
+        let (masked, seal) = (masked.unwrap_or_default(), seal.unwrap_or_default());
+        parties::set_sealed_identifier(conn, &party.id, &identifier, &masked, &seal)?;
+        sealed += 1;
+    }
+    Ok(sealed)
 }
 
 /// Creates a party and its first user.
@@ -139,7 +180,9 @@ pub fn create_party(
             .ok_or_else(|| AccountError::UnknownStation(new.station_code.to_owned()))?;
         let station_for_mail = station.clone();
         let d = new.details;
-        if parties::identifier_taken(conn, d.identifier.expose())? {
+        let (identifier, identifier_masked, identifier_sealed) =
+            stored_identifier(new.secrets, &d.identifier);
+        if parties::identifier_taken(conn, &identifier)? {
             return Err(AccountError::IdentifierTaken);
         }
         let created_at = now();
@@ -148,7 +191,7 @@ pub fn create_party(
             id: new_id(),
             kind: d.kind.as_str().to_owned(),
             legal_name: d.legal_name.clone(),
-            identifier: d.identifier.expose().to_owned(),
+            identifier,
             address: d.address.clone(),
             contact_name: d.contact_name.clone(),
             contact_phone: d.contact_phone.clone(),
@@ -158,6 +201,8 @@ pub fn create_party(
             decided_by: None,
             decided_at: approved.then_some(created_at),
             created_at,
+            identifier_masked,
+            identifier_sealed,
         };
         parties::insert(conn, &party)?;
         let user = insert_user(

@@ -6,7 +6,6 @@ use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::parties::Party;
 use crate::db::models::stations;
 use crate::db::{new_id, now, DbConnection};
-use crate::domain::party::display_identifier;
 use crate::domain::{AttestationKind, NewAttestation, PartyKind, PartyStatus, VerificationCode};
 use crate::mail::notify;
 use crate::secrets::Secrets;
@@ -76,7 +75,7 @@ pub fn issue(
         issuer: IssuerClaim {
             name: by.party.legal_name.clone(),
             kind: party_kind,
-            identifier: display_identifier(&by.party.identifier),
+            identifier: by.party.display_identifier(),
         },
         subject: SubjectClaim {
             name: new.subject_name.clone(),

@@ -85,9 +85,80 @@ pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
+impl Secrets {
+    fn seal_cipher(&self, purpose: &str) -> chacha20poly1305::XChaCha20Poly1305 {
+        use chacha20poly1305::KeyInit as _;
+        let key = hex::decode(self.keyed_hash("seal", purpose)).unwrap_or_default();
+        let mut bytes = [0u8; 32];
+        bytes.copy_from_slice(&key[..32.min(key.len())]);
+        chacha20poly1305::XChaCha20Poly1305::new(&bytes.into())
+    }
+
+    /// Encrypts `plaintext` (XChaCha20-Poly1305 under a key derived from the secret for
+    /// `purpose`, random nonce); the result is base64 text for storage.
+    pub fn seal(&self, purpose: &str, plaintext: &str) -> String {
+        use base64::Engine as _;
+        use chacha20poly1305::aead::{Aead, AeadCore};
+        let nonce = chacha20poly1305::XChaCha20Poly1305::generate_nonce(&mut rand::rngs::OsRng);
+        let sealed = self
+            .seal_cipher(purpose)
+            .encrypt(&nonce, plaintext.as_bytes())
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(out)
+    }
+
+    /// Decrypts what `seal` made for `purpose`; `None` if it was altered or is not ours.
+    pub fn open(&self, purpose: &str, sealed: &str) -> Option<String> {
+        use base64::Engine as _;
+        use chacha20poly1305::aead::Aead;
+        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(sealed)
+            .ok()?;
+        if bytes.len() < 24 {
+            return None;
+        }
+        let (nonce, ciphertext) = bytes.split_at(24);
+        let plain = self
+            .seal_cipher(purpose)
+            .decrypt(nonce.into(), ciphertext)
+            .ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
 /// A fresh random token of 32 bytes, as hex (session ids, CSRF cookies).
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sealed_values_open_only_unaltered_and_for_their_purpose() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = super::Secrets::load_or_create(dir.path()).unwrap();
+        let sealed = secrets.seal("id", "11010519491231002X");
+        assert!(!sealed.contains("11010519491231002X"));
+        assert_ne!(
+            sealed,
+            secrets.seal("id", "11010519491231002X"),
+            "random nonce"
+        );
+        assert_eq!(
+            secrets.open("id", &sealed).as_deref(),
+            Some("11010519491231002X")
+        );
+        assert_eq!(secrets.open("other", &sealed), None);
+        let mut altered = sealed.clone().into_bytes();
+        let last = altered.len() - 2;
+        altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
+        assert_eq!(
+            secrets.open("id", &String::from_utf8(altered).unwrap()),
+            None
+        );
+    }
 }

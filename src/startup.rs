@@ -26,6 +26,7 @@ impl Application {
         let pool = db::connect(&config.database)?;
         db::migrate(&pool)?;
         let secrets = Secrets::load_or_create(&config.data_dir)?;
+        crate::accounts::seal_plain_identifiers(&mut *pool.get()?, &secrets)?;
         crate::tokens::keys::ensure_signer(&mut *pool.get()?, &config.keys_dir())?;
         let keys = crate::tokens::KeyStore::new(config.keys_dir());
         let mail_worker_stop = Arc::new(AtomicBool::new(false));

@@ -82,6 +82,7 @@ pub fn party_add(config: &Config, command: PartyCommand) -> Result<(), CliError>
             status: PartyStatus::Approved,
             client_ip: None,
             notify_portal: None,
+            secrets: &crate::secrets::Secrets::load_or_create(&config.data_dir)?,
         },
     )?;
     println!(

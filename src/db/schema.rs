@@ -27,6 +27,8 @@ diesel::table! {
         decided_by -> Nullable<Text>,
         decided_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        identifier_masked -> Nullable<Text>,
+        identifier_sealed -> Nullable<Text>,
     }
 }
 

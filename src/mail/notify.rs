@@ -161,10 +161,7 @@ fn party_facts(party: &Party) -> Vec<MailFact> {
     vec![
         MailFact::plain("mail.fact.party", party.legal_name.clone()),
         MailFact::keyed("mail.fact.party_kind", &format!("kind.{}", party.kind)),
-        MailFact::plain(
-            "mail.fact.identifier",
-            crate::domain::party::display_identifier(&party.identifier),
-        ),
+        MailFact::plain("mail.fact.identifier", party.display_identifier()),
     ]
 }
 

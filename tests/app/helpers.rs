@@ -337,6 +337,8 @@ impl TestApp {
                 status,
                 client_ip: None,
                 notify_portal: None,
+                secrets: &attest::secrets::Secrets::load_or_create(self.data_dir.path())
+                    .expect("secret"),
             },
         )
         .expect("party");

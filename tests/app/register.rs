@@ -300,3 +300,90 @@ async fn the_form_lists_the_stations_and_labels_every_input() {
     }
     assert!(n >= 10);
 }
+
+#[tokio::test]
+async fn an_individual_lessors_id_number_is_stored_only_sealed_and_hashed() {
+    let app = app_with_station().await;
+    let form = with(
+        with(employer_form("landlord@example.cn"), "kind", "lessor"),
+        "identifier",
+        "11010519491231002X",
+    );
+    assert_eq!(
+        app.post_with(&browser(), "/register", &fields(&form))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let row = attest::db::models::parties::list_by_status(
+        &mut app.conn(),
+        None,
+        attest::domain::PartyStatus::Pending,
+        10,
+    )
+    .unwrap()
+    .remove(0)
+    .party;
+    assert!(row.identifier.starts_with("hmac:"), "{}", row.identifier);
+    assert_eq!(row.identifier_masked.as_deref(), Some("110105********002X"));
+    let secrets = attest::secrets::Secrets::load_or_create(app.data_dir.path()).unwrap();
+    let sealed = row.identifier_sealed.clone().unwrap();
+    assert_eq!(
+        secrets.open("party_id_number", &sealed).as_deref(),
+        Some("11010519491231002X")
+    );
+    assert!(!format!("{row:?}").contains("11010519491231002X"));
+    if !on_postgres() {
+        for file in ["attest.db", "attest.db-wal"] {
+            let bytes = std::fs::read(app.data_dir.path().join(file)).unwrap_or_default();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("11010519491231002X"),
+                "{file}"
+            );
+        }
+    }
+
+    // The same number registers only once, whatever its spelling.
+    let again = with(
+        with(employer_form("other@example.cn"), "kind", "lessor"),
+        "identifier",
+        "11010519491231002x",
+    );
+    let html = app
+        .post_with(&browser(), "/register", &fields(&again))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(text(&html, "#identifier-error").unwrap().contains("已注册"));
+}
+
+#[tokio::test]
+async fn plain_id_numbers_of_earlier_versions_are_sealed_at_start() {
+    use diesel::prelude::*;
+    let app = app_with_station().await;
+    let id = app.add_party(
+        attest::domain::PartyKind::Lessor,
+        "11010519491231002X",
+        "440304-001",
+        "old@example.cn",
+        attest::domain::PartyStatus::Approved,
+    );
+    // As an earlier version stored it.
+    diesel::update(attest::db::schema::parties::table.find(&id))
+        .set((
+            attest::db::schema::parties::identifier.eq("11010519491231002X"),
+            attest::db::schema::parties::identifier_masked.eq(None::<String>),
+            attest::db::schema::parties::identifier_sealed.eq(None::<String>),
+        ))
+        .execute(&mut *app.conn())
+        .unwrap();
+
+    let restarted = spawn_app_in(app.data_dir.clone()).await;
+
+    let row = attest::db::models::parties::find_by_id(&mut restarted.conn(), &id).unwrap();
+    assert!(row.identifier.starts_with("hmac:"));
+    assert_eq!(row.identifier_masked.as_deref(), Some("110105********002X"));
+    assert!(row.identifier_sealed.is_some());
+}

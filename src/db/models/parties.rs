@@ -5,8 +5,10 @@ use crate::db::DbConnection;
 use crate::domain::PartyStatus;
 use diesel::prelude::*;
 
-/// A party row. `identifier` holds a full ID number for individual lessors: never show it
-/// without `domain::party::display_identifier`.
+/// A party row. For an organisation `identifier` is its credit code; for an individual
+/// lessor it is `hmac:` and a keyed hash of the ID number (unique, but not the number), the
+/// masked number is in `identifier_masked` and the number itself, encrypted, in
+/// `identifier_sealed`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = parties)]
 pub struct Party {
@@ -23,6 +25,17 @@ pub struct Party {
     pub decided_by: Option<String>,
     pub decided_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
+    pub identifier_masked: Option<String>,
+    pub identifier_sealed: Option<String>,
+}
+
+impl Party {
+    /// The identifier as shown: the credit code, or the masked ID number.
+    pub fn display_identifier(&self) -> String {
+        self.identifier_masked
+            .clone()
+            .unwrap_or_else(|| crate::domain::party::display_identifier(&self.identifier))
+    }
 }
 
 /// A party with the code and name of its station, for lists.
@@ -118,4 +131,32 @@ pub fn change_status(
     ))
     .execute(conn)
     .map(|n| n == 1)
+}
+
+/// Parties whose identifier is still a plain ID number (written before identifiers were
+/// sealed).
+pub fn list_unsealed(conn: &mut DbConnection) -> QueryResult<Vec<Party>> {
+    parties::table
+        .filter(parties::identifier_masked.is_null())
+        .filter(parties::kind.eq("lessor"))
+        .select(Party::as_select())
+        .load(conn)
+}
+
+/// Replaces a party's stored identifier by its sealed form.
+pub fn set_sealed_identifier(
+    conn: &mut DbConnection,
+    id: &str,
+    identifier: &str,
+    masked: &str,
+    sealed: &str,
+) -> QueryResult<()> {
+    diesel::update(parties::table.find(id))
+        .set((
+            parties::identifier.eq(identifier),
+            parties::identifier_masked.eq(masked),
+            parties::identifier_sealed.eq(sealed),
+        ))
+        .execute(conn)
+        .map(drop)
 }

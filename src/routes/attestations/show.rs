@@ -63,7 +63,7 @@ pub async fn print_get(
     let qr_svg =
         qr_svg(&a.verify_url).map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))?;
     Ok(PrintPage {
-        identifier: crate::domain::party::display_identifier(&ctx.party.identifier),
+        identifier: ctx.party.display_identifier(),
         page,
         ctx,
         a,

@@ -103,6 +103,7 @@ pub async fn register_post(
                     status: PartyStatus::Pending,
                     client_ip: ip.as_deref(),
                     notify_portal: Some(&portal),
+                    secrets: &secrets,
                 },
             );
             match created {

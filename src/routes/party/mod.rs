@@ -5,7 +5,6 @@ mod api_keys;
 pub use api_keys::{api_key_revoke_post, api_keys_get, api_keys_post};
 
 use crate::db::models::{parties, stations};
-use crate::domain::party::display_identifier;
 use crate::error::AppError;
 use crate::web::page::Page;
 use crate::web::AppState;
@@ -34,7 +33,7 @@ pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<PartyHom
         .collect();
     Ok(PartyHomePage {
         issue_links,
-        identifier: display_identifier(&ctx.party.identifier),
+        identifier: ctx.party.display_identifier(),
         page,
         party: ctx.party,
         station: ctx.station,

@@ -4,7 +4,6 @@
 use super::{scope_of, STAFF};
 use crate::db::models::jurisdiction::{self, LogLine};
 use crate::db::models::parties::Party;
-use crate::domain::party::display_identifier;
 use crate::domain::VerificationCode;
 use crate::error::AppError;
 use crate::web::page::Page;
@@ -39,7 +38,7 @@ pub async fn parties_get(
     let rows = list
         .into_iter()
         .map(|(party, issued)| DirectoryRow {
-            identifier: display_identifier(&party.identifier),
+            identifier: party.display_identifier(),
             party,
             issued,
         })

@@ -16,7 +16,6 @@ pub use settings::{settings_get, settings_post};
 
 use crate::db::models::parties::{self, PartyWithStation};
 use crate::db::models::users;
-use crate::domain::party::display_identifier;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::web::page::Page;
@@ -48,7 +47,7 @@ pub struct PartyRow {
 impl From<PartyWithStation> for PartyRow {
     fn from(p: PartyWithStation) -> Self {
         Self {
-            identifier: display_identifier(&p.party.identifier),
+            identifier: p.party.display_identifier(),
             party: p.party,
             station_code: p.station_code,
             station_name: p.station_name,

@@ -1,0 +1,2 @@
+ALTER TABLE parties DROP COLUMN identifier_sealed;
+ALTER TABLE parties DROP COLUMN identifier_masked;
