@@ -133,3 +133,32 @@ async fn hsts_and_secure_cookies_when_the_public_url_is_https() {
         .unwrap()
         .contains("Secure"));
 }
+
+#[tokio::test]
+async fn a_server_error_shows_a_generic_page_with_a_request_id_and_no_internals() {
+    use diesel::connection::SimpleConnection;
+    let app = spawn_app().await;
+    // Break the database under the running portal.
+    app.conn().batch_execute("DROP TABLE verifications").unwrap();
+
+    let page = app.post("/verify", &[("input", "ZZZZ-ZZZZ-ZZZZ")]).await;
+    let api = crate::helpers::browser()
+        .post(app.url("/api/v1/verify"))
+        .json(&serde_json::json!({"code": "ZZZZ-ZZZZ-ZZZZ"}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("系统错误") && html.contains("请求编号"));
+    assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["error"], "internal");
+    assert_eq!(body["request_id"].as_str().unwrap().len(), 36);
+    for text in [html, body.to_string()] {
+        for internal in ["verifications", "no such table", "does not exist", "diesel", "SQL", "panicked"] {
+            assert!(!text.contains(internal), "{internal} shown to the user");
+        }
+    }
+}
