@@ -17,6 +17,15 @@ use std::pin::Pin;
 /// The cookie the form tokens are derived from.
 pub const CSRF_COOKIE: &str = "attest_csrf";
 
+/// Its name when the portal is (`true`) or is not served over HTTPS (`__Host-` prefixed).
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-attest_csrf"
+    } else {
+        CSRF_COOKIE
+    }
+}
+
 /// This request's CSRF cookie value (existing or just issued).
 #[derive(Debug, Clone)]
 pub struct CsrfCookie(pub String);
@@ -31,19 +40,19 @@ pub async fn ensure_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let existing = req
-        .cookie(CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
     let secure = req
         .app_data::<web::Data<AppState>>()
         .is_some_and(|s| s.config.served_over_https());
+    let existing = req
+        .cookie(cookie_name(secure))
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
     let fresh = existing.is_none();
     let value = existing.unwrap_or_else(random_token);
     req.extensions_mut().insert(CsrfCookie(value.clone()));
     let mut res = next.call(req).await?;
     if fresh {
-        let cookie = Cookie::build(CSRF_COOKIE, value)
+        let cookie = Cookie::build(cookie_name(secure), value)
             .path("/")
             .http_only(true)
             .secure(secure)
@@ -76,10 +85,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         Box::pin(async move {
             // A POST that is not a readable form carries no valid token either.
             let form = form.await.map_err(|_| AppError::Csrf)?.into_inner();
-            let cookie = req.cookie(CSRF_COOKIE).ok_or(AppError::Csrf)?;
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
+            let cookie = req
+                .cookie(cookie_name(state.config.served_over_https()))
+                .ok_or(AppError::Csrf)?;
             let expected = token_for(&state.secrets, cookie.value());
             if constant_time_eq(expected.as_bytes(), form.csrf_token.as_bytes()) {
                 Ok(CsrfForm(form.form))

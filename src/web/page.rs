@@ -1,7 +1,7 @@
 //! The context every HTML page is rendered with.
 
 use super::csrf::CsrfCookie;
-use super::session::{self, SessionUser, SESSION_COOKIE};
+use super::session::{self, SessionUser};
 use super::AppState;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -84,7 +84,8 @@ impl FromRequest for Page {
                 .app_data::<web::Data<AppState>>()
                 .cloned()
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
-            let user = match req.cookie(SESSION_COOKIE) {
+            let name = session::cookie_name(state.config.served_over_https());
+            let user = match req.cookie(name) {
                 Some(c) if !c.value().is_empty() => {
                     let token = c.value().to_owned();
                     let secrets = state.secrets.clone();

@@ -11,6 +11,17 @@ use chrono::{Duration, NaiveDateTime};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "attest_session";
+/// Its name over HTTPS: the `__Host-` prefix binds it to this host, `Secure` and path `/`.
+pub const SESSION_COOKIE_HTTPS: &str = "__Host-attest_session";
+
+/// The session cookie's name when the portal is (`true`) or is not served over HTTPS.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SESSION_COOKIE_HTTPS
+    } else {
+        SESSION_COOKIE
+    }
+}
 /// A session unused this long ends.
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 /// A session ends this long after login, used or not.
@@ -89,7 +100,7 @@ fn session_user(user: User, session_hash: String) -> Option<SessionUser> {
 
 /// The cookie that carries a new session id.
 pub fn cookie(token: String, secure: bool) -> Cookie<'static> {
-    Cookie::build(SESSION_COOKIE, token)
+    Cookie::build(cookie_name(secure), token)
         .path("/")
         .http_only(true)
         .secure(secure)

@@ -128,6 +128,11 @@ async fn hsts_and_secure_cookies_when_the_public_url_is_https() {
     assert!(!http.headers().contains_key("strict-transport-security"));
     let cookie = https.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.starts_with("__Host-attest_csrf="), "{cookie}");
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
     assert!(!http.headers()["set-cookie"]
         .to_str()
         .unwrap()
@@ -139,7 +144,9 @@ async fn a_server_error_shows_a_generic_page_with_a_request_id_and_no_internals(
     use diesel::connection::SimpleConnection;
     let app = spawn_app().await;
     // Break the database under the running portal.
-    app.conn().batch_execute("DROP TABLE verifications").unwrap();
+    app.conn()
+        .batch_execute("DROP TABLE verifications")
+        .unwrap();
 
     let page = app.post("/verify", &[("input", "ZZZZ-ZZZZ-ZZZZ")]).await;
     let api = crate::helpers::browser()
@@ -157,7 +164,14 @@ async fn a_server_error_shows_a_generic_page_with_a_request_id_and_no_internals(
     assert_eq!(body["error"], "internal");
     assert_eq!(body["request_id"].as_str().unwrap().len(), 36);
     for text in [html, body.to_string()] {
-        for internal in ["verifications", "no such table", "does not exist", "diesel", "SQL", "panicked"] {
+        for internal in [
+            "verifications",
+            "no such table",
+            "does not exist",
+            "diesel",
+            "SQL",
+            "panicked",
+        ] {
             assert!(!text.contains(internal), "{internal} shown to the user");
         }
     }
