@@ -54,8 +54,11 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
+            // SQLite's busy timeout or PostgreSQL's lock timeout ran out: another process holds
+            // the data; the transaction was rolled back, the client may try again.
             diesel::result::Error::DatabaseError(_, ref info)
-                if info.message().contains("database is locked") =>
+                if info.message().contains("database is locked")
+                    || info.message().contains("lock timeout") =>
             {
                 AppError::Unavailable(e.into())
             }

@@ -34,9 +34,14 @@ impl r2d2::ManageConnection for DbManager {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         match &self.database {
-            Database::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Postgres)
-                .map_err(diesel::r2d2::Error::ConnectionError),
+            Database::Postgres(url) => {
+                let mut conn =
+                    PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?;
+                // Like SQLite's busy timeout: a request waits for a lock 5 s at most, then 503.
+                conn.batch_execute("SET lock_timeout = '5s'")
+                    .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Postgres(conn))
+            }
             Database::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(diesel::r2d2::Error::ConnectionError)?;

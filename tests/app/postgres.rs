@@ -16,6 +16,8 @@ mod backup;
 mod cli;
 #[path = "encoding.rs"]
 mod encoding;
+#[path = "faults.rs"]
+mod faults;
 #[path = "health.rs"]
 mod health;
 #[path = "i18n.rs"]

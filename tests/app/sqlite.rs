@@ -19,6 +19,8 @@ mod browser;
 mod cli;
 #[path = "encoding.rs"]
 mod encoding;
+#[path = "faults.rs"]
+mod faults;
 #[path = "health.rs"]
 mod health;
 #[path = "i18n.rs"]
