@@ -54,6 +54,7 @@ impl Application {
                 .app_data(crate::routes::api::json_config())
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
+                .wrap(from_fn(crate::web::refuse_nul))
                 .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
                 .wrap(from_fn(csrf::ensure_cookie))
                 .wrap(errors::security_headers(https))

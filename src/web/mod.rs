@@ -81,3 +81,16 @@ pub async fn head_as_get(
         res.map_into_boxed_body()
     })
 }
+
+/// Middleware: a URL with a NUL character (`%00`) is refused with 400 before any handler
+/// (no path or query value may carry one to the database).
+pub async fn refuse_nul(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let uri = req.uri().to_string();
+    if uri.to_ascii_lowercase().contains("%00") {
+        return Err(crate::error::AppError::BadRequest.into());
+    }
+    next.call(req).await.map(|res| res.map_into_boxed_body())
+}

@@ -20,6 +20,8 @@ mod encoding;
 mod faults;
 #[path = "health.rs"]
 mod health;
+#[path = "hostile.rs"]
+mod hostile;
 #[path = "i18n.rs"]
 mod i18n;
 #[path = "instances.rs"]
