@@ -38,6 +38,14 @@ async fn the_switch_remembers_the_choice_and_returns_to_the_page() {
     let response = app.get(&href).await;
 
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert_eq!(location(&response), "/login");
     let html = app.get("/login").await.text().await.unwrap();
     assert!(html.contains("<html lang=\"en\">"));

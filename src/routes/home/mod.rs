@@ -54,7 +54,10 @@ pub struct LangQuery {
 }
 
 /// `GET /lang?to=en&next=/path`: remembers the language and goes back to the page.
-pub async fn lang_get(query: web::Query<LangQuery>) -> Result<HttpResponse, AppError> {
+pub async fn lang_get(
+    state: web::Data<AppState>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
     let lang = Lang::parse(&query.to).ok_or(AppError::BadRequest)?;
     // Only a local path: never an open redirect to another site.
     let next = if query.next.starts_with('/')
@@ -67,6 +70,8 @@ pub async fn lang_get(query: web::Query<LangQuery>) -> Result<HttpResponse, AppE
     };
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
+        .http_only(true)
+        .secure(state.config.served_over_https())
         .same_site(SameSite::Lax)
         .max_age(time::Duration::days(365))
         .finish();
