@@ -59,15 +59,7 @@ pub async fn lang_get(
     query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, AppError> {
     let lang = Lang::parse(&query.to).ok_or(AppError::BadRequest)?;
-    // Only a local path: never an open redirect to another site.
-    let next = if query.next.starts_with('/')
-        && !query.next.starts_with("//")
-        && !query.next.contains('\\')
-    {
-        query.next.as_str()
-    } else {
-        super::paths::HOME
-    };
+    let next = local_path(&query.next).unwrap_or_else(|| super::paths::HOME.to_owned());
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
         .http_only(true)
@@ -79,6 +71,26 @@ pub async fn lang_get(
         .cookie(cookie)
         .insert_header((header::LOCATION, next))
         .finish())
+}
+
+/// `next` as a path of this site, percent-encoded for a `Location` header (a search term in
+/// Chinese stays as it was); `None` for anything that would leave the site or is not a path.
+fn local_path(next: &str) -> Option<String> {
+    if !next.starts_with('/') || next.starts_with("//") || next.contains('\\') {
+        return None;
+    }
+    if next.chars().any(char::is_control) {
+        return None;
+    }
+    let base = url::Url::parse("http://attest.invalid/").ok()?;
+    let joined = base.join(next).ok()?;
+    if joined.origin() != base.origin() {
+        return None;
+    }
+    Some(match joined.query() {
+        Some(q) => format!("{}?{q}", joined.path()),
+        None => joined.path().to_owned(),
+    })
 }
 
 /// `GET /static/app.css`: the stylesheet, compiled into the binary.
@@ -95,4 +107,28 @@ pub async fn script_get() -> HttpResponse {
         .content_type("text/javascript; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../../static/app.js"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn the_switch_returns_only_to_paths_of_this_site() {
+        assert_eq!(local_path("/login").as_deref(), Some("/login"));
+        assert_eq!(
+            local_path("/party/attestations?q=王五").as_deref(),
+            Some("/party/attestations?q=%E7%8E%8B%E4%BA%94")
+        );
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil",
+            "/\r\nSet-Cookie: x=1",
+            "login",
+            "",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }
