@@ -13,8 +13,6 @@ pub mod i18n;
 pub mod issuing;
 pub mod mail;
 pub mod password;
-#[cfg(test)]
-mod properties;
 pub mod routes;
 pub mod secrets;
 pub mod startup;

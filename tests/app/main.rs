@@ -12,6 +12,7 @@ mod helpers;
 mod migrations_support;
 #[cfg(attest_pg)]
 mod pg_cluster;
+mod properties;
 mod smtp;
 
 mod sqlite;

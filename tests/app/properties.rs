@@ -1,8 +1,8 @@
 //! Property tests of the validators and the token parser: arbitrary input never panics, and
 //! every well-formed value is accepted.
 
-use crate::domain::fields;
-use crate::domain::{IdNumber, Uscc, VerificationCode};
+use attest::domain::fields;
+use attest::domain::{IdNumber, Uscc, VerificationCode};
 use proptest::prelude::*;
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -92,9 +92,9 @@ proptest! {
     ) {
         let key = jsonwebtoken::DecodingKey::from_ed_components("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo").unwrap();
         for token in [format!("{header}.{payload}.{signature}"), raw] {
-            let checked = crate::tokens::verify::check_signature(&token, |_| Some(&key), Some("https://attest.example"));
+            let checked = attest::tokens::verify::check_signature(&token, |_| Some(&key), Some("https://attest.example"));
             prop_assert!(checked.is_err());
-            let _ = crate::verification::VerifyInput::parse(&token);
+            let _ = attest::verification::VerifyInput::parse(&token);
         }
     }
 }
