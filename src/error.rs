@@ -54,11 +54,14 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
-            // SQLite's busy timeout or PostgreSQL's lock timeout ran out: another process holds
-            // the data; the transaction was rolled back, the client may try again.
+            // SQLite's busy timeout or PostgreSQL's lock timeout ran out (another process holds
+            // the data), or the disk is full: the transaction was rolled back, nothing was
+            // written, the client may try again later.
             diesel::result::Error::DatabaseError(_, ref info)
                 if info.message().contains("database is locked")
-                    || info.message().contains("lock timeout") =>
+                    || info.message().contains("lock timeout")
+                    || info.message().contains("disk is full")
+                    || info.message().contains("No space left") =>
             {
                 AppError::Unavailable(e.into())
             }
