@@ -1,28 +1,8 @@
 //! The operator CLI, run as the real `attest` binary.
 
-use crate::helpers::{fresh_store, on_postgres, spawn_app_in, Store, PASSWORD};
+use crate::helpers::{fresh_store, on_postgres, run_cli as attest, spawn_app_in, PASSWORD};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
-
-fn attest(store: &Store, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
-        .args(args)
-        .env("ATTEST_DATA_DIR", store.path())
-        .env("ATTEST_DATABASE_URL", store.database_url())
-        .env_remove("ATTEST_BIND")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("attest runs");
-    if let Some(input) = stdin {
-        // A command that fails before it reads the password closes its stdin: a broken pipe
-        // here is that, not an error of the test.
-        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
 
 /// The words of a command line (no argument here contains a space).
 fn argv(line: &str) -> Vec<&str> {

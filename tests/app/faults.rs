@@ -4,7 +4,7 @@
 use crate::helpers::*;
 use diesel::connection::SimpleConnection;
 use reqwest::StatusCode;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 #[tokio::test]
 async fn a_database_locked_by_another_process_answers_503_and_writes_nothing() {
@@ -61,24 +61,8 @@ async fn a_database_locked_by_another_process_answers_503_and_writes_nothing() {
 
 /// Starts `attest serve` on `store`; returns the child and its port.
 fn serve(store: &Store) -> (std::process::Child, u16) {
-    use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
-        .env("ATTEST_DATA_DIR", store.path())
-        .env("ATTEST_DATABASE_URL", store.database_url())
-        .env("ATTEST_BIND", "127.0.0.1:0")
-        .env("ATTEST_LOG_FORMAT", "json")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let port = loop {
-        let line = lines.next().expect("the server starts").unwrap();
-        if line.contains("Attest is serving") {
-            let json: serde_json::Value = serde_json::from_str(&line).unwrap();
-            break json["port"].as_u64().unwrap() as u16;
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
+    let (child, port, log) = serve_binary(store, &[]);
+    std::thread::spawn(move || log.iter().for_each(drop));
     (child, port)
 }
 

@@ -550,3 +550,77 @@ pub async fn approved_landlord(app: &TestApp, email: &str) -> Client {
     app.login_with(&client, email).await;
     client
 }
+
+/// Runs the real `attest` binary on `store` with `args`, feeding `stdin` when given.
+pub fn run_cli(store: &Store, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(args)
+        .env("ATTEST_DATA_DIR", store.path())
+        .env("ATTEST_DATABASE_URL", store.database_url())
+        .env_remove("ATTEST_BIND")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("attest runs");
+    if let Some(input) = stdin {
+        // A command that fails before it reads the password closes its stdin: a broken pipe
+        // here is that, not an error of the test.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+/// `attest serve` as a real process on `store` (port 0, JSON logs, `env` added): the child,
+/// its port, and every line it logs.
+pub fn serve_binary(
+    store: &Store,
+    env: &[(&str, &str)],
+) -> (std::process::Child, u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
+        .env("ATTEST_DATA_DIR", store.path())
+        .env("ATTEST_DATABASE_URL", store.database_url())
+        .env("ATTEST_BIND", "127.0.0.1:0")
+        .env("ATTEST_LOG_FORMAT", "json")
+        .envs(env.iter().copied())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("attest serve runs");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut early = Vec::new();
+    let port = loop {
+        let line = rx.recv().expect("the server starts");
+        let serving = line.contains("Attest is serving");
+        let port = serving.then(|| {
+            serde_json::from_str::<serde_json::Value>(&line).unwrap()["port"]
+                .as_u64()
+                .unwrap()
+        });
+        early.push(line);
+        if let Some(port) = port {
+            break port as u16;
+        }
+    };
+    // Lines read before the port are handed back first.
+    let (all_tx, all_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in early.into_iter().chain(rx.iter()) {
+            if all_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, port, all_rx)
+}

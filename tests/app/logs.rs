@@ -3,28 +3,11 @@
 //! key or a session id.
 
 use crate::helpers::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 
 #[tokio::test]
 async fn the_log_of_a_whole_flow_holds_no_secret() {
     let store = fresh_store();
-    let cli = |args: &[&str], stdin: Option<&str>| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
-            .args(args)
-            .env("ATTEST_DATA_DIR", store.path())
-            .env("ATTEST_DATABASE_URL", store.database_url())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if let Some(input) = stdin {
-            use std::io::Write;
-            let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
-    };
+    let cli = |args: &[&str], stdin: Option<&str>| run_cli(&store, args, stdin);
     cli(
         &[
             "station",
@@ -52,28 +35,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         ],
         Some(PASSWORD),
     );
-    let mut server = Command::new(env!("CARGO_BIN_EXE_attest"))
-        .env("ATTEST_DATA_DIR", store.path())
-        .env("ATTEST_DATABASE_URL", store.database_url())
-        .env("ATTEST_BIND", "127.0.0.1:0")
-        .env("ATTEST_LOG_FORMAT", "json")
-        .env("RUST_LOG", "debug")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let mut log = String::new();
-    let port = loop {
-        let line = lines.next().expect("the server logs").unwrap();
-        log.push_str(&line);
-        log.push('\n');
-        if line.contains("Attest is serving") {
-            let json: serde_json::Value = serde_json::from_str(&line).unwrap();
-            break json["port"].as_u64().unwrap();
-        }
-    };
-    let reader =
-        std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>().join("\n"));
+    let (mut server, port, log_lines) = serve_binary(&store, &[("RUST_LOG", "debug")]);
     let base = format!("http://127.0.0.1:{port}");
     let url = |p: &str| format!("{base}{p}");
     let token_of = |html: &str| attr(html, "input[name=csrf_token]", "value").unwrap();
@@ -201,7 +163,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
 
     server.kill().unwrap();
     server.wait().unwrap();
-    log.push_str(&reader.join().unwrap());
+    let log: String = log_lines.iter().collect::<Vec<_>>().join("\n");
 
     assert!(
         log.contains("\"path\":\"/api/v1/attestations\""),

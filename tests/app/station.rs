@@ -270,6 +270,23 @@ async fn at_the_desk_the_officer_checks_the_card_records_the_use_and_flags_a_sus
         2
     );
 
+    let too_long = "号".repeat(51);
+    let refused = d
+        .app
+        .post_with(
+            &d.futian,
+            &format!("/station/attestations/{id}/use"),
+            &[("application_no", too_long.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap();
+    assert!(text(&html, "#application_no-error").unwrap().contains("50"));
+    assert_eq!(
+        attr(&html, "#application_no", "value").as_deref(),
+        Some(too_long.as_str()),
+        "input kept"
+    );
     let used = d
         .app
         .post_with(

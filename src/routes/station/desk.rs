@@ -143,6 +143,30 @@ pub async fn id_check_post(
     html(&desk, StatusCode::OK)
 }
 
+/// The desk page again with `key` beside `field` and what was typed kept (never the ID
+/// number, which is not echoed back).
+async fn show_error(
+    page: Page,
+    state: &web::Data<AppState>,
+    id: String,
+    field: &'static str,
+    key: &'static str,
+    form: DeskForm,
+) -> Result<HttpResponse, AppError> {
+    let mut desk = load(page, state, id).await?;
+    desk.errors.add(field, key);
+    desk.reason = form.reason;
+    desk.application_no = form.application_no;
+    html(&desk, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// Back to the desk page of attestation `id`.
+fn back_to_desk(id: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, paths::station_attestation(id)))
+        .finish()
+}
+
 /// `POST …/suspect`: flags the proof (Article 18) and emails the issuer.
 pub async fn suspect_post(
     page: Page,
@@ -155,12 +179,7 @@ pub async fn suspect_post(
     let id = id.into_inner();
     let reason = match Text::required(&form.reason, Limit::Chars500) {
         Ok(reason) => reason,
-        Err(key) => {
-            let mut desk = load(page, &state, id).await?;
-            desk.errors.add("reason", key);
-            desk.reason = form.reason;
-            return html(&desk, StatusCode::UNPROCESSABLE_ENTITY);
-        }
+        Err(key) => return show_error(page, &state, id, "reason", key, form).await,
     };
     let portal = state.config.portal();
     let target = id.clone();
@@ -196,9 +215,7 @@ pub async fn suspect_post(
             })
         })
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, paths::station_attestation(&id)))
-        .finish())
+    Ok(back_to_desk(&id))
 }
 
 /// `POST …/use`: records the application number the proof was used for.
@@ -213,11 +230,7 @@ pub async fn use_post(
     let id = id.into_inner();
     let application_no = match Text::required(&form.application_no, Limit::Chars50) {
         Ok(n) => n,
-        Err(key) => {
-            let mut desk = load(page, &state, id).await?;
-            desk.errors.add("application_no", key);
-            return html(&desk, StatusCode::UNPROCESSABLE_ENTITY);
-        }
+        Err(key) => return show_error(page, &state, id, "application_no", key, form).await,
     };
     let target = id.clone();
     state
@@ -243,7 +256,5 @@ pub async fn use_post(
             })
         })
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, paths::station_attestation(&id)))
-        .finish())
+    Ok(back_to_desk(&id))
 }
