@@ -56,13 +56,34 @@ pub fn issue(
     new: &NewAttestation,
 ) -> Result<Attestation, IssueError> {
     may_issue(by.party, new.kind)?;
+    let row = signed_row(by, new, now())?;
+    conn.transaction(|conn| {
+        attestations::insert(conn, &row)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
+                .detail(&row.kind),
+        )?;
+        let station = stations::find_by_id(conn, &row.station_id)?;
+        notify::attestation_issued(conn, by.portal, &station, by.party, &row)?;
+        Ok::<_, IssueError>(())
+    })?;
+    Ok(row)
+}
+
+/// The row of `new` issued at `issued_at`, with its signed token and a fresh code; not
+/// stored (`issue` stores it; `attest dev seed` stores many at once).
+pub fn signed_row(
+    by: &Issuer,
+    new: &NewAttestation,
+    issued_at: chrono::NaiveDateTime,
+) -> Result<Attestation, IssueError> {
     let party_kind = PartyKind::parse(&by.party.kind).ok_or(IssueError::KindNotAllowed)?;
     let (kid, key) = by
         .ring
         .signer()
         .ok_or_else(|| anyhow::anyhow!("no signing key"))?;
     let id = new_id();
-    let issued_at = now();
     let facts = serde_json::to_value(&new.facts).map_err(anyhow::Error::from)?;
     let claims = Claims {
         iss: by.portal.to_owned(),
@@ -87,7 +108,7 @@ pub fn issue(
         facts: facts.clone(),
     };
     let token = verify::sign(&claims, kid, key).map_err(anyhow::Error::from)?;
-    let row = Attestation {
+    Ok(Attestation {
         id,
         party_id: by.party.id.clone(),
         station_id: by.party.station_id.clone(),
@@ -112,19 +133,7 @@ pub fn issue(
         suspect_at: None,
         suspect_by: None,
         suspect_reason: None,
-    };
-    conn.transaction(|conn| {
-        attestations::insert(conn, &row)?;
-        audit_log::insert(
-            conn,
-            &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
-                .detail(&row.kind),
-        )?;
-        let station = stations::find_by_id(conn, &row.station_id)?;
-        notify::attestation_issued(conn, by.portal, &station, by.party, &row)?;
-        Ok::<_, IssueError>(())
-    })?;
-    Ok(row)
+    })
 }
 
 /// Revokes an active attestation of `party` with its audit row and notifications; false

@@ -12,6 +12,7 @@ mod account_commands;
 mod backup;
 mod keys;
 mod mail;
+mod seed;
 
 /// 居住证申领协助证明平台 (Attest): signed attestations for residence-permit applications.
 #[derive(Debug, Parser)]
@@ -55,6 +56,9 @@ pub enum Command {
     /// Manage the Ed25519 signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Development and benchmarking tools.
+    #[command(subcommand)]
+    Dev(DevCommand),
     /// Check a token offline against a JWK Set (signature and validity dates; revocation
     /// can only be checked online).
     Verify {
@@ -66,6 +70,27 @@ pub enum Command {
         /// Also require this `iss` (the portal's public URL).
         #[arg(long)]
         issuer: Option<String>,
+    },
+}
+
+/// Development commands.
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Fill an empty database with realistic, correctly signed data (stations, officers,
+    /// approved parties, attestations over two years, verifications); no email is queued.
+    /// The password of every seeded login is read from stdin.
+    Seed {
+        /// Police stations, each with one officer (officerN@seed.attest.localhost).
+        #[arg(long, default_value_t = 10)]
+        stations: u32,
+        /// Approved parties, each with one user (partyN@seed.attest.localhost).
+        #[arg(long, default_value_t = 1000)]
+        parties: u32,
+        /// Attestations; party1 gets a tenth of them, the others share the rest.
+        #[arg(long, default_value_t = 100_000)]
+        attestations: u64,
+        #[arg(long, required = true)]
+        password_stdin: bool,
     },
 }
 
@@ -252,6 +277,19 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Backup { to } => backup::run(&config, &to),
         Command::Keys(KeysCommand::List) => keys::list(&mut *open(&config)?),
         Command::Keys(KeysCommand::Rotate) => keys::rotate(&config, &mut *open(&config)?),
+        Command::Dev(DevCommand::Seed {
+            stations,
+            parties,
+            attestations,
+            ..
+        }) => seed::run(
+            &config,
+            seed::SeedSize {
+                stations,
+                parties,
+                attestations,
+            },
+        ),
         Command::Verify {
             token,
             jwks,

@@ -11,6 +11,8 @@
 //! | `ATTEST_MAIL_FROM`    | `--mail-from`    | `Attest <noreply@attest.localhost>` |
 //! | `ATTEST_SMTP_TIMEOUT` | `--smtp-timeout` | `10` seconds per SMTP conversation |
 //! | `ATTEST_LOG_FORMAT`   | `--log-format`   | `text` (or `json`)                |
+//! | `ATTEST_VERIFY_PER_MINUTE` | `--verify-per-minute` | `120` per client address  |
+//! | `ATTEST_ISSUE_PER_MINUTE`  | `--issue-per-minute`  | `6000` per API key        |
 
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -19,7 +21,9 @@ use url::Url;
 
 mod values;
 
-use values::{invalid, mailbox_is_valid, parse_database_url, parse_public_url, parse_smtp_url};
+use values::{
+    invalid, mailbox_is_valid, number_in, parse_database_url, parse_public_url, parse_smtp_url,
+};
 
 /// The raw settings as flags or environment give them; every one is optional.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -48,6 +52,12 @@ pub struct ConfigArgs {
     /// `text` or `json`.
     #[arg(long, env = "ATTEST_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
+    /// Verifications (page and API) a client address may make per minute.
+    #[arg(long, env = "ATTEST_VERIFY_PER_MINUTE", global = true)]
+    pub verify_per_minute: Option<String>,
+    /// Issuances an API key may make per minute.
+    #[arg(long, env = "ATTEST_ISSUE_PER_MINUTE", global = true)]
+    pub issue_per_minute: Option<String>,
 }
 
 /// Where the data lives.
@@ -93,7 +103,7 @@ pub struct Config {
     pub smtp_timeout: std::time::Duration,
     pub mail_from: String,
     pub log_format: LogFormat,
-    /// Rate limits (built-in defaults; tests lower them).
+    /// Rate limits (verify and issue per minute configurable; tests lower the others).
     pub limits: crate::web::limits::Limits,
 }
 
@@ -147,20 +157,30 @@ impl Config {
             Some(text) => parse_public_url(text)?,
         };
         let smtp_url = args.smtp_url.as_deref().map(parse_smtp_url).transpose()?;
-        let smtp_timeout = match args.smtp_timeout.as_deref() {
-            None => std::time::Duration::from_secs(10),
-            Some(text) => text
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (1..=600).contains(s))
-                .map(std::time::Duration::from_secs)
-                .ok_or_else(|| {
-                    invalid(
-                        "ATTEST_SMTP_TIMEOUT",
-                        format!("{text:?} is not a number of seconds from 1 to 600"),
-                    )
-                })?,
+        let smtp_timeout = std::time::Duration::from_secs(number_in(
+            "ATTEST_SMTP_TIMEOUT",
+            args.smtp_timeout.as_deref(),
+            10,
+            1..=600,
+            "seconds",
+        )?);
+        let defaults = crate::web::limits::Limits::default();
+        let limits = crate::web::limits::Limits {
+            verify_per_minute: number_in(
+                "ATTEST_VERIFY_PER_MINUTE",
+                args.verify_per_minute.as_deref(),
+                defaults.verify_per_minute,
+                1..=10_000_000,
+                "verifications per minute",
+            )?,
+            issue_per_minute: number_in(
+                "ATTEST_ISSUE_PER_MINUTE",
+                args.issue_per_minute.as_deref(),
+                defaults.issue_per_minute,
+                1..=10_000_000,
+                "issuances per minute",
+            )?,
+            ..defaults
         };
         let mail_from = args
             .mail_from
@@ -191,7 +211,7 @@ impl Config {
             smtp_timeout,
             mail_from,
             log_format,
-            limits: Default::default(),
+            limits,
         })
     }
 

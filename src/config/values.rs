@@ -13,6 +13,36 @@ pub(super) fn invalid(variable: &'static str, message: impl Into<String>) -> Con
     }
 }
 
+/// A whole number in `range` (`default` when unset), e.g. `ATTEST_SMTP_TIMEOUT`.
+pub(super) fn number_in<T>(
+    variable: &'static str,
+    text: Option<&str>,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+    unit: &str,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let Some(text) = text else {
+        return Ok(default);
+    };
+    text.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            invalid(
+                variable,
+                format!(
+                    "{text:?} is not a number of {unit} from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
+}
+
 /// Reads `ATTEST_DATABASE_URL`: `sqlite://PATH`, a path, or `postgres://…`; any other
 /// scheme (a typo such as `postgress://`) is refused rather than taken for a file name.
 pub(super) fn parse_database_url(url: &str) -> Result<Database, ConfigError> {

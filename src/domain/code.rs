@@ -13,7 +13,7 @@ pub struct VerificationCode(String);
 impl VerificationCode {
     /// A new random code.
     pub fn generate() -> Self {
-        let mut rng = rand::rngs::OsRng;
+        let mut rng = rand::thread_rng();
         let code = (0..LEN)
             .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
             .collect();

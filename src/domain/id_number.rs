@@ -6,6 +6,16 @@ use std::fmt;
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
+/// The ISO 7064 MOD 11-2 check character of 17 ASCII digits.
+fn check_character(digits: &[u8]) -> char {
+    let sum: u32 = digits
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    CHECK[(sum % 11) as usize]
+}
+
 /// A validated 18-character resident ID number. Its `Debug` and `Display` show the masked
 /// form only, so it cannot leak into a log line by accident.
 #[derive(Clone, PartialEq, Eq)]
@@ -43,15 +53,19 @@ impl IdNumber {
         if birth > Utc::now().date_naive() || birth.year() < 1800 {
             return Err(IdNumberError::BirthDate);
         }
-        let sum: u32 = bytes[..17]
-            .iter()
-            .zip(WEIGHTS)
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
-        if CHECK[(sum % 11) as usize] != char::from(bytes[17]) {
+        if check_character(&bytes[..17]) != char::from(bytes[17]) {
             return Err(IdNumberError::Checksum);
         }
         Ok(Self(s))
+    }
+
+    /// The number made of 17 digits and their check character (for generated test data).
+    pub fn complete(digits: &str) -> Result<Self, IdNumberError> {
+        let bytes = digits.as_bytes();
+        if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
+            return Err(IdNumberError::Charset);
+        }
+        Self::parse(&format!("{digits}{}", check_character(bytes)))
     }
 
     /// The masked form shown everywhere: `110105********002X`.
@@ -103,6 +117,16 @@ mod tests {
             checked += 1;
         }
         assert!(checked >= 14);
+    }
+
+    #[test]
+    fn complete_adds_the_published_check_character() {
+        // The GB 11643 example number 11010519491231002X.
+        assert_eq!(
+            IdNumber::complete("11010519491231002").unwrap().expose(),
+            "11010519491231002X"
+        );
+        assert!(IdNumber::complete("1101051949123100").is_err());
     }
 
     #[test]

@@ -4,6 +4,17 @@ use std::fmt;
 
 const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
+/// The check value of the first 17 character values (weights `3^(i-1) mod 31`).
+fn check_value(values: &[u32]) -> u32 {
+    let mut weight = 1u32;
+    let mut sum = 0u32;
+    for v in values {
+        sum += v * weight;
+        weight = weight * 3 % 31;
+    }
+    (31 - sum % 31) % 31
+}
+
 /// A validated 18-character unified social credit code.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Uscc(String);
@@ -32,16 +43,24 @@ impl Uscc {
             .map(|c| CHARSET.find(c).map(|i| i as u32))
             .collect::<Option<_>>()
             .ok_or(UsccError::Charset)?;
-        let mut weight = 1u32;
-        let mut sum = 0u32;
-        for v in &values[..17] {
-            sum += v * weight;
-            weight = weight * 3 % 31;
-        }
-        if (31 - sum % 31) % 31 != values[17] {
+        if check_value(&values[..17]) != values[17] {
             return Err(UsccError::Checksum);
         }
         Ok(Self(s))
+    }
+
+    /// The code made of 17 characters and their check character (for generated test data).
+    pub fn complete(body: &str) -> Result<Self, UsccError> {
+        let values: Vec<u32> = body
+            .chars()
+            .map(|c| CHARSET.find(c).map(|i| i as u32))
+            .collect::<Option<_>>()
+            .ok_or(UsccError::Charset)?;
+        if values.len() != 17 {
+            return Err(UsccError::Length);
+        }
+        let check = CHARSET.as_bytes()[check_value(&values) as usize];
+        Self::parse(&format!("{body}{}", char::from(check)))
     }
 
     /// The code as stored and shown (a credit code is public, it is not masked).
@@ -82,6 +101,15 @@ mod tests {
         assert_eq!(Uscc::parse("91110000600037341O"), Err(UsccError::Charset));
         assert_eq!(Uscc::parse("91110000600037341Ｌ"), Err(UsccError::Charset));
         assert_eq!(Uscc::parse("91110000600037341M"), Err(UsccError::Checksum));
+    }
+
+    #[test]
+    fn complete_adds_the_published_check_character() {
+        assert_eq!(
+            Uscc::complete("91110000600037341").unwrap().as_str(),
+            "91110000600037341L"
+        );
+        assert!(Uscc::complete("9111000060003734I").is_err());
     }
 
     #[test]

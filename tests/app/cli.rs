@@ -163,6 +163,9 @@ fn a_bad_setting_stops_with_exit_code_2_naming_the_variable() {
         ("ATTEST_SMTP_URL", "http://mail.example.cn"),
         ("ATTEST_MAIL_FROM", "not an address"),
         ("ATTEST_LOG_FORMAT", "xml"),
+        ("ATTEST_SMTP_TIMEOUT", "0"),
+        ("ATTEST_VERIFY_PER_MINUTE", "0"),
+        ("ATTEST_ISSUE_PER_MINUTE", "many"),
     ];
     for (variable, value) in cases {
         let out = Command::new(env!("CARGO_BIN_EXE_attest"))

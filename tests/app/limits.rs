@@ -101,3 +101,30 @@ async fn emails_to_applicants_are_limited_per_party_per_hour() {
     // Without an applicant email the party still issues.
     app.issue_with(&hr, "employment", &employment_form()).await;
 }
+
+#[tokio::test]
+async fn an_operator_sets_the_verify_limit_in_the_environment() {
+    let store = fresh_store();
+    let (mut child, port, _logs) = serve_binary(&store, &[("ATTEST_VERIFY_PER_MINUTE", "2")]);
+    let url = format!("http://127.0.0.1:{port}/api/v1/verify");
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let response = browser()
+            .post(&url)
+            .json(&json!({"code": "ZZZZ-ZZZZ-ZZZZ"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+}

@@ -40,6 +40,8 @@ mod migrations;
 mod register;
 #[path = "schema.rs"]
 mod schema;
+#[path = "seed.rs"]
+mod seed;
 #[path = "sessions.rs"]
 mod sessions;
 #[path = "station.rs"]

@@ -49,6 +49,15 @@ pub fn insert(conn: &mut DbConnection, row: &Attestation) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Inserts many rows in one statement (up to 1,000: the bind-parameter limits).
+pub fn insert_many(conn: &mut DbConnection, rows: &[Attestation]) -> QueryResult<usize> {
+    let query = diesel::insert_into(attestations::table).values(rows);
+    match conn {
+        DbConnection::Sqlite(c) => query.execute(c),
+        DbConnection::Postgres(c) => query.execute(c),
+    }
+}
+
 /// The attestation `id` of `party_id` (another party's is not found).
 pub fn find_for_party(
     conn: &mut DbConnection,

@@ -26,6 +26,15 @@ pub fn insert(conn: &mut DbConnection, row: &Verification) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Inserts many rows in one statement (up to 4,000: the bind-parameter limits).
+pub fn insert_many(conn: &mut DbConnection, rows: &[Verification]) -> QueryResult<usize> {
+    let query = diesel::insert_into(verifications::table).values(rows);
+    match conn {
+        DbConnection::Sqlite(c) => query.execute(c),
+        DbConnection::Postgres(c) => query.execute(c),
+    }
+}
+
 /// The verifications of one attestation, newest first.
 pub fn list_for_attestation(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<Verification>> {
     verifications::table
