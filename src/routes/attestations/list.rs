@@ -17,25 +17,25 @@ const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
-    kind: String,
+    pub kind: String,
     #[serde(default)]
-    status: String,
+    pub status: String,
     #[serde(default)]
-    q: String,
+    pub q: String,
     #[serde(default)]
-    before: String,
+    pub before: String,
 }
 
 /// The list page.
 #[derive(askama::Template, WebTemplate)]
 #[template(path = "attestations/list.html")]
 pub struct ListPage {
-    page: Page,
-    ctx: PartyContext,
-    query: ListQuery,
-    items: Vec<AttestationView>,
-    kinds: &'static [AttestationKind],
-    next: Option<String>,
+    pub page: Page,
+    pub ctx: PartyContext,
+    pub query: ListQuery,
+    pub items: Vec<AttestationView>,
+    pub kinds: &'static [AttestationKind],
+    pub next: Option<String>,
 }
 
 fn parse_cursor(s: &str) -> Option<(chrono::NaiveDateTime, String)> {

@@ -6,9 +6,9 @@ mod revoke;
 mod show;
 
 pub use issue::{new_get, new_post};
-pub use list::list_get;
+pub use list::{list_get, ListPage, ListQuery};
 pub use revoke::{revoke_get, revoke_post};
-pub use show::{detail_get, print_get};
+pub use show::{detail_get, print_get, qr_svg, PrintPage};
 
 use crate::db::models::attestations::Attestation;
 use crate::db::models::parties::{self, Party};

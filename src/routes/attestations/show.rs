@@ -45,12 +45,12 @@ pub async fn detail_get(
 #[derive(askama::Template, WebTemplate)]
 #[template(path = "attestations/print.html")]
 pub struct PrintPage {
-    page: Page,
-    ctx: PartyContext,
-    a: AttestationView,
-    identifier: String,
+    pub page: Page,
+    pub ctx: PartyContext,
+    pub a: AttestationView,
+    pub identifier: String,
     /// The QR code of the verify URL, as SVG markup generated here (no user text in it).
-    qr_svg: String,
+    pub qr_svg: String,
 }
 
 /// `GET /party/attestations/{id}/print`.

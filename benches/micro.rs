@@ -1,0 +1,208 @@
+//! Micro-benchmarks (criterion): token sign and verify, the ID-number and credit-code
+//! validators, and rendering the list and print templates.
+//!
+//! `cargo bench --bench micro`
+
+use askama::Template;
+use attest::db::models::attestations::Attestation;
+use attest::db::models::parties::Party;
+use attest::db::models::stations::Station;
+use attest::domain::{AttestationKind, IdNumber, PartyKind, Role, Uscc};
+use attest::i18n::Lang;
+use attest::routes::attestations::{qr_svg, AttestationView, ListPage, ListQuery, PartyContext};
+use attest::routes::attestations::PrintPage;
+use attest::tokens::claims::{IssuerClaim, SubjectClaim};
+use attest::tokens::verify::{check_signature, sign};
+use attest::tokens::Claims;
+use attest::web::page::Page;
+use attest::web::session::SessionUser;
+use criterion::{criterion_group, criterion_main, Criterion};
+use ed25519_dalek::pkcs8::EncodePrivateKey;
+use jsonwebtoken::{DecodingKey, EncodingKey};
+use std::hint::black_box;
+
+const PORTAL: &str = "https://attest.example.cn";
+
+fn keys() -> (EncodingKey, DecodingKey) {
+    let signing = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let der = signing.to_pkcs8_der().expect("PKCS#8");
+    (
+        EncodingKey::from_ed_der(der.as_bytes()),
+        DecodingKey::from_ed_der(signing.verifying_key().as_bytes()),
+    )
+}
+
+fn claims() -> Claims {
+    let from = chrono::Utc::now().date_naive();
+    let until = from + chrono::Duration::days(365);
+    Claims {
+        iss: PORTAL.into(),
+        jti: uuid::Uuid::new_v4().to_string(),
+        iat: chrono::Utc::now().timestamp(),
+        nbf: attest::tokens::claims::start_of_day(from),
+        exp: attest::tokens::claims::end_of_day(until),
+        aud: "110108-001".into(),
+        kind: AttestationKind::Employment,
+        issuer: IssuerClaim {
+            name: "北京星辰科技有限公司".into(),
+            kind: PartyKind::Employer,
+            identifier: "91110000600037341L".into(),
+        },
+        subject: SubjectClaim {
+            name: "王五".into(),
+            id_number: "440304********1545".into(),
+        },
+        valid_from: from,
+        valid_until: until,
+        responsibility_accepted: true,
+        facts: serde_json::json!({
+            "position": "软件工程师",
+            "department": "研发部",
+            "employed_since": "2023-03-01",
+            "contract_type": "fixed_term"
+        }),
+    }
+}
+
+fn tokens(c: &mut Criterion) {
+    let (encoding, decoding) = keys();
+    let claims = claims();
+    c.bench_function("token sign", |b| {
+        b.iter(|| sign(black_box(&claims), "kid-1", &encoding).unwrap())
+    });
+    let token = sign(&claims, "kid-1", &encoding).unwrap();
+    c.bench_function("token verify", |b| {
+        b.iter(|| check_signature(black_box(&token), |_| Some(&decoding), Some(PORTAL)).unwrap())
+    });
+}
+
+fn validators(c: &mut Criterion) {
+    c.bench_function("ID number parse (valid)", |b| {
+        b.iter(|| IdNumber::parse(black_box("11010519491231002X")).unwrap())
+    });
+    c.bench_function("ID number parse (bad check character)", |b| {
+        b.iter(|| IdNumber::parse(black_box("110105194912310021")).unwrap_err())
+    });
+    c.bench_function("credit code parse (valid)", |b| {
+        b.iter(|| Uscc::parse(black_box("91110000600037341L")).unwrap())
+    });
+}
+
+fn page(lang: Lang) -> Page {
+    Page {
+        lang,
+        user: Some(SessionUser {
+            user_id: "u1".into(),
+            email: "hr@example.cn".into(),
+            role: Role::Party,
+            station_id: None,
+            party_id: Some("p1".into()),
+            session_hash: String::new(),
+        }),
+        csrf_token: "x".repeat(43),
+        path: "/party/attestations".into(),
+    }
+}
+
+fn context() -> PartyContext {
+    let now = chrono::Utc::now().naive_utc();
+    PartyContext {
+        user: page(Lang::Zh).user.unwrap(),
+        party: Party {
+            id: "p1".into(),
+            kind: "employer".into(),
+            legal_name: "北京星辰科技有限公司".into(),
+            identifier: "91110000600037341L".into(),
+            address: "北京市海淀区中关村大街1号".into(),
+            contact_name: "李经理".into(),
+            contact_phone: "13800000000".into(),
+            station_id: "s1".into(),
+            status: "approved".into(),
+            status_reason: None,
+            decided_by: None,
+            decided_at: None,
+            created_at: now,
+            identifier_masked: None,
+            identifier_sealed: None,
+        },
+        station: Station {
+            id: "s1".into(),
+            code: "110108-001".into(),
+            name: "海淀分局第1派出所".into(),
+            email: "station1@example.cn".into(),
+            created_at: now,
+            notify_mode: "immediate".into(),
+            digest_hour: 8,
+            last_digest_on: None,
+        },
+    }
+}
+
+fn row(token: &str, n: usize) -> Attestation {
+    let claims = claims();
+    Attestation {
+        id: uuid::Uuid::new_v4().to_string(),
+        party_id: "p1".into(),
+        station_id: "s1".into(),
+        kind: "employment".into(),
+        code: format!("7KQ2M9XD{n:04}"),
+        subject_name: "王五".into(),
+        subject_id_masked: claims.subject.id_number.clone(),
+        subject_id_hmac: "0".repeat(64),
+        facts: claims.facts.to_string(),
+        valid_from: claims.valid_from,
+        valid_until: claims.valid_until,
+        applicant_email: None,
+        responsibility_accepted: true,
+        issued_at: chrono::Utc::now().naive_utc(),
+        issued_by: "u1".into(),
+        kid: "kid-1".into(),
+        token: token.into(),
+        status: "active".into(),
+        revoked_at: None,
+        revoked_by: None,
+        revoke_reason: None,
+        suspect_at: None,
+        suspect_by: None,
+        suspect_reason: None,
+    }
+}
+
+fn templates(c: &mut Criterion) {
+    let (encoding, _) = keys();
+    let token = sign(&claims(), "kid-1", &encoding).unwrap();
+    let views = || {
+        (0..25)
+            .map(|n| AttestationView::new(row(&token, n), PartyKind::Employer, PORTAL))
+            .collect::<Vec<_>>()
+    };
+    let list = ListPage {
+        page: page(Lang::Zh),
+        ctx: context(),
+        query: ListQuery::default(),
+        items: views(),
+        kinds: AttestationKind::allowed_for(PartyKind::Employer),
+        next: Some("/party/attestations?before=x".into()),
+    };
+    c.bench_function("render list page (25 rows)", |b| {
+        b.iter(|| black_box(&list).render().unwrap())
+    });
+    let a = views().remove(0);
+    let print = PrintPage {
+        page: page(Lang::Zh),
+        identifier: "91110000600037341L".into(),
+        ctx: context(),
+        qr_svg: qr_svg(&a.verify_url).unwrap(),
+        a,
+    };
+    c.bench_function("render print page", |b| {
+        b.iter(|| black_box(&print).render().unwrap())
+    });
+    let url = print.a.verify_url.clone();
+    c.bench_function("QR code of the verify URL (SVG)", |b| {
+        b.iter(|| qr_svg(black_box(&url)).unwrap())
+    });
+}
+
+criterion_group!(benches, tokens, validators, templates);
+criterion_main!(benches);
