@@ -57,16 +57,18 @@ pub fn issue(
 ) -> Result<Attestation, IssueError> {
     may_issue(by.party, new.kind)?;
     let row = signed_row(by, new, now())?;
-    conn.transaction(|conn| {
-        attestations::insert(conn, &row)?;
-        audit_log::insert(
-            conn,
-            &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
-                .detail(&row.kind),
-        )?;
-        let station = stations::find_by_id(conn, &row.station_id)?;
-        notify::attestation_issued(conn, by.portal, &station, by.party, &row)?;
-        Ok::<_, IssueError>(())
+    crate::db::one_writer(conn, |conn| {
+        conn.transaction(|conn| {
+            attestations::insert(conn, &row)?;
+            audit_log::insert(
+                conn,
+                &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
+                    .detail(&row.kind),
+            )?;
+            let station = stations::find_by_id(conn, &row.station_id)?;
+            notify::attestation_issued(conn, by.portal, &station, by.party, &row)?;
+            Ok::<_, IssueError>(())
+        })
     })?;
     Ok(row)
 }

@@ -31,6 +31,7 @@ impl Application {
         let keys = crate::tokens::KeyStore::new(config.keys_dir());
         let mail_worker_stop = Arc::new(AtomicBool::new(false));
         crate::mail::worker::Worker::new(&config, pool.clone())?.spawn(mail_worker_stop.clone())?;
+        db::spawn_checkpointer(pool.clone(), mail_worker_stop.clone())?;
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -45,8 +46,13 @@ impl Application {
             secrets,
             keys,
             limiters,
+            verifications: Default::default(),
         });
         let https = state.config.served_over_https();
+        // No more blocking threads than pooled connections: a thread beyond them would only
+        // wait for one (and each wait and wake is a context switch).
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let blocking = (db::POOL_SIZE as usize / workers).max(1);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -62,6 +68,8 @@ impl Application {
                 .wrap(from_fn(crate::web::head_as_get))
                 .wrap(TracingLogger::default())
         })
+        .workers(workers)
+        .worker_max_blocking_threads(blocking)
         .listen(listener)?
         .run();
         Ok(Self {

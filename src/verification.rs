@@ -76,15 +76,16 @@ pub struct Asker<'a> {
     pub client_ip: Option<&'a str>,
 }
 
-/// Verifies `input` and records the verification.
+/// Verifies `input` and records the verification with `recorder`.
 pub fn verify(
     conn: &mut DbConnection,
+    recorder: &verifications::Recorder,
     ring: &KeyRing,
     portal: &str,
     input: &VerifyInput,
     asker: &Asker,
 ) -> diesel::QueryResult<Verdict> {
-    let (verdict, attestation_id) = match input {
+    let (verdict, checked) = match input {
         VerifyInput::Unreadable => (
             Verdict::invalid("neither a token nor a verification code"),
             None,
@@ -94,8 +95,8 @@ pub fn verify(
             Ok(claims) => match attestations::find_by_id(conn, &claims.jti)? {
                 None => (Verdict::invalid("not on record"), None),
                 Some(row) => {
-                    let id = row.id.clone();
-                    (judge(conn, row, claims)?, Some(id))
+                    let ids = (row.id.clone(), row.station_id.clone());
+                    (judge(conn, row, claims)?, Some(ids))
                 }
             },
         },
@@ -111,26 +112,26 @@ pub fn verify(
                 None,
             ),
             Some(row) => {
-                let id = row.id.clone();
+                let ids = (row.id.clone(), row.station_id.clone());
                 match check_with_ring(&row.token, ring, portal) {
-                    Ok(claims) => (judge(conn, row, claims)?, Some(id)),
-                    Err(reason) => (Verdict::invalid(reason), Some(id)),
+                    Ok(claims) => (judge(conn, row, claims)?, Some(ids)),
+                    Err(reason) => (Verdict::invalid(reason), Some(ids)),
                 }
             }
         },
     };
-    verifications::insert(
-        conn,
-        &Verification {
-            id: new_id(),
-            at: now(),
-            attestation_id,
-            method: input.method().to_owned(),
-            result: verdict.status.as_str().to_owned(),
-            user_id: asker.user_id.map(str::to_owned),
-            client_ip: asker.client_ip.map(str::to_owned),
-        },
-    )?;
+    let (attestation_id, station_id) = checked.unzip();
+    let record = Verification {
+        id: new_id(),
+        at: now(),
+        attestation_id,
+        station_id,
+        method: input.method().to_owned(),
+        result: verdict.status.as_str().to_owned(),
+        user_id: asker.user_id.map(str::to_owned),
+        client_ip: asker.client_ip.map(str::to_owned),
+    };
+    recorder.record(conn, record)?;
     Ok(verdict)
 }
 

@@ -325,6 +325,7 @@ fn make_batch(
                 result: "valid".to_owned(),
                 user_id: rng.gen_bool(0.8).then(|| owner.officer_id.clone()),
                 client_ip: Some(format!("10.8.{}.{}", rng.gen::<u8>(), rng.gen::<u8>())),
+                station_id: Some(row.station_id.clone()),
             });
         }
         batch.attestations.push(row);

@@ -118,6 +118,7 @@ diesel::table! {
         result -> Text,
         user_id -> Nullable<Text>,
         client_ip -> Nullable<Text>,
+        station_id -> Nullable<Text>,
     }
 }
 

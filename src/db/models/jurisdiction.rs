@@ -131,12 +131,14 @@ pub fn counts_since(
     let suspect = scoped!(attestations::table.filter(attestations::suspect_at.ge(since)))
         .count()
         .get_result(conn)?;
-    let verified = scoped!(verifications::table
-        .inner_join(attestations::table)
+    let mut verified = verifications::table
         .filter(verifications::at.ge(since))
-        .filter(verifications::method.ne("id_card")))
-    .count()
-    .get_result(conn)?;
+        .filter(verifications::method.ne("id_card"))
+        .into_boxed();
+    if let Some(scope) = scope {
+        verified = verified.filter(verifications::station_id.eq(scope.to_owned()));
+    }
+    let verified = verified.count().get_result(conn)?;
     Ok(Counts {
         issued,
         revoked,

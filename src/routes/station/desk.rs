@@ -110,7 +110,8 @@ pub async fn id_check_post(
     };
     let matches = state.secrets.keyed_hash("id_number", number.expose()) == desk.a.subject_id_hmac;
     let result = if matches { "match" } else { "no_match" };
-    let (attestation_id, ip) = (desk.a.id.clone(), client_ip(&req).map(|i| i.to_string()));
+    let (attestation_id, station_id) = (desk.a.id.clone(), desk.a.station_id.clone());
+    let ip = client_ip(&req).map(|i| i.to_string());
     state
         .db(move |conn| {
             conn.transaction(|conn| {
@@ -124,6 +125,7 @@ pub async fn id_check_post(
                         result: result.into(),
                         user_id: Some(user.user_id.clone()),
                         client_ip: ip,
+                        station_id: Some(station_id),
                     },
                 )?;
                 audit_log::insert(

@@ -155,6 +155,7 @@ pub async fn run(
             };
             Ok(verification::verify(
                 conn,
+                &st.verifications,
                 &ring,
                 &st.config.portal(),
                 &input,
