@@ -322,3 +322,45 @@ async fn offline_verification_with_the_cli() {
     ]);
     assert_eq!(wrong_issuer.status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn concurrent_verifications_are_each_recorded_once_with_their_station() {
+    use attest::db::schema::{attestations, verifications};
+    use diesel::prelude::*;
+    let app = spawn_app_configured(fresh_store(), |c| c.limits.verify_per_minute = 10_000).await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    let key = key_from_settings(&app, &hr).await;
+    let (_, created) = app
+        .api("/api/v1/attestations", Some(&key), employment())
+        .await;
+    let token = created["token"].as_str().unwrap().to_owned();
+
+    // 48 at once: on SQLite most of them are written in batches by another request.
+    let answers = futures_util::future::join_all((0..48).map(|n| {
+        let body = if n % 2 == 0 {
+            json!({ "token": token })
+        } else {
+            json!({ "code": created["code"] })
+        };
+        app.api("/api/v1/verify", None, body)
+    }))
+    .await;
+    for (status, body) in &answers {
+        assert_eq!(*status, StatusCode::OK);
+        assert_eq!(body["status"], "valid", "{body}");
+    }
+    let mut conn = app.conn();
+    let station: String = attestations::table
+        .select(attestations::station_id)
+        .first(&mut *conn)
+        .unwrap();
+    let recorded: Vec<(String, Option<String>)> = verifications::table
+        .select((verifications::id, verifications::station_id))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(recorded.len(), 48);
+    assert!(recorded.iter().all(|(_, s)| s.as_deref() == Some(&station)));
+    let mut ids: Vec<&String> = recorded.iter().map(|(id, _)| id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 48);
+}
