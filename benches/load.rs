@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench load` (needs `wrk`: `apt-get install wrk`). The first run seeds
 //! `target/bench-load/` with 1,000,000 attestations (`attest dev seed`, a few minutes);
-//! later runs reuse it. `ATTEST_BENCH_ATTESTATIONS` changes the size, `ATTEST_BENCH_SECS`
+//! later runs start from a copy of it. `ATTEST_BENCH_ATTESTATIONS` changes the size, `ATTEST_BENCH_SECS`
 //! the length of each load (10 s).
 
 use diesel::prelude::*;
@@ -40,8 +40,11 @@ fn main() {
         std::process::exit(1);
     }
     std::fs::create_dir_all(&dir).unwrap();
-    let data = dir.join(format!("seeded-{size}"));
-    seed_once(&data, size);
+    let seeded = dir.join(format!("seeded-{size}"));
+    seed_once(&seeded, size);
+    // Each run works on a fresh copy: the loads below add verifications and attestations.
+    let data = dir.join("run");
+    copy_dir(&seeded, &data);
     let mut report = Report::default();
     println!(
         "machine: {} cores, {} MiB memory; {}",
@@ -293,6 +296,20 @@ fn seed_once(data: &Path, size: u64) {
         .unwrap();
     assert!(child.wait().unwrap().success(), "seeding failed");
     std::fs::write(done, "").unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
 
 fn database(data: &Path) -> SqliteConnection {

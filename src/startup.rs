@@ -46,7 +46,6 @@ impl Application {
             secrets,
             keys,
             limiters,
-            verifications: Default::default(),
         });
         let https = state.config.served_over_https();
         // No more blocking threads than pooled connections: a thread beyond them would only

@@ -76,10 +76,9 @@ pub struct Asker<'a> {
     pub client_ip: Option<&'a str>,
 }
 
-/// Verifies `input` and records the verification with `recorder`.
+/// Verifies `input` and records the verification.
 pub fn verify(
     conn: &mut DbConnection,
-    recorder: &verifications::Recorder,
     ring: &KeyRing,
     portal: &str,
     input: &VerifyInput,
@@ -131,7 +130,7 @@ pub fn verify(
         user_id: asker.user_id.map(str::to_owned),
         client_ip: asker.client_ip.map(str::to_owned),
     };
-    recorder.record(conn, record)?;
+    crate::db::one_writer(conn, |conn| verifications::insert(conn, &record))?;
     Ok(verdict)
 }
 

@@ -19,8 +19,6 @@ pub struct AppState {
     pub secrets: Secrets,
     pub keys: crate::tokens::KeyStore,
     pub limiters: limits::Limiters,
-    /// Writes the record of each verification (batched on SQLite).
-    pub verifications: crate::db::models::verifications::Recorder,
 }
 
 impl AppState {

@@ -335,7 +335,7 @@ async fn concurrent_verifications_are_each_recorded_once_with_their_station() {
         .await;
     let token = created["token"].as_str().unwrap().to_owned();
 
-    // 48 at once: on SQLite most of them are written in batches by another request.
+    // 48 at once: on SQLite they queue for the one writer.
     let answers = futures_util::future::join_all((0..48).map(|n| {
         let body = if n % 2 == 0 {
             json!({ "token": token })

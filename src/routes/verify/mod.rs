@@ -155,7 +155,6 @@ pub async fn run(
             };
             Ok(verification::verify(
                 conn,
-                &st.verifications,
                 &ring,
                 &st.config.portal(),
                 &input,
