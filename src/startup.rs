@@ -83,7 +83,8 @@ impl Application {
         self.port
     }
 
-    /// Setting this flag stops the mail worker (tests simulate a shutdown with it).
+    /// Setting this flag stops the mail worker and the WAL checkpointer (tests simulate a
+    /// shutdown with it).
     pub fn mail_worker_stop(&self) -> Arc<AtomicBool> {
         self.mail_worker_stop.clone()
     }
