@@ -1,10 +1,41 @@
 //! `attest station add`, `attest user add`, `attest party add`.
 
-use super::{invalid, open, read_password, CliError, PartyCommand, StaffRole};
+use super::{invalid, open, read_password, CliError, StaffRole};
 use crate::accounts::{self, NewParty, NewStation};
 use crate::config::Config;
 use crate::domain::fields::{self, Limit, Text};
-use crate::domain::{PartyDetails, PartyIdentifier, PartyStatus, Role};
+use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role};
+use clap::Subcommand;
+
+/// Party commands.
+#[derive(Debug, Subcommand)]
+pub enum PartyCommand {
+    /// Create an approved party with its first user (for migrating existing parties).
+    Add {
+        #[arg(long, value_enum)]
+        kind: PartyKind,
+        /// Legal name.
+        #[arg(long)]
+        name: String,
+        /// Credit code, or the resident ID number of an individual lessor.
+        #[arg(long)]
+        identifier: String,
+        /// Code of the station of its jurisdiction.
+        #[arg(long)]
+        station: String,
+        /// Login email of its first user.
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long, default_value = "")]
+        address: String,
+        #[arg(long, default_value = "")]
+        contact_name: String,
+        #[arg(long, default_value = "")]
+        contact_phone: String,
+    },
+}
 
 /// Creates a station.
 pub fn station_add(config: &Config, code: &str, name: &str, email: &str) -> Result<(), CliError> {

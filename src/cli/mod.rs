@@ -4,7 +4,6 @@
 use crate::accounts::AccountError;
 use crate::config::{Config, ConfigArgs, ConfigError};
 use crate::domain::fields;
-use crate::domain::PartyKind;
 use clap::{Parser, Subcommand};
 use std::io::Read;
 
@@ -13,6 +12,9 @@ mod backup;
 mod keys;
 mod mail;
 mod seed;
+
+pub use account_commands::PartyCommand;
+pub use seed::DevCommand;
 
 /// 居住证申领协助证明平台 (Attest): signed attestations for residence-permit applications.
 #[derive(Debug, Parser)]
@@ -70,27 +72,6 @@ pub enum Command {
         /// Also require this `iss` (the portal's public URL).
         #[arg(long)]
         issuer: Option<String>,
-    },
-}
-
-/// Development commands.
-#[derive(Debug, Subcommand)]
-pub enum DevCommand {
-    /// Fill an empty database with realistic, correctly signed data (stations, officers,
-    /// approved parties, attestations over two years, verifications); no email is queued.
-    /// The password of every seeded login is read from stdin.
-    Seed {
-        /// Police stations, each with one officer (officerN@seed.attest.localhost).
-        #[arg(long, default_value_t = 10)]
-        stations: u32,
-        /// Approved parties, each with one user (partyN@seed.attest.localhost).
-        #[arg(long, default_value_t = 1000)]
-        parties: u32,
-        /// Attestations; party1 gets a tenth of them, the others share the rest.
-        #[arg(long, default_value_t = 100_000)]
-        attestations: u64,
-        #[arg(long, required = true)]
-        password_stdin: bool,
     },
 }
 
@@ -172,36 +153,6 @@ pub enum UserCommand {
         /// Read the password from standard input (required: never on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
-    },
-}
-
-/// Party commands.
-#[derive(Debug, Subcommand)]
-pub enum PartyCommand {
-    /// Create an approved party with its first user (for migrating existing parties).
-    Add {
-        #[arg(long, value_enum)]
-        kind: PartyKind,
-        /// Legal name.
-        #[arg(long)]
-        name: String,
-        /// Credit code, or the resident ID number of an individual lessor.
-        #[arg(long)]
-        identifier: String,
-        /// Code of the station of its jurisdiction.
-        #[arg(long)]
-        station: String,
-        /// Login email of its first user.
-        #[arg(long)]
-        email: String,
-        #[arg(long, required = true)]
-        password_stdin: bool,
-        #[arg(long, default_value = "")]
-        address: String,
-        #[arg(long, default_value = "")]
-        contact_name: String,
-        #[arg(long, default_value = "")]
-        contact_phone: String,
     },
 }
 

@@ -16,11 +16,33 @@ use crate::db::{now, DbConnection};
 use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role, Uscc};
 use crate::secrets::Secrets;
 use crate::tokens::KeyRing;
+use clap::Subcommand;
 use diesel::Connection;
 use std::time::Instant;
 
 mod fake;
 use fake::{make_batch, SURNAMES};
+
+/// Development commands.
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Fill an empty database with realistic, correctly signed data (stations, officers,
+    /// approved parties, attestations over two years, verifications); no email is queued.
+    /// The password of every seeded login is read from stdin.
+    Seed {
+        /// Police stations, each with one officer (officerN@seed.attest.localhost).
+        #[arg(long, default_value_t = 10)]
+        stations: u32,
+        /// Approved parties, each with one user (partyN@seed.attest.localhost).
+        #[arg(long, default_value_t = 1000)]
+        parties: u32,
+        /// Attestations; party1 gets a tenth of them, the others share the rest.
+        #[arg(long, default_value_t = 100_000)]
+        attestations: u64,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
 
 /// What to create.
 #[derive(Debug, Clone, Copy)]
