@@ -46,6 +46,7 @@ impl Application {
             secrets,
             keys,
             limiters,
+            metrics: Default::default(),
         });
         let https = state.config.served_over_https();
         // No more blocking threads than pooled connections: a thread beyond them would only
@@ -59,6 +60,7 @@ impl Application {
                 .app_data(crate::routes::api::json_config())
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
+                .wrap(from_fn(crate::web::metrics::record))
                 .wrap(from_fn(crate::web::refuse_nul))
                 .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
                 .wrap(from_fn(csrf::ensure_cookie))

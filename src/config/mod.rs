@@ -13,6 +13,7 @@
 //! | `ATTEST_LOG_FORMAT`   | `--log-format`   | `text` (or `json`)                |
 //! | `ATTEST_VERIFY_PER_MINUTE` | `--verify-per-minute` | `120` per client address  |
 //! | `ATTEST_ISSUE_PER_MINUTE`  | `--issue-per-minute`  | `6000` per API key        |
+//! | `ATTEST_METRICS_TOKEN` | `--metrics-token` | none: `/metrics` is not served     |
 
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -58,6 +59,15 @@ pub struct ConfigArgs {
     /// Issuances an API key may make per minute.
     #[arg(long, env = "ATTEST_ISSUE_PER_MINUTE", global = true)]
     pub issue_per_minute: Option<String>,
+    /// The bearer token Prometheus sends to `/metrics` (at least 16 characters); unset, the
+    /// metrics are not served.
+    #[arg(
+        long,
+        env = "ATTEST_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
 }
 
 /// Where the data lives.
@@ -105,6 +115,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Rate limits (verify and issue per minute configurable; tests lower the others).
     pub limits: crate::web::limits::Limits,
+    /// The bearer token of `/metrics`; `None`: not served.
+    pub metrics_token: Option<String>,
 }
 
 /// A setting that cannot be used, named by its environment variable.
@@ -202,6 +214,20 @@ impl Config {
                 ))
             }
         };
+        let metrics_token = args
+            .metrics_token
+            .as_deref()
+            .map(str::trim)
+            .map(str::to_owned);
+        if metrics_token
+            .as_ref()
+            .is_some_and(|t| t.chars().count() < 16)
+        {
+            return Err(invalid(
+                "ATTEST_METRICS_TOKEN",
+                "must be at least 16 characters (Prometheus sends it as a bearer token)",
+            ));
+        }
         Ok(Self {
             bind,
             data_dir,
@@ -212,6 +238,7 @@ impl Config {
             mail_from,
             log_format,
             limits,
+            metrics_token,
         })
     }
 

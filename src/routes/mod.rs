@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     use paths::*;
     cfg.route(HOME, web::get().to(home::index_get))
         .route(HEALTHZ, web::get().to(home::healthz_get))
+        .route(METRICS, web::get().to(home::metrics_get))
         .route(LANG, web::get().to(home::lang_get))
         .route(STYLESHEET, web::get().to(home::stylesheet_get))
         .route(LOGIN, web::get().to(auth::login_get))

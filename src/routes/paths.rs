@@ -2,6 +2,7 @@
 
 pub const HOME: &str = "/";
 pub const HEALTHZ: &str = "/healthz";
+pub const METRICS: &str = "/metrics";
 pub const LANG: &str = "/lang";
 pub const STYLESHEET: &str = "/static/app.css";
 pub const LOGIN: &str = "/login";

@@ -4,6 +4,7 @@
 pub mod csrf;
 pub mod errors;
 pub mod limits;
+pub mod metrics;
 pub mod page;
 pub mod session;
 
@@ -19,6 +20,7 @@ pub struct AppState {
     pub secrets: Secrets,
     pub keys: crate::tokens::KeyStore,
     pub limiters: limits::Limiters,
+    pub metrics: metrics::Metrics,
 }
 
 impl AppState {

@@ -166,6 +166,7 @@ fn a_bad_setting_stops_with_exit_code_2_naming_the_variable() {
         ("ATTEST_SMTP_TIMEOUT", "0"),
         ("ATTEST_VERIFY_PER_MINUTE", "0"),
         ("ATTEST_ISSUE_PER_MINUTE", "many"),
+        ("ATTEST_METRICS_TOKEN", "short"),
     ];
     for (variable, value) in cases {
         let out = Command::new(env!("CARGO_BIN_EXE_attest"))

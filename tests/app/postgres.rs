@@ -34,6 +34,8 @@ mod login;
 mod logs;
 #[path = "mail.rs"]
 mod mail;
+#[path = "metrics.rs"]
+mod metrics;
 #[path = "migrations.rs"]
 mod migrations;
 #[path = "register.rs"]

@@ -154,6 +154,14 @@ pub fn mark_attempt_failed(
         .map(drop)
 }
 
+/// How many rows have `status`.
+pub fn count_by_status(conn: &mut DbConnection, status: &str) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::status.eq(status))
+        .count()
+        .get_result(conn)
+}
+
 /// Rows with one of `statuses`, oldest first.
 pub fn list_by_status(
     conn: &mut DbConnection,

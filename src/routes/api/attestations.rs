@@ -197,5 +197,6 @@ pub async fn revoke_post(
             Ok(attestations::find_for_party(conn, &party.id, &id)?)
         })
         .await?;
+    state.metrics.revoked(&row.kind);
     Ok(HttpResponse::Ok().json(to_json(&row, &state.config.portal())))
 }

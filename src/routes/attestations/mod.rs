@@ -122,7 +122,9 @@ pub async fn issue_as(
                 secrets: &st.secrets,
                 ring: &ring,
             };
-            Ok(crate::issuing::issue(conn, &issuer, &new)?)
+            let row = crate::issuing::issue(conn, &issuer, &new)?;
+            st.metrics.issued(&row.kind);
+            Ok(row)
         })
         .await
 }

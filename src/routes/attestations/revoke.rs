@@ -68,13 +68,16 @@ pub async fn revoke_post(
     };
     let (party, id, user_id) = (ctx.party, a.row.id.clone(), ctx.user.user_id);
     let portal = state.config.portal();
-    state
+    let revoked = state
         .db(move |conn| {
             Ok(issuing::revoke(
                 conn, &portal, &party, &id, &user_id, &reason,
             )?)
         })
         .await?;
+    if revoked {
+        state.metrics.revoked(&a.row.kind);
+    }
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, paths::attestation(&a.row.id)))
         .finish())

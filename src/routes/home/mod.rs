@@ -27,6 +27,42 @@ pub async fn index_get(page: Page) -> impl Responder {
     }
 }
 
+/// `GET /metrics`: the Prometheus text, only with `Authorization: Bearer
+/// <ATTEST_METRICS_TOKEN>` (401 otherwise); 404 when no token is configured.
+pub async fn metrics_get(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let Some(expected) = state.config.metrics_token.as_deref() else {
+        return Err(AppError::NotFound);
+    };
+    // Compared as keyed hashes: equal length, no early exit on the token itself.
+    let given = crate::routes::api::bearer_key(&req).unwrap_or_default();
+    if state.secrets.keyed_hash("metrics", &given) != state.secrets.keyed_hash("metrics", expected)
+    {
+        return Ok(HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+            .finish());
+    }
+    use crate::db::models::outbox;
+    let (pending, failed) = state
+        .db(|conn| {
+            Ok((
+                outbox::count_by_status(conn, outbox::PENDING)?,
+                outbox::count_by_status(conn, outbox::FAILED)?,
+            ))
+        })
+        .await?;
+    let text = state.metrics.render(
+        [("pending", pending), ("failed", failed)],
+        state.pool.state(),
+        crate::db::POOL_SIZE,
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(text))
+}
+
 /// `GET /healthz`: 200 with `{"status":"ok"}` when the database answers, 503 otherwise.
 pub async fn healthz_get(state: web::Data<AppState>) -> HttpResponse {
     let check = state

@@ -146,7 +146,7 @@ pub async fn run(
     state.limiters.verify(client_ip(req))?;
     let ip = client_ip(req).map(|i| i.to_string());
     let st = state.clone();
-    state
+    let verdict = state
         .db(move |conn| {
             let ring = st.keys.ring(conn)?;
             let asker = Asker {
@@ -161,7 +161,12 @@ pub async fn run(
                 &asker,
             )?)
         })
-        .await
+        .await?;
+    state.metrics.verified(
+        verdict.claims.as_ref().map(|c| c.kind.as_str()),
+        verdict.status.as_str(),
+    );
+    Ok(verdict)
 }
 
 /// `GET /.well-known/jwks.json`: the public keys of every token that can still be valid.
