@@ -5,7 +5,9 @@ use super::{IdNumber, Uscc};
 use serde::{Deserialize, Serialize};
 
 /// The five kinds of assisting party named in Article 8.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[clap(rename_all = "snake_case")]
 pub enum PartyKind {

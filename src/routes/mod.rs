@@ -78,6 +78,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(API_KEYS, web::get().to(party::api_keys_get))
         .route(API_KEYS, web::post().to(party::api_keys_post))
         .route(API_KEY_REVOKE, web::post().to(party::api_key_revoke_post))
+        .route(API_OPENAPI, web::get().to(api::openapi_get))
         .route(API_VERIFY, web::post().to(api::verify_post))
         .route(API_ATTESTATIONS, web::post().to(api::attestations_post))
         .route(API_ATTESTATION, web::get().to(api::attestation_get))

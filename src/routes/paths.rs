@@ -43,6 +43,7 @@ pub const ATTESTATION_REVOKE: &str = "/party/attestations/{id}/revoke";
 pub const API_KEYS: &str = "/party/api-keys";
 pub const API_KEY_REVOKE: &str = "/party/api-keys/{id}/revoke";
 pub const API_VERIFY: &str = "/api/v1/verify";
+pub const API_OPENAPI: &str = "/api/v1/openapi.json";
 pub const API_ATTESTATIONS: &str = "/api/v1/attestations";
 pub const API_ATTESTATION: &str = "/api/v1/attestations/{id}";
 pub const API_ATTESTATION_REVOKE: &str = "/api/v1/attestations/{id}/revoke";

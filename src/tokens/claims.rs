@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The issuing party as the token names it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IssuerClaim {
     pub name: String,
     pub kind: PartyKind,
@@ -14,7 +14,7 @@ pub struct IssuerClaim {
 }
 
 /// The person the proof is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SubjectClaim {
     pub name: String,
     /// Always masked: `110105********002X`.
@@ -22,7 +22,7 @@ pub struct SubjectClaim {
 }
 
 /// The claims of an attestation token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Claims {
     pub iss: String,
     pub jti: String,
@@ -37,6 +37,8 @@ pub struct Claims {
     pub valid_from: NaiveDate,
     pub valid_until: NaiveDate,
     pub responsibility_accepted: bool,
+    /// The facts of the kind: residence, employment or attendance (DESIGN.md §3).
+    #[schema(value_type = Object)]
     pub facts: serde_json::Value,
 }
 

@@ -38,6 +38,8 @@ mod mail;
 mod metrics;
 #[path = "migrations.rs"]
 mod migrations;
+#[path = "openapi.rs"]
+mod openapi;
 #[path = "register.rs"]
 mod register;
 #[path = "schema.rs"]

@@ -1,6 +1,6 @@
 //! `POST /api/v1/attestations`, `GET /api/v1/attestations/{id}`, `POST …/{id}/revoke`.
 
-use super::{api_party, validation_error};
+use super::{api_party, validation_error, ApiError};
 use crate::db::models::attestations::{self, Attestation};
 use crate::domain::attestation::{today_in_china, AttestationForm};
 use crate::domain::facts_form::FactsForm;
@@ -13,10 +13,10 @@ use crate::routes::paths;
 use crate::web::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The subject of a new attestation.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SubjectRequest {
     #[serde(default)]
     name: String,
@@ -24,9 +24,11 @@ pub struct SubjectRequest {
     id_number: String,
 }
 
-/// `POST /api/v1/attestations` body.
-#[derive(Debug, Deserialize)]
+/// `POST /api/v1/attestations` body. `facts` are those of the kind (DESIGN.md §3); dates
+/// are `YYYY-MM-DD`; `valid_from` defaults to today and `valid_until` to 90 days later.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct IssueRequest {
+    /// `residence`, `employment` or `attendance`.
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -34,10 +36,51 @@ pub struct IssueRequest {
     valid_from: Option<String>,
     valid_until: Option<String>,
     applicant_email: Option<String>,
+    /// Must be true: the Article 9(4) statement of responsibility.
     #[serde(default)]
     responsibility_accepted: bool,
     #[serde(default)]
+    #[schema(value_type = Object)]
     facts: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An issued attestation's handles.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IssuedResponse {
+    id: String,
+    token: String,
+    code: String,
+    verify_url: String,
+    print_url: String,
+}
+
+/// The subject as the API shows it: the ID number masked, always.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SubjectResponse {
+    name: String,
+    id_number: String,
+}
+
+/// An attestation as the API returns it (no full ID number, ever).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AttestationResponse {
+    id: String,
+    kind: String,
+    /// `active`, `revoked` or `suspect`.
+    status: String,
+    code: String,
+    subject: SubjectResponse,
+    #[schema(value_type = Object)]
+    facts: serde_json::Value,
+    valid_from: chrono::NaiveDate,
+    valid_until: chrono::NaiveDate,
+    /// RFC 3339.
+    issued_at: String,
+    revoked_at: Option<String>,
+    revoke_reason: Option<String>,
+    token: String,
+    verify_url: String,
+    print_url: String,
 }
 
 /// The facts as form text: strings as they are, booleans and numbers spelled out.
@@ -67,27 +110,45 @@ fn api_field(field: &str) -> String {
     }
 }
 
-/// An attestation as the API returns it (no full ID number, ever).
-fn to_json(row: &Attestation, portal: &str) -> serde_json::Value {
-    serde_json::json!({
-        "id": row.id,
-        "kind": row.kind,
-        "status": row.status,
-        "code": crate::domain::VerificationCode::from_stored(row.code.clone()).display(),
-        "subject": { "name": row.subject_name, "id_number": row.subject_id_masked },
-        "facts": serde_json::from_str::<serde_json::Value>(&row.facts).unwrap_or_default(),
-        "valid_from": row.valid_from,
-        "valid_until": row.valid_until,
-        "issued_at": row.issued_at.and_utc().to_rfc3339(),
-        "revoked_at": row.revoked_at.map(|t| t.and_utc().to_rfc3339()),
-        "revoke_reason": row.revoke_reason,
-        "token": row.token,
-        "verify_url": format!("{portal}/verify#{}", row.token),
-        "print_url": format!("{portal}{}", paths::attestation_print(&row.id)),
-    })
+fn to_json(row: Attestation, portal: &str) -> AttestationResponse {
+    AttestationResponse {
+        code: crate::domain::VerificationCode::from_stored(row.code).display(),
+        subject: SubjectResponse {
+            name: row.subject_name,
+            id_number: row.subject_id_masked,
+        },
+        facts: serde_json::from_str::<serde_json::Value>(&row.facts).unwrap_or_default(),
+        valid_from: row.valid_from,
+        valid_until: row.valid_until,
+        issued_at: row.issued_at.and_utc().to_rfc3339(),
+        revoked_at: row.revoked_at.map(|t| t.and_utc().to_rfc3339()),
+        revoke_reason: row.revoke_reason,
+        verify_url: format!("{portal}/verify#{}", row.token),
+        print_url: format!("{portal}{}", paths::attestation_print(&row.id)),
+        token: row.token,
+        kind: row.kind,
+        status: row.status,
+        id: row.id,
+    }
 }
 
 /// `POST /api/v1/attestations`: issues; 201 with id, token, code and links.
+#[utoipa::path(
+    post,
+    path = "/api/v1/attestations",
+    tag = "attestations",
+    security(("api_key" = [])),
+    request_body = IssueRequest,
+    responses(
+        (status = 201, description = "Issued", body = IssuedResponse,
+         headers(("Location" = String, description = "The attestation's API URL"))),
+        (status = 400, description = "Not JSON, or not this shape", body = ApiError),
+        (status = 401, description = "No valid API key", body = ApiError),
+        (status = 403, description = "The party may not issue this kind (or is not approved)", body = ApiError),
+        (status = 422, description = "Invalid fields, each named", body = ApiError),
+        (status = 429, description = "Too many issuances with this key", body = ApiError),
+    )
+)]
 #[tracing::instrument(skip_all)]
 pub async fn attestations_post(
     req: HttpRequest,
@@ -124,20 +185,17 @@ pub async fn attestations_post(
     let party_id = party.id.clone();
     let user_id = state.db(move |conn| first_user(conn, &party_id)).await?;
     let row = crate::routes::attestations::issue_as(&state, party, user_id, new).await?;
-    let portal = state.config.portal();
-    let json = to_json(&row, &portal);
+    let location = format!("{}/{}", paths::API_ATTESTATIONS, row.id);
+    let json = to_json(row, &state.config.portal());
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("{}/{}", paths::API_ATTESTATIONS, row.id),
-        ))
-        .json(serde_json::json!({
-            "id": json["id"],
-            "token": json["token"],
-            "code": json["code"],
-            "verify_url": json["verify_url"],
-            "print_url": json["print_url"],
-        })))
+        .insert_header((header::LOCATION, location))
+        .json(IssuedResponse {
+            id: json.id,
+            token: json.token,
+            code: json.code,
+            verify_url: json.verify_url,
+            print_url: json.print_url,
+        }))
 }
 
 /// The user an API issuance is recorded under: the party's first user.
@@ -148,6 +206,18 @@ fn first_user(conn: &mut crate::db::DbConnection, party_id: &str) -> Result<Stri
 }
 
 /// `GET /api/v1/attestations/{id}`: own party only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/attestations/{id}",
+    tag = "attestations",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The attestation id")),
+    responses(
+        (status = 200, description = "The attestation", body = AttestationResponse),
+        (status = 401, description = "No valid API key", body = ApiError),
+        (status = 404, description = "No such attestation of this party", body = ApiError),
+    )
+)]
 pub async fn attestation_get(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -158,11 +228,11 @@ pub async fn attestation_get(
     let row = state
         .db(move |conn| Ok(attestations::find_for_party(conn, &party.id, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(to_json(&row, &state.config.portal())))
+    Ok(HttpResponse::Ok().json(to_json(row, &state.config.portal())))
 }
 
 /// `POST /api/v1/attestations/{id}/revoke` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RevokeRequest {
     #[serde(default)]
     reason: String,
@@ -170,6 +240,22 @@ pub struct RevokeRequest {
 
 /// `POST /api/v1/attestations/{id}/revoke`: 200 with the revoked attestation; 409 when it
 /// already was.
+#[utoipa::path(
+    post,
+    path = "/api/v1/attestations/{id}/revoke",
+    tag = "attestations",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The attestation id")),
+    request_body = RevokeRequest,
+    responses(
+        (status = 200, description = "Revoked", body = AttestationResponse),
+        (status = 400, description = "Not JSON, or not this shape", body = ApiError),
+        (status = 401, description = "No valid API key", body = ApiError),
+        (status = 404, description = "No such attestation of this party", body = ApiError),
+        (status = 409, description = "Already revoked", body = ApiError),
+        (status = 422, description = "No reason given", body = ApiError),
+    )
+)]
 pub async fn revoke_post(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -198,5 +284,5 @@ pub async fn revoke_post(
         })
         .await?;
     state.metrics.revoked(&row.kind);
-    Ok(HttpResponse::Ok().json(to_json(&row, &state.config.portal())))
+    Ok(HttpResponse::Ok().json(to_json(row, &state.config.portal())))
 }

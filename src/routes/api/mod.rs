@@ -1,8 +1,10 @@
 //! The JSON API, `/api/v1`. Errors are `{"error": …, "message": …, "fields": {…}}`.
 
 mod attestations;
+mod openapi;
 
 pub use attestations::{attestation_get, attestations_post, revoke_post};
+pub use openapi::openapi_get;
 
 use crate::accounts;
 use crate::db::models::parties::Party;
@@ -76,14 +78,51 @@ pub fn bearer_key(req: &HttpRequest) -> Result<String, AppError> {
         .ok_or(AppError::InvalidApiKey)
 }
 
-/// `POST /api/v1/verify` body.
-#[derive(Debug, Deserialize)]
+/// The body of every error answer.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    /// `bad_request`, `validation`, `invalid_api_key`, `forbidden`, `not_found`, `conflict`,
+    /// `too_many_requests`, `unavailable` or `internal`.
+    error: String,
+    /// What went wrong, in the language of `Accept-Language` (Chinese by default).
+    message: String,
+    /// Each invalid field (API name) with its message.
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+/// `POST /api/v1/verify` body: exactly one of `token` (or a scanned verify URL) and `code`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct VerifyRequest {
     token: Option<String>,
     code: Option<String>,
 }
 
+/// The answer of a verification.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct VerifyResponse {
+    status: crate::tokens::VerifyStatus,
+    /// Why it is invalid, suspect or revoked.
+    reason: Option<String>,
+    /// RFC 3339, when revoked.
+    revoked_at: Option<String>,
+    /// The verification code (`7KQ2-M9XD-4HPT`), when known.
+    code: Option<String>,
+    /// What the proof says (the subject's ID number masked); absent when invalid or unknown.
+    claims: Option<crate::tokens::Claims>,
+}
+
 /// `POST /api/v1/verify`: `{"token"}` or `{"code"}` → status, reason, claims.
+#[utoipa::path(
+    post,
+    path = "/api/v1/verify",
+    tag = "verify",
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "The verdict (also for invalid and unknown input)", body = VerifyResponse),
+        (status = 400, description = "Not exactly one of token and code, or not JSON", body = ApiError),
+        (status = 429, description = "Too many verifications from this address", body = ApiError),
+    )
+)]
 pub async fn verify_post(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -101,11 +140,11 @@ pub async fn verify_post(
         }
     };
     let verdict = run(&state, input, None, &req).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "status": verdict.status,
-        "reason": verdict.reason,
-        "revoked_at": verdict.revoked_at.map(|t| t.and_utc().to_rfc3339()),
-        "code": verdict.code.map(|c| c.display()),
-        "claims": verdict.claims,
-    })))
+    Ok(HttpResponse::Ok().json(VerifyResponse {
+        status: verdict.status,
+        reason: verdict.reason,
+        revoked_at: verdict.revoked_at.map(|t| t.and_utc().to_rfc3339()),
+        code: verdict.code.map(|c| c.display()),
+        claims: verdict.claims,
+    }))
 }
