@@ -4,6 +4,7 @@
 
 fn main() {
     browser();
+    schemathesis();
     println!("cargo::rustc-check-cfg=cfg(attest_pg)");
     println!("cargo::rerun-if-env-changed=ATTEST_REQUIRE_PG");
     println!("cargo::rerun-if-env-changed=ATTEST_PG_BIN");
@@ -55,5 +56,22 @@ fn browser() {
             "ATTEST_REQUIRE_BROWSER=1 but the browser suite lacks: {}",
             missing.join(", ")
         );
+    }
+}
+
+/// The API contract check needs schemathesis (PyPI) on the PATH: cfg `attest_schemathesis`;
+/// `ATTEST_REQUIRE_SCHEMATHESIS=1` makes its absence fail the build.
+fn schemathesis() {
+    println!("cargo::rustc-check-cfg=cfg(attest_schemathesis)");
+    println!("cargo::rerun-if-env-changed=ATTEST_REQUIRE_SCHEMATHESIS");
+    println!("cargo::rerun-if-env-changed=PATH");
+    let found = std::process::Command::new("schemathesis")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if found {
+        println!("cargo::rustc-cfg=attest_schemathesis");
+    } else if std::env::var("ATTEST_REQUIRE_SCHEMATHESIS").as_deref() == Ok("1") {
+        panic!("ATTEST_REQUIRE_SCHEMATHESIS=1 but schemathesis was not found (pip install schemathesis)");
     }
 }

@@ -79,10 +79,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(API_KEYS, web::post().to(party::api_keys_post))
         .route(API_KEY_REVOKE, web::post().to(party::api_key_revoke_post))
         .route(API_OPENAPI, web::get().to(api::openapi_get))
-        .route(API_VERIFY, web::post().to(api::verify_post))
-        .route(API_ATTESTATIONS, web::post().to(api::attestations_post))
-        .route(API_ATTESTATION, web::get().to(api::attestation_get))
-        .route(API_ATTESTATION_REVOKE, web::post().to(api::revoke_post));
+        // The API answers another method on its paths with 405 and `Allow`.
+        .service(api_resource(API_VERIFY, "POST").post(api::verify_post))
+        .service(api_resource(API_ATTESTATIONS, "POST").post(api::attestations_post))
+        .service(api_resource(API_ATTESTATION, "GET").get(api::attestation_get))
+        .service(api_resource(API_ATTESTATION_REVOKE, "POST").post(api::revoke_post));
+}
+
+fn api_resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || api::method_not_allowed(allow)))
 }
 
 /// The answer to a path that does not exist.

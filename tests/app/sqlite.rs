@@ -47,6 +47,9 @@ mod openapi;
 mod register;
 #[path = "schema.rs"]
 mod schema;
+#[cfg(attest_schemathesis)]
+#[path = "schemathesis.rs"]
+mod schemathesis;
 #[path = "seed.rs"]
 mod seed;
 #[path = "sessions.rs"]

@@ -19,8 +19,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SubjectRequest {
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 50)]
     name: String,
+    /// The full resident ID number (GB 11643); stored and shown only masked.
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{17}[0-9Xx]$")]
     id_number: String,
 }
 
@@ -28,12 +31,14 @@ pub struct SubjectRequest {
 /// are `YYYY-MM-DD`; `valid_from` defaults to today and `valid_until` to 90 days later.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct IssueRequest {
-    /// `residence`, `employment` or `attendance`.
     #[serde(default)]
+    #[schema(value_type = crate::domain::AttestationKind)]
     kind: String,
     #[serde(default)]
     subject: SubjectRequest,
+    #[schema(value_type = Option<chrono::NaiveDate>)]
     valid_from: Option<String>,
+    #[schema(value_type = Option<chrono::NaiveDate>)]
     valid_until: Option<String>,
     applicant_email: Option<String>,
     /// Must be true: the Article 9(4) statement of responsibility.
@@ -235,6 +240,7 @@ pub async fn attestation_get(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RevokeRequest {
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
     reason: String,
 }
 

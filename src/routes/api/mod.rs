@@ -56,6 +56,17 @@ pub fn validation_error(
     }))
 }
 
+/// 405 for a method the path does not have, with the one it has.
+pub async fn method_not_allowed(allow: &'static str) -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow))
+        .json(serde_json::json!({
+            "error": crate::web::errors::api_error_name(StatusCode::METHOD_NOT_ALLOWED),
+            "message": format!("this path answers {allow} only"),
+            "fields": {},
+        }))
+}
+
 /// The party whose API key the request carries (`Authorization: Bearer …`).
 pub async fn api_party(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Party, AppError> {
     let key = bearer_key(req)?;
@@ -81,8 +92,8 @@ pub fn bearer_key(req: &HttpRequest) -> Result<String, AppError> {
 /// The body of every error answer.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ApiError {
-    /// `bad_request`, `validation`, `invalid_api_key`, `forbidden`, `not_found`, `conflict`,
-    /// `too_many_requests`, `unavailable` or `internal`.
+    /// `bad_request`, `unauthorized`, `forbidden`, `not_found`, `method_not_allowed`,
+    /// `conflict`, `validation`, `too_many_requests`, `unavailable` or `internal`.
     error: String,
     /// What went wrong, in the language of `Accept-Language` (Chinese by default).
     message: String,
