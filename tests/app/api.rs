@@ -5,35 +5,11 @@ use attest::domain::{PartyKind, PartyStatus};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-/// Creates an API key on the party's settings page; returns it.
-async fn key_from_settings(app: &TestApp, client: &reqwest::Client) -> String {
-    let r = app
-        .post_with(client, "/party/api-keys", &[("name", "HR system")])
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let html = r.text().await.unwrap();
-    text(&html, "code.secret").expect("the new key is shown once")
-}
-
-fn employment() -> Value {
-    json!({
-        "kind": "employment",
-        "subject": { "name": "王五", "id_number": "440304199002151545" },
-        "responsibility_accepted": true,
-        "facts": {
-            "position": "软件工程师",
-            "employed_since": "2023-03-01",
-            "contract_type": "fixed_term",
-            "employed_until": null
-        }
-    })
-}
-
 #[tokio::test]
 async fn issue_read_verify_and_revoke_through_the_api() {
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
-    let key = key_from_settings(&app, &hr).await;
+    let key = app.key_from_settings(&hr).await;
     assert!(
         !app.get_with(&hr, "/party/api-keys")
             .await
@@ -45,7 +21,7 @@ async fn issue_read_verify_and_revoke_through_the_api() {
     );
 
     let (status, created) = app
-        .api("/api/v1/attestations", Some(&key), employment())
+        .api("/api/v1/attestations", Some(&key), employment_json())
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["id"].as_str().unwrap().to_owned();
@@ -108,9 +84,9 @@ async fn issue_read_verify_and_revoke_through_the_api() {
 async fn api_errors_name_the_fields() {
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
-    let key = key_from_settings(&app, &hr).await;
+    let key = app.key_from_settings(&hr).await;
 
-    let mut bad = employment();
+    let mut bad = employment_json();
     bad["subject"]["id_number"] = json!("110105194912310021");
     bad["facts"]["contract_type"] = json!("forever");
     bad["responsibility_accepted"] = json!(false);
@@ -175,19 +151,21 @@ async fn keys_are_required_scoped_and_revocable() {
     let app = spawn_app().await;
     let (_, a) = approved_employer(&app, "a@example.cn", "91110000600037341L").await;
     let (_, b) = approved_employer(&app, "b@example.cn", "91440300MA5F00001A").await;
-    let key_a = key_from_settings(&app, &a).await;
-    let key_b = key_from_settings(&app, &b).await;
+    let key_a = app.key_from_settings(&a).await;
+    let key_b = app.key_from_settings(&b).await;
 
-    let (status, body) = app.api("/api/v1/attestations", None, employment()).await;
+    let (status, body) = app
+        .api("/api/v1/attestations", None, employment_json())
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"], "unauthorized");
     let (status, _) = app
-        .api("/api/v1/attestations", Some("att_0000"), employment())
+        .api("/api/v1/attestations", Some("att_0000"), employment_json())
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     let (_, created) = app
-        .api("/api/v1/attestations", Some(&key_a), employment())
+        .api("/api/v1/attestations", Some(&key_a), employment_json())
         .await;
     let id = created["id"].as_str().unwrap();
     let other = browser()
@@ -219,7 +197,7 @@ async fn keys_are_required_scoped_and_revocable() {
         StatusCode::SEE_OTHER
     );
     let (status, _) = app
-        .api("/api/v1/attestations", Some(&key_a), employment())
+        .api("/api/v1/attestations", Some(&key_a), employment_json())
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
@@ -249,7 +227,7 @@ async fn a_pending_party_cannot_issue_through_the_api() {
     assert!(key.starts_with("att_"));
 
     let (status, body) = app
-        .api("/api/v1/attestations", Some(&key), employment())
+        .api("/api/v1/attestations", Some(&key), employment_json())
         .await;
 
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
@@ -329,9 +307,9 @@ async fn concurrent_verifications_are_each_recorded_once_with_their_station() {
     use diesel::prelude::*;
     let app = spawn_app_configured(fresh_store(), |c| c.limits.verify_per_minute = 10_000).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
-    let key = key_from_settings(&app, &hr).await;
+    let key = app.key_from_settings(&hr).await;
     let (_, created) = app
-        .api("/api/v1/attestations", Some(&key), employment())
+        .api("/api/v1/attestations", Some(&key), employment_json())
         .await;
     let token = created["token"].as_str().unwrap().to_owned();
 

@@ -66,15 +66,6 @@ fn serve(store: &Store) -> (std::process::Child, u16) {
     (child, port)
 }
 
-fn employment() -> serde_json::Value {
-    serde_json::json!({
-        "kind": "employment",
-        "subject": {"name": "王五", "id_number": "440304199002151545"},
-        "responsibility_accepted": true,
-        "facts": {"position": "工程师", "employed_since": "2023-03-01", "contract_type": "other"}
-    })
-}
-
 #[tokio::test]
 async fn every_acknowledged_issuance_survives_a_sigkill() {
     let app = spawn_app().await;
@@ -100,7 +91,7 @@ async fn every_acknowledged_issuance_survives_a_sigkill() {
                 let sent = client
                     .post(format!("http://127.0.0.1:{port}/api/v1/attestations"))
                     .bearer_auth(&key)
-                    .json(&employment())
+                    .json(&employment_json())
                     .send()
                     .await;
                 let Ok(response) = sent else { break };

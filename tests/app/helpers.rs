@@ -624,3 +624,30 @@ pub fn serve_binary(
     });
     (child, port, all_rx)
 }
+
+/// A valid `POST /api/v1/attestations` body: a proof of employment.
+pub fn employment_json() -> serde_json::Value {
+    serde_json::json!({
+        "kind": "employment",
+        "subject": { "name": "王五", "id_number": "440304199002151545" },
+        "responsibility_accepted": true,
+        "facts": {
+            "position": "软件工程师",
+            "employed_since": "2023-03-01",
+            "contract_type": "fixed_term",
+            "employed_until": null
+        }
+    })
+}
+
+impl TestApp {
+    /// Creates an API key on the party's settings page as `client`; returns it.
+    pub async fn key_from_settings(&self, client: &Client) -> String {
+        let r = self
+            .post_with(client, "/party/api-keys", &[("name", "HR system")])
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let html = r.text().await.unwrap();
+        text(&html, "code.secret").expect("the new key is shown once")
+    }
+}

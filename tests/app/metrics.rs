@@ -44,18 +44,10 @@ async fn metrics_count_requests_issuances_verifications_and_revocations() {
     );
 
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
-    let r = app
-        .post_with(&hr, "/party/api-keys", &[("name", "HR system")])
+    let key = app.key_from_settings(&hr).await;
+    let (status, created) = app
+        .api("/api/v1/attestations", Some(&key), employment_json())
         .await;
-    let key = text(&r.text().await.unwrap(), "code.secret").unwrap();
-    let body = json!({
-        "kind": "employment",
-        "subject": { "name": "王五", "id_number": "440304199002151545" },
-        "responsibility_accepted": true,
-        "facts": { "position": "软件工程师", "employed_since": "2023-03-01",
-                   "contract_type": "fixed_term" }
-    });
-    let (status, created) = app.api("/api/v1/attestations", Some(&key), body).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["id"].as_str().unwrap();
     app.verify_token(created["token"].as_str().unwrap()).await;

@@ -85,22 +85,9 @@ async fn real_answers_have_exactly_the_documented_properties() {
     let app = spawn_app().await;
     let doc = document(&app).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
-    let r = app
-        .post_with(&hr, "/party/api-keys", &[("name", "HR system")])
-        .await;
-    let key = text(&r.text().await.unwrap(), "code.secret").unwrap();
+    let key = app.key_from_settings(&hr).await;
     let (status, issued) = app
-        .api(
-            "/api/v1/attestations",
-            Some(&key),
-            json!({
-                "kind": "employment",
-                "subject": { "name": "王五", "id_number": "440304199002151545" },
-                "responsibility_accepted": true,
-                "facts": { "position": "软件工程师", "employed_since": "2023-03-01",
-                           "contract_type": "fixed_term" }
-            }),
-        )
+        .api("/api/v1/attestations", Some(&key), employment_json())
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(keys(&issued), properties(&doc, "IssuedResponse"));
