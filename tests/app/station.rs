@@ -554,3 +554,39 @@ async fn a_station_chooses_its_notification_mode() {
         .unwrap();
     assert_eq!(other.notify_mode, "immediate");
 }
+
+#[tokio::test]
+async fn the_migration_gives_existing_verifications_their_station() {
+    use attest::db::{DbConnection, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+    use diesel_migrations::MigrationHarness;
+    let d = desk().await;
+    let id = d
+        .app
+        .issue_with(&d.hr, "employment", &employment_form())
+        .await;
+    d.app.verify_token(&d.app.token_of(&id)).await;
+
+    // Back to the schema before verifications carried their station, and forward again:
+    // the verification made meanwhile must count for the station.
+    {
+        let mut conn = d.app.conn();
+        match &mut *conn {
+            DbConnection::Sqlite(c) => {
+                c.revert_last_migration(SQLITE_MIGRATIONS).unwrap();
+                c.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
+            }
+            DbConnection::Postgres(c) => {
+                c.revert_last_migration(POSTGRES_MIGRATIONS).unwrap();
+                c.run_pending_migrations(POSTGRES_MIGRATIONS).unwrap();
+            }
+        }
+    }
+    let html = d
+        .app
+        .get_with(&d.futian, "/station")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text(&html, "#today-verified").as_deref(), Some("1"));
+}
