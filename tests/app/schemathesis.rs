@@ -78,6 +78,8 @@ fn the_running_api_matches_its_openapi_document() {
         ])
         .args(["--max-examples", "50", "--no-color"])
         .env("SCHEMATHESIS_HOOKS", "")
+        // Its cache (.schemathesis/) goes to the test's own directory, not the repository.
+        .current_dir(store.path())
         .output()
         .expect("schemathesis runs");
     server.kill().unwrap();
