@@ -164,7 +164,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    bulk_batches (id) {
+        id -> Text,
+        party_id -> Text,
+        kind -> Text,
+        file_name -> Text,
+        encoding -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        state -> Text,
+        row_count -> Integer,
+        issued_count -> Integer,
+        lease_until -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    bulk_rows (batch_id, line) {
+        batch_id -> Text,
+        line -> Integer,
+        subject_name -> Text,
+        subject_id_hmac -> Nullable<Text>,
+        cells -> Text,
+        errors -> Text,
+        attestation_id -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(attestations -> parties (party_id));
+diesel::joinable!(bulk_rows -> bulk_batches (batch_id));
+diesel::joinable!(bulk_rows -> attestations (attestation_id));
 diesel::joinable!(attestation_uses -> attestations (attestation_id));
 diesel::joinable!(attestations -> stations (station_id));
 diesel::joinable!(attestations -> signing_keys (kid));
@@ -177,6 +208,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     attestation_uses,
     attestations,
     audit_log,
+    bulk_batches,
+    bulk_rows,
     outbox,
     parties,
     sessions,

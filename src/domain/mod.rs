@@ -1,6 +1,7 @@
 //! Validated types and rules of the product. Nothing here knows about HTTP or SQL.
 
 pub mod attestation;
+pub mod bulk;
 pub mod code;
 pub mod facts;
 pub mod facts_form;

@@ -27,6 +27,8 @@ pub enum Action {
     IdNumberChecked,
     AttestationSuspect,
     AttestationUsed,
+    BulkUploaded,
+    BulkIssued,
 }
 
 impl Action {
@@ -52,6 +54,8 @@ impl Action {
             Action::IdNumberChecked => "id_number_checked",
             Action::AttestationSuspect => "attestation_suspect",
             Action::AttestationUsed => "attestation_used",
+            Action::BulkUploaded => "bulk_uploaded",
+            Action::BulkIssued => "bulk_issued",
         }
     }
 }
@@ -103,6 +107,15 @@ pub fn insert(conn: &mut DbConnection, entry: &AuditEntry) -> QueryResult<()> {
         .values(entry)
         .execute(conn)
         .map(drop)
+}
+
+/// Appends many entries in one statement (up to 1,000).
+pub fn insert_many(conn: &mut DbConnection, entries: &[AuditEntry]) -> QueryResult<usize> {
+    let query = diesel::insert_into(audit_log::table).values(entries);
+    match conn {
+        DbConnection::Sqlite(c) => query.execute(c),
+        DbConnection::Postgres(c) => query.execute(c),
+    }
 }
 
 /// How many `action` entries about `subject` happened since `since`.

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod attestations;
 pub mod audit_log;
+pub mod bulk;
 pub mod jurisdiction;
 pub mod outbox;
 pub mod parties;

@@ -8,7 +8,9 @@ mod show;
 pub use issue::{new_get, new_post};
 pub use list::{list_get, ListPage, ListQuery};
 pub use revoke::{revoke_get, revoke_post};
-pub use show::{detail_get, print_get, qr_svg, PrintPage};
+pub use show::{
+    detail_get, pdf_get, pdf_response, print_get, printed_proof, qr_data_url, PrintPage,
+};
 
 use crate::db::models::attestations::Attestation;
 use crate::db::models::parties::{self, Party};

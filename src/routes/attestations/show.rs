@@ -5,7 +5,13 @@ use crate::db::models::attestations;
 use crate::error::AppError;
 use crate::web::page::Page;
 use crate::web::AppState;
-use actix_web::web;
+use crate::db::models::parties::Party;
+use crate::documents::qr::QrMatrix;
+use crate::documents::{pdf, PrintedProof};
+use actix_web::http::header::{
+    Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
+use actix_web::{web, HttpResponse};
 use askama_web::WebTemplate;
 
 /// Loads attestation `id` of the logged-in party (another party's is 404).
@@ -46,11 +52,10 @@ pub async fn detail_get(
 #[template(path = "attestations/print.html")]
 pub struct PrintPage {
     pub page: Page,
-    pub ctx: PartyContext,
-    pub a: AttestationView,
-    pub identifier: String,
-    /// The QR code of the verify URL, as SVG markup generated here (no user text in it).
-    pub qr_svg: String,
+    pub id: String,
+    pub proof: PrintedProof,
+    /// The QR code as a PNG `data:` URL.
+    pub qr_src: String,
 }
 
 /// `GET /party/attestations/{id}/print`.
@@ -60,30 +65,107 @@ pub async fn print_get(
     id: web::Path<String>,
 ) -> Result<PrintPage, AppError> {
     let (ctx, a) = load(&page, &state, id.into_inner()).await?;
-    let qr_svg =
-        qr_svg(&a.verify_url).map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))?;
+    let proof = printed_proof(&page, &ctx.party, &a);
+    let qr_src = qr_data_url(&proof.verify_url)?;
     Ok(PrintPage {
-        identifier: ctx.party.display_identifier(),
+        id: a.row.id,
         page,
-        ctx,
-        a,
-        qr_svg,
+        proof,
+        qr_src,
     })
 }
 
-/// The QR code of `data` as an inline `<svg>` element.
-pub fn qr_svg(data: &str) -> Result<String, qrcode::types::QrError> {
-    let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::L)?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build();
-    // Drop the XML declaration: the SVG is inlined into HTML.
-    let start = svg.find("<svg").unwrap_or(0);
-    Ok(svg[start..].replacen(
-        "<svg",
-        "<svg role=\"img\" aria-labelledby=\"qr-caption\"",
-        1,
-    ))
+/// `GET /party/attestations/{id}/pdf`: the same proof as a PDF.
+pub async fn pdf_get(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (ctx, a) = load(&page, &state, id.into_inner()).await?;
+    let proof = printed_proof(&page, &ctx.party, &a);
+    let name = format!("{}-{}.pdf", proof.title, a.row.subject_name);
+    pdf_response(&page, vec![proof], name).await
+}
+
+/// A PDF of `proofs` as a download named `file_name`.
+pub async fn pdf_response(
+    page: &Page,
+    proofs: Vec<PrintedProof>,
+    file_name: String,
+) -> Result<HttpResponse, AppError> {
+    let lang = page.lang.code();
+    let title = file_name.trim_end_matches(".pdf").to_owned();
+    let pdf = web::block(move || pdf::render(&proofs, &title, lang))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: file_name.into_bytes(),
+            })],
+        })
+        .body(pdf))
+}
+
+/// The QR code of `data` as a PNG `data:` URL.
+pub fn qr_data_url(data: &str) -> Result<String, AppError> {
+    QrMatrix::new(data)
+        .map_err(|e| anyhow::anyhow!("QR code: {e:?}"))
+        .and_then(|qr| Ok(qr.png_data_url()?))
+        .map_err(AppError::Internal)
+}
+
+/// Attestation `a` of `party` as printed, in the page's language.
+pub fn printed_proof(page: &Page, party: &Party, a: &AttestationView) -> PrintedProof {
+    let mut facts = vec![
+        (page.t("attestations.subject"), a.row.subject_name.clone()),
+        (
+            page.t("attestations.subject_id_number"),
+            a.row.subject_id_masked.clone(),
+        ),
+    ];
+    facts.extend(a.facts.iter().map(|f| {
+        let value = if f.translate {
+            page.t(&f.value)
+        } else {
+            f.value.clone()
+        };
+        (page.t(f.label), value)
+    }));
+    facts.push((
+        page.t("attestations.validity"),
+        format!("{} – {}", a.row.valid_from, a.row.valid_until),
+    ));
+    PrintedProof {
+        title: page.t(a.title_key),
+        stamp: (!a.is_active()).then(|| page.t("attestations.revoked_stamp")),
+        lead: page.t("print.lead"),
+        facts,
+        purpose: page.t("print.purpose"),
+        issuer: vec![
+            format!("{}：{}", page.t("print.issuer"), party.legal_name),
+            format!(
+                "{}：{}",
+                page.t("field.identifier"),
+                party.display_identifier()
+            ),
+            format!("{}：{}", page.t("print.address"), party.address),
+            format!(
+                "{}：{}",
+                page.t("print.issued_on"),
+                page.time(&a.row.issued_at)
+            ),
+        ],
+        statement: page.t("print.statement"),
+        qr_caption: page.t("print.qr_caption"),
+        code_label: page.t("print.code"),
+        code: a.code.clone(),
+        verify_at: format!("{} {}", page.t("print.verify_at"), a.verify_page),
+        verify_url: a.verify_url.clone(),
+    }
 }
