@@ -10,7 +10,10 @@ use attest::db::models::stations::Station;
 use attest::domain::{AttestationKind, IdNumber, PartyKind, Role, Uscc};
 use attest::i18n::Lang;
 use attest::routes::attestations::PrintPage;
-use attest::routes::attestations::{qr_svg, AttestationView, ListPage, ListQuery, PartyContext};
+use attest::documents::{pdf, qr::QrMatrix};
+use attest::routes::attestations::{
+    printed_proof, qr_data_url, AttestationView, ListPage, ListQuery, PartyContext,
+};
 use attest::tokens::claims::{IssuerClaim, SubjectClaim};
 use attest::tokens::verify::{check_signature, sign};
 use attest::tokens::Claims;
@@ -188,19 +191,22 @@ fn templates(c: &mut Criterion) {
         b.iter(|| black_box(&list).render().unwrap())
     });
     let a = views().remove(0);
+    let proof = printed_proof(&page(Lang::Zh), &context().party, &a);
     let print = PrintPage {
         page: page(Lang::Zh),
-        identifier: "91110000600037341L".into(),
-        ctx: context(),
-        qr_svg: qr_svg(&a.verify_url).unwrap(),
-        a,
+        id: a.row.id.clone(),
+        qr_src: qr_data_url(&a.verify_url).unwrap(),
+        proof: proof.clone(),
     };
     c.bench_function("render print page", |b| {
         b.iter(|| black_box(&print).render().unwrap())
     });
-    let url = print.a.verify_url.clone();
-    c.bench_function("QR code of the verify URL (SVG)", |b| {
-        b.iter(|| qr_svg(black_box(&url)).unwrap())
+    let url = a.verify_url.clone();
+    c.bench_function("QR code of the verify URL (PNG data URL)", |b| {
+        b.iter(|| QrMatrix::new(black_box(&url)).unwrap().png_data_url().unwrap())
+    });
+    c.bench_function("PDF of one proof", |b| {
+        b.iter(|| pdf::render(std::slice::from_ref(black_box(&proof)), "t", "zh-CN").unwrap())
     });
 }
 

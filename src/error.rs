@@ -21,6 +21,9 @@ pub enum AppError {
     /// The object is not in a state that allows this (already revoked).
     #[error("conflict")]
     Conflict,
+    /// A request body far beyond any limit (a huge upload): answered without reading it all.
+    #[error("payload too large")]
+    PayloadTooLarge,
     /// Logged in, but the role may not do this.
     #[error("forbidden")]
     Forbidden,
@@ -105,6 +108,7 @@ impl ResponseError for AppError {
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::InvalidApiKey => StatusCode::UNAUTHORIZED,
             AppError::Conflict => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unauthorized => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod bulk;
 pub mod issuing;
 pub mod mail;
 pub mod password;

@@ -1,4 +1,4 @@
-// Attest: the little script the pages need. Everything works without it but these two
+// Attest: the little script the pages need. Everything works without it but these
 // conveniences.
 (function () {
   "use strict";
@@ -10,6 +10,23 @@
     input.value = decodeURIComponent(window.location.hash.slice(1));
     history.replaceState(null, "", window.location.pathname);
     form.submit();
+  }
+  // Bulk issuance: move the progress bar until the batch is done, then show the results.
+  var bar = document.getElementById("bulk-progress");
+  if (bar) {
+    var shown = document.querySelector("[data-progress-issued]");
+    var poll = function () {
+      fetch(bar.getAttribute("data-progress-url"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (p) {
+          bar.value = p.issued;
+          bar.textContent = p.issued + " / " + bar.max;
+          if (shown) { shown.textContent = p.issued; }
+          if (p.state === "done") { window.location.reload(); } else { setTimeout(poll, 300); }
+        })
+        .catch(function () { setTimeout(poll, 2000); });
+    };
+    setTimeout(poll, 300);
   }
   // Print buttons.
   var buttons = document.querySelectorAll("[data-print]");

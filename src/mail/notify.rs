@@ -107,6 +107,50 @@ pub fn attestation_issued(
     Ok(())
 }
 
+/// People listed by name in a batch email; the rest are counted.
+const BATCH_NAMES: usize = 100;
+
+/// A party issued a batch from a CSV file: one email to its station for the whole batch.
+pub fn batch_issued(
+    conn: &mut DbConnection,
+    portal: &str,
+    station: &Station,
+    party: &Party,
+    rows: &[Attestation],
+) -> anyhow::Result<()> {
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    let mut facts = vec![
+        MailFact::keyed("mail.fact.kind", title_key(first, party)),
+        MailFact::plain("mail.fact.issuer", party.legal_name.clone()),
+        MailFact::plain("mail.fact.count", rows.len().to_string()),
+    ];
+    facts.extend(rows.iter().take(BATCH_NAMES).map(|row| {
+        MailFact::plain(
+            "mail.fact.subject",
+            format!(
+                "{} · {}",
+                about(row),
+                VerificationCode::from_stored(row.code.clone()).display()
+            ),
+        )
+    }));
+    if rows.len() > BATCH_NAMES {
+        facts.push(MailFact::plain(
+            "mail.fact.more",
+            (rows.len() - BATCH_NAMES).to_string(),
+        ));
+    }
+    let n = Notification {
+        headline_key: "mail.batch_issued",
+        subject_detail: format!("{} · {}", party.legal_name, rows.len()),
+        facts,
+        link: Some(format!("{portal}/station/attestations")),
+    };
+    enqueue(conn, "batch_issued", &station.email, Some(station), &n)
+}
+
 /// An attestation was revoked: its station, and the applicant when an email was given.
 pub fn attestation_revoked(
     conn: &mut DbConnection,

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod attestations;
 pub mod auth;
+pub mod bulk;
 pub mod home;
 pub mod party;
 pub mod paths;
@@ -66,10 +67,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(VERIFY, web::post().to(verify::verify_post))
         .route(JWKS, web::get().to(verify::jwks_get))
         .route(ATTESTATIONS, web::get().to(attestations::list_get))
+        // Before ATTESTATION: `/party/attestations/bulk` is not an attestation id.
+        .route(BULK, web::get().to(bulk::upload_get))
+        .route(BULK, web::post().to(bulk::upload_post))
+        .route(BULK_TEMPLATE, web::get().to(bulk::template_get))
+        .route(BULK_BATCH, web::get().to(bulk::batch_get))
+        .route(BULK_ROW, web::get().to(bulk::row_get))
+        .route(BULK_ROW, web::post().to(bulk::row_post))
+        .route(BULK_ISSUE, web::post().to(bulk::issue_post))
+        .route(BULK_PROGRESS, web::get().to(bulk::progress_get))
+        .route(BULK_RESULTS, web::get().to(bulk::results_get))
+        .route(BULK_PRINT, web::get().to(bulk::print_get))
+        .route(BULK_PDF, web::get().to(bulk::pdf_get))
         .route(ATTESTATION_NEW, web::get().to(attestations::new_get))
         .route(ATTESTATION_NEW, web::post().to(attestations::new_post))
         .route(ATTESTATION, web::get().to(attestations::detail_get))
         .route(ATTESTATION_PRINT, web::get().to(attestations::print_get))
+        .route(ATTESTATION_PDF, web::get().to(attestations::pdf_get))
         .route(ATTESTATION_REVOKE, web::get().to(attestations::revoke_get))
         .route(
             ATTESTATION_REVOKE,

@@ -40,6 +40,16 @@ pub const ATTESTATION_NEW: &str = "/party/attestations/new/{kind}";
 pub const ATTESTATION: &str = "/party/attestations/{id}";
 pub const ATTESTATION_PRINT: &str = "/party/attestations/{id}/print";
 pub const ATTESTATION_REVOKE: &str = "/party/attestations/{id}/revoke";
+pub const ATTESTATION_PDF: &str = "/party/attestations/{id}/pdf";
+pub const BULK: &str = "/party/attestations/bulk";
+pub const BULK_TEMPLATE: &str = "/party/attestations/bulk/template/{kind}";
+pub const BULK_BATCH: &str = "/party/attestations/bulk/{id}";
+pub const BULK_ROW: &str = "/party/attestations/bulk/{id}/rows/{line}";
+pub const BULK_ISSUE: &str = "/party/attestations/bulk/{id}/issue";
+pub const BULK_PROGRESS: &str = "/party/attestations/bulk/{id}/progress";
+pub const BULK_RESULTS: &str = "/party/attestations/bulk/{id}/results.csv";
+pub const BULK_PRINT: &str = "/party/attestations/bulk/{id}/print";
+pub const BULK_PDF: &str = "/party/attestations/bulk/{id}/pdf";
 pub const API_KEYS: &str = "/party/api-keys";
 pub const API_KEY_REVOKE: &str = "/party/api-keys/{id}/revoke";
 pub const API_VERIFY: &str = "/api/v1/verify";
@@ -51,6 +61,11 @@ pub const API_ATTESTATION_REVOKE: &str = "/api/v1/attestations/{id}/revoke";
 /// The page of one attestation for its party.
 pub fn attestation(id: &str) -> String {
     ATTESTATION.replace("{id}", id)
+}
+
+/// The page of one bulk batch.
+pub fn bulk_batch(id: &str) -> String {
+    BULK_BATCH.replace("{id}", id)
 }
 
 /// The printable page of one attestation.

@@ -99,19 +99,26 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             }
             let form: WithToken<T> =
                 serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Csrf)?;
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
-            let cookie = req
-                .cookie(cookie_name(state.config.served_over_https()))
-                .ok_or(AppError::Csrf)?;
-            let expected = token_for(&state.secrets, cookie.value());
-            if constant_time_eq(expected.as_bytes(), form.csrf_token.as_bytes()) {
-                Ok(CsrfForm(form.form))
-            } else {
-                Err(AppError::Csrf)
-            }
+            check_token(&req, &form.csrf_token)?;
+            Ok(CsrfForm(form.form))
         })
+    }
+}
+
+/// Refuses with 403 unless `token` is the form token of this browser's CSRF cookie (for
+/// forms read another way than `CsrfForm`, such as file uploads).
+pub fn check_token(req: &HttpRequest, token: &str) -> Result<(), AppError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
+    let cookie = req
+        .cookie(cookie_name(state.config.served_over_https()))
+        .ok_or(AppError::Csrf)?;
+    let expected = token_for(&state.secrets, cookie.value());
+    if constant_time_eq(expected.as_bytes(), token.as_bytes()) {
+        Ok(())
+    } else {
+        Err(AppError::Csrf)
     }
 }
 

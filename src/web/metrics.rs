@@ -116,6 +116,13 @@ impl Metrics {
         self.issued.get_or_create(&kind_labels(kind)).inc();
     }
 
+    /// Counts `n` attestations of `kind` issued at once (a bulk batch).
+    pub fn issued_many(&self, kind: &str, n: usize) {
+        self.issued
+            .get_or_create(&kind_labels(kind))
+            .inc_by(u64::try_from(n).unwrap_or(0));
+    }
+
     /// Counts a revoked attestation of `kind`.
     pub fn revoked(&self, kind: &str) {
         self.revoked.get_or_create(&kind_labels(kind)).inc();

@@ -188,7 +188,7 @@ try {
   const detailUrl = page.url();
   await page.getByRole("link", { name: "打印证明" }).click();
   await heading(page, "在职证明");
-  expect((await page.locator("figure.qr svg").count()) === 1, "the QR code is on the print page");
+  expect((await page.locator("figure.qr img").count()) === 1, "the QR code is on the print page");
   const code = (await page.locator(".code.big").textContent()).trim();
   expect(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/.test(code), `a code: ${code}`);
   await check(page, "print");

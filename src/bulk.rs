@@ -1,0 +1,230 @@
+//! Bulk issuance: storing an uploaded batch, fixing its rows, and issuing its valid rows in
+//! chunks (each chunk one transaction, so a batch interrupted by a restart resumes where it
+//! stopped). The station gets one email for the whole batch.
+
+use crate::db::models::attestations::{self, Attestation};
+use crate::db::models::audit_log::{self, Action, AuditEntry};
+use crate::db::models::bulk::{self, Batch, BatchRow};
+use crate::db::models::stations::Station;
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::bulk::{check_row, duplicate_of, Encoding, Row, RowError};
+use crate::domain::{AttestationKind, PartyKind};
+use crate::issuing::{IssueError, Issuer};
+use crate::mail::notify;
+use crate::secrets::Secrets;
+use chrono::{Duration, NaiveDate};
+use diesel::Connection;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// Rows signed and stored per transaction; the progress bar moves by this much.
+pub const CHUNK: i64 = 500;
+/// How long an issuer may go silent before another may resume its batch.
+pub const LEASE_SECS: i64 = 60;
+/// Drafts never issued are deleted after this many days (with the ID numbers they hold).
+pub const DRAFT_DAYS: i64 = 7;
+
+/// Purpose of the sealing key of a row's cells.
+const SEAL: &str = "bulk_row";
+
+fn row_to_store(secrets: &Secrets, batch_id: &str, row: &Row) -> anyhow::Result<BatchRow> {
+    Ok(BatchRow {
+        batch_id: batch_id.to_owned(),
+        line: row.line,
+        subject_name: row.cells.get("subject_name").cloned().unwrap_or_default(),
+        subject_id_hmac: row
+            .valid
+            .as_ref()
+            .map(|v| secrets.keyed_hash("id_number", v.subject_id.expose())),
+        cells: secrets.seal(SEAL, &serde_json::to_string(&row.cells)?),
+        errors: serde_json::to_string(&row.errors)?,
+        attestation_id: None,
+    })
+}
+
+/// What an upload is stored as.
+pub struct Upload<'a> {
+    pub party_id: &'a str,
+    pub user_id: &'a str,
+    pub kind: AttestationKind,
+    pub file_name: &'a str,
+    pub encoding: Encoding,
+    pub rows: &'a [Row],
+}
+
+/// Stores a checked upload as a draft batch; returns its id.
+pub fn create(conn: &mut DbConnection, secrets: &Secrets, upload: &Upload) -> anyhow::Result<String> {
+    let id = new_id();
+    let rows = upload
+        .rows
+        .par_iter()
+        .map(|r| row_to_store(secrets, &id, r))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let batch = Batch {
+        id: id.clone(),
+        party_id: upload.party_id.to_owned(),
+        kind: upload.kind.as_str().to_owned(),
+        file_name: upload.file_name.chars().take(200).collect(),
+        encoding: upload.encoding.as_str().to_owned(),
+        created_by: upload.user_id.to_owned(),
+        created_at: now(),
+        state: bulk::DRAFT.to_owned(),
+        row_count: i32::try_from(rows.len())?,
+        issued_count: 0,
+        lease_until: None,
+        finished_at: None,
+    };
+    crate::db::one_writer(conn, |conn| {
+        conn.transaction(|conn| {
+            bulk::delete_stale_drafts(conn, upload.party_id, now() - Duration::days(DRAFT_DAYS))?;
+            bulk::insert(conn, &batch, &rows)?;
+            audit_log::insert(
+                conn,
+                &AuditEntry::new(Action::BulkUploaded, Some(upload.user_id), Some(&id))
+                    .detail(&format!("{} rows", rows.len())),
+            )
+        })
+    })?;
+    Ok(id)
+}
+
+/// The cells of a stored row as typed (empty once its batch is done).
+pub fn cells_of(secrets: &Secrets, row: &BatchRow) -> BTreeMap<String, String> {
+    secrets
+        .open(SEAL, &row.cells)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+/// The stored errors of a row.
+pub fn errors_of(row: &BatchRow) -> Vec<RowError> {
+    serde_json::from_str(&row.errors).unwrap_or_default()
+}
+
+/// Checks the fixed cells of row `line` of a draft batch and stores them (with their errors,
+/// if any remain: the user sees them beside the fields).
+pub fn fix_row(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    batch: &Batch,
+    party: PartyKind,
+    line: i32,
+    cells: BTreeMap<String, String>,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<RowError>> {
+    let kind = AttestationKind::parse(&batch.kind).unwrap_or(AttestationKind::Residence);
+    let mut row = check_row(line, cells, kind, party, today);
+    let stored = row_to_store(secrets, &batch.id, &row)?;
+    if let Some(hmac) = &stored.subject_id_hmac {
+        if let Some(other) = bulk::line_with_id(conn, &batch.id, hmac, line)? {
+            row.errors.push(duplicate_of(other));
+        }
+    }
+    let stored = BatchRow {
+        errors: serde_json::to_string(&row.errors)?,
+        ..stored
+    };
+    crate::db::one_writer(conn, |conn| bulk::update_row(conn, &stored))?;
+    Ok(row.errors)
+}
+
+/// What one call of `issue_next` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Issued this many; more remain.
+    Issued(usize),
+    /// Nothing remained: the batch is done and the station's email queued.
+    Done,
+}
+
+/// Issues the next chunk of batch `batch_id` (claimed by the caller), or finishes it.
+pub fn issue_next(
+    conn: &mut DbConnection,
+    by: &Issuer,
+    station: &Station,
+    batch_id: &str,
+    today: NaiveDate,
+) -> Result<Step, IssueError> {
+    let batch = bulk::find(conn, &by.party.id, batch_id)?;
+    let kind = AttestationKind::parse(&batch.kind).ok_or(IssueError::KindNotAllowed)?;
+    crate::issuing::may_issue(by.party, kind)?;
+    let party_kind = PartyKind::parse(&by.party.kind).ok_or(IssueError::KindNotAllowed)?;
+    let rows = bulk::rows_to_issue(conn, batch_id, CHUNK)?;
+    if rows.is_empty() {
+        finish(conn, by, station, &batch)?;
+        return Ok(Step::Done);
+    }
+    let at = now();
+    // Sign on every core; a row that no longer passes (its start date is now past) keeps
+    // its errors and is not issued.
+    type Signed = (i32, Result<Attestation, Vec<RowError>>);
+    let signed: Vec<Signed> = rows
+        .par_iter()
+        .map(|stored| {
+            let row = check_row(stored.line, cells_of(by.secrets, stored), kind, party_kind, today);
+            Ok((
+                stored.line,
+                match row.valid {
+                    Some(new) => Ok(crate::issuing::signed_row(by, &new, at)?),
+                    None => Err(row.errors),
+                },
+            ))
+        })
+        .collect::<Result<_, IssueError>>()?;
+    let issued: Vec<(i32, Attestation)> = signed
+        .iter()
+        .filter_map(|(line, r)| r.as_ref().ok().map(|a| (*line, a.clone())))
+        .collect();
+    let lease = at + Duration::seconds(LEASE_SECS);
+    crate::db::one_writer(conn, |conn| {
+        conn.transaction(|conn| {
+            let rows: Vec<Attestation> = issued.iter().map(|(_, a)| a.clone()).collect();
+            attestations::insert_many(conn, &rows)?;
+            let audit: Vec<AuditEntry> = rows
+                .iter()
+                .map(|a| {
+                    AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&a.id))
+                        .detail(&a.kind)
+                })
+                .collect();
+            audit_log::insert_many(conn, &audit)?;
+            for (line, a) in &issued {
+                bulk::set_issued(conn, batch_id, *line, &a.id)?;
+            }
+            for (line, result) in &signed {
+                if let Err(errors) = result {
+                    let json = serde_json::to_string(errors).map_err(anyhow::Error::from)?;
+                    bulk::set_errors(conn, batch_id, *line, &json)?;
+                }
+            }
+            bulk::progress(conn, batch_id, i32::try_from(issued.len()).unwrap_or(0), lease)?;
+            Ok::<_, IssueError>(())
+        })
+    })?;
+    Ok(Step::Issued(issued.len()))
+}
+
+/// Marks the batch done, forgets its cells, and queues the station's one email.
+fn finish(
+    conn: &mut DbConnection,
+    by: &Issuer,
+    station: &Station,
+    batch: &Batch,
+) -> Result<(), IssueError> {
+    let rows: Vec<Attestation> = bulk::issued(conn, &batch.id)?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    crate::db::one_writer(conn, |conn| {
+        conn.transaction(|conn| {
+            bulk::finish(conn, &batch.id, now())?;
+            audit_log::insert(
+                conn,
+                &AuditEntry::new(Action::BulkIssued, Some(by.user_id), Some(&batch.id))
+                    .detail(&format!("{} issued", rows.len())),
+            )?;
+            notify::batch_issued(conn, by.portal, station, by.party, &rows)?;
+            Ok::<_, IssueError>(())
+        })
+    })
+}
