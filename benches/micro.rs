@@ -7,10 +7,10 @@ use askama::Template;
 use attest::db::models::attestations::Attestation;
 use attest::db::models::parties::Party;
 use attest::db::models::stations::Station;
+use attest::documents::{pdf, qr::QrMatrix};
 use attest::domain::{AttestationKind, IdNumber, PartyKind, Role, Uscc};
 use attest::i18n::Lang;
 use attest::routes::attestations::PrintPage;
-use attest::documents::{pdf, qr::QrMatrix};
 use attest::routes::attestations::{
     printed_proof, qr_data_url, AttestationView, ListPage, ListQuery, PartyContext,
 };
@@ -203,7 +203,12 @@ fn templates(c: &mut Criterion) {
     });
     let url = a.verify_url.clone();
     c.bench_function("QR code of the verify URL (PNG data URL)", |b| {
-        b.iter(|| QrMatrix::new(black_box(&url)).unwrap().png_data_url().unwrap())
+        b.iter(|| {
+            QrMatrix::new(black_box(&url))
+                .unwrap()
+                .png_data_url()
+                .unwrap()
+        })
     });
     c.bench_function("PDF of one proof", |b| {
         b.iter(|| pdf::render(std::slice::from_ref(black_box(&proof)), "t", "zh-CN").unwrap())

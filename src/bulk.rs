@@ -33,9 +33,9 @@ fn row_to_store(secrets: &Secrets, batch_id: &str, row: &Row) -> anyhow::Result<
         line: row.line,
         subject_name: row.cells.get("subject_name").cloned().unwrap_or_default(),
         subject_id_hmac: row
-            .valid
+            .id_number
             .as_ref()
-            .map(|v| secrets.keyed_hash("id_number", v.subject_id.expose())),
+            .map(|id| secrets.keyed_hash("id_number", id.expose())),
         cells: secrets.seal(SEAL, &serde_json::to_string(&row.cells)?),
         errors: serde_json::to_string(&row.errors)?,
         attestation_id: None,
@@ -53,7 +53,11 @@ pub struct Upload<'a> {
 }
 
 /// Stores a checked upload as a draft batch; returns its id.
-pub fn create(conn: &mut DbConnection, secrets: &Secrets, upload: &Upload) -> anyhow::Result<String> {
+pub fn create(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    upload: &Upload,
+) -> anyhow::Result<String> {
     let id = new_id();
     let rows = upload
         .rows
@@ -161,7 +165,13 @@ pub fn issue_next(
     let signed: Vec<Signed> = rows
         .par_iter()
         .map(|stored| {
-            let row = check_row(stored.line, cells_of(by.secrets, stored), kind, party_kind, today);
+            let row = check_row(
+                stored.line,
+                cells_of(by.secrets, stored),
+                kind,
+                party_kind,
+                today,
+            );
             Ok((
                 stored.line,
                 match row.valid {
@@ -197,7 +207,12 @@ pub fn issue_next(
                     bulk::set_errors(conn, batch_id, *line, &json)?;
                 }
             }
-            bulk::progress(conn, batch_id, i32::try_from(issued.len()).unwrap_or(0), lease)?;
+            bulk::progress(
+                conn,
+                batch_id,
+                i32::try_from(issued.len()).unwrap_or(0),
+                lease,
+            )?;
             Ok::<_, IssueError>(())
         })
     })?;

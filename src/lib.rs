@@ -4,6 +4,7 @@
 rust_i18n::i18n!("src/locales", fallback = "zh-CN");
 
 pub mod accounts;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -11,7 +12,6 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod i18n;
-pub mod bulk;
 pub mod issuing;
 pub mod mail;
 pub mod password;

@@ -258,7 +258,11 @@ mod tests {
         assert!(cn.len() > 3);
         assert!(cn.iter().all(|l| w.width(l, 11.0) <= 200.0));
         assert_eq!(cn.concat(), "北京市朝阳区".repeat(20));
-        let en = w.lines("Room 1203, Building 5, Sunshine Garden, Chaoyang", 11.0, 100.0);
+        let en = w.lines(
+            "Room 1203, Building 5, Sunshine Garden, Chaoyang",
+            11.0,
+            100.0,
+        );
         assert!(en.iter().all(|l| !l.starts_with(' ') && !l.ends_with(' ')));
         assert!(en.iter().any(|l| l.ends_with(',')), "{en:?}");
     }

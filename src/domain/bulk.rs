@@ -32,7 +32,11 @@ const fn text(field: &'static str, required: bool) -> Column {
     }
 }
 
-const fn choice(field: &'static str, prefix: &'static str, values: &'static [&'static str]) -> Column {
+const fn choice(
+    field: &'static str,
+    prefix: &'static str,
+    values: &'static [&'static str],
+) -> Column {
     Column {
         field,
         required: true,
@@ -80,7 +84,12 @@ pub fn columns(kind: AttestationKind) -> Vec<Column> {
         AttestationKind::Employment => &EMPLOYMENT,
         AttestationKind::Attendance => &ATTENDANCE,
     };
-    SUBJECT.iter().chain(facts).chain(&VALIDITY).copied().collect()
+    SUBJECT
+        .iter()
+        .chain(facts)
+        .chain(&VALIDITY)
+        .copied()
+        .collect()
 }
 
 /// The message key of a column's header (`bulk.col.subject_name` → 姓名).
@@ -173,7 +182,10 @@ impl FileError {
             Self::Malformed(line) => text.replace("{line}", &line.to_string()),
             Self::MissingColumns(fields) => {
                 let names: Vec<String> = fields.iter().map(|f| lang.t(&header_key(f))).collect();
-                text.replace("{columns}", &names.join(lang.t("bulk.list_separator").as_str()))
+                text.replace(
+                    "{columns}",
+                    &names.join(lang.t("bulk.list_separator").as_str()),
+                )
             }
             Self::TooManyRows => text.replace("{max}", &MAX_ROWS.to_string()),
             Self::TooBig => text.replace("{max}", &(MAX_BYTES / 1024 / 1024).to_string()),
@@ -261,6 +273,9 @@ pub struct Row {
     pub errors: Vec<RowError>,
     /// The proof it becomes, when it has no error.
     pub valid: Option<NewAttestation>,
+    /// The ID number, when it is one (even if other cells are wrong): duplicates are found
+    /// by it.
+    pub id_number: Option<IdNumber>,
 }
 
 /// Parses and checks a decoded file for `kind` proofs by a `party` issuer on `today`.
@@ -310,7 +325,12 @@ pub fn parse(
             .map_or(0, |p| i32::try_from(p.line()).unwrap_or(i32::MAX));
         let cells = positions
             .iter()
-            .map(|(field, &i)| ((*field).to_owned(), record.get(i).unwrap_or("").trim().to_owned()))
+            .map(|(field, &i)| {
+                (
+                    (*field).to_owned(),
+                    record.get(i).unwrap_or("").trim().to_owned(),
+                )
+            })
             .collect();
         rows.push(check_row(line, cells, kind, party, today));
     }
@@ -324,7 +344,11 @@ pub fn parse(
 /// True when header cell `h` names the column of `field`: its field name, or its header or
 /// form label in either language.
 fn names_column(h: &str, field: &str) -> bool {
-    let h = h.trim().trim_start_matches('\u{feff}').trim_end_matches('*').trim();
+    let h = h
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches('*')
+        .trim();
     let form_key = match field {
         "subject_name" | "subject_id_number" | "valid_from" | "valid_until" => {
             format!("attestations.{field}")
@@ -390,11 +414,15 @@ pub fn check_row(
             e.key = "error.bulk.id_scientific".into();
         }
     }
+    let id_number = cells
+        .get("subject_id_number")
+        .and_then(|s| IdNumber::parse(s).ok());
     Row {
         line,
         cells,
         errors,
         valid,
+        id_number,
     }
 }
 
@@ -431,8 +459,9 @@ fn iso_date(typed: &str) -> String {
 fn mark_duplicates(rows: &mut [Row]) {
     let mut first: HashMap<String, i32> = HashMap::new();
     for row in rows.iter_mut() {
-        let Some(new) = &row.valid else { continue };
-        let id = new.subject_id.expose().to_owned();
+        let Some(id) = row.id_number.as_ref().map(|i| i.expose().to_owned()) else {
+            continue;
+        };
         match first.get(&id) {
             Some(&line) => {
                 row.errors.push(duplicate_of(line));
@@ -454,10 +483,83 @@ pub fn duplicate_of(line: i32) -> RowError {
     }
 }
 
-/// The masked form of whatever was typed as an ID number (for rows that did not parse).
-pub fn masked_typed_id(typed: &str) -> String {
-    match IdNumber::parse(typed) {
-        Ok(id) => id.masked(),
-        Err(_) => String::new(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_dates_become_iso_dates() {
+        for typed in [
+            "2024/3/1",
+            "2024-3-1",
+            "2024.03.01",
+            "2024年3月1日",
+            "2024-03-01",
+        ] {
+            assert_eq!(iso_date(typed), "2024-03-01", "{typed}");
+        }
+        assert_eq!(
+            iso_date("2024/2/30"),
+            "2024/2/30",
+            "left for the form to refuse"
+        );
+    }
+
+    #[test]
+    fn choices_are_read_as_labels_in_either_language_or_as_values() {
+        let values: &[&str] = &["fixed_term", "open_ended", "other"];
+        assert_eq!(
+            choice_value("无固定期限", "contract", values),
+            Some("open_ended")
+        );
+        assert_eq!(
+            choice_value("Open-ended", "contract", values),
+            Some("open_ended")
+        );
+        assert_eq!(
+            choice_value("FIXED_TERM", "contract", values),
+            Some("fixed_term")
+        );
+        assert_eq!(choice_value("临时工", "contract", values), None);
+    }
+
+    #[test]
+    fn files_are_decoded_as_excel_saves_them() {
+        let text = "姓名\n张三\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(
+            decode(text.as_bytes(), Encoding::Auto),
+            Ok((text.into(), Encoding::Utf8))
+        );
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(
+            decode(&bom, Encoding::Gb18030),
+            Ok((text.into(), Encoding::Utf8))
+        );
+        assert_eq!(
+            decode(&gbk, Encoding::Auto),
+            Ok((text.into(), Encoding::Gb18030))
+        );
+        assert_eq!(decode(&gbk, Encoding::Utf8), Err(FileError::NotUtf8));
+        assert_eq!(decode(b"a\0b", Encoding::Auto), Err(FileError::Binary));
+        assert_eq!(
+            decode(b"PK\x03\x04rest", Encoding::Auto),
+            Err(FileError::Workbook)
+        );
+        assert_eq!(decode(b"", Encoding::Auto), Err(FileError::Empty));
+    }
+
+    #[test]
+    fn the_template_has_a_bom_and_every_column() {
+        let t = template(AttestationKind::Attendance, Lang::Zh);
+        assert!(t.starts_with('\u{feff}'));
+        assert_eq!(
+            t.trim_start_matches('\u{feff}')
+                .trim_end()
+                .split(',')
+                .count(),
+            10
+        );
+        assert!(t.contains("学号") && t.contains("是否全日制"));
     }
 }

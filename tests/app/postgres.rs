@@ -12,6 +12,8 @@ mod approval;
 mod attestations;
 #[path = "backup.rs"]
 mod backup;
+#[path = "bulk.rs"]
+mod bulk;
 #[path = "cli.rs"]
 mod cli;
 #[path = "encoding.rs"]

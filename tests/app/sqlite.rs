@@ -12,9 +12,11 @@ mod approval;
 mod attestations;
 #[path = "backup.rs"]
 mod backup;
-#[cfg(attest_browser)]
 #[path = "browser.rs"]
 mod browser;
+#[cfg(attest_browser)]
+#[path = "bulk.rs"]
+mod bulk;
 #[path = "cli.rs"]
 mod cli;
 #[path = "encoding.rs"]

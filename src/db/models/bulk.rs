@@ -172,7 +172,12 @@ pub fn set_issued(
 }
 
 /// Marks a row that turned invalid at issue time (a start date now in the past).
-pub fn set_errors(conn: &mut DbConnection, id: &str, line: i32, errors: &str) -> QueryResult<usize> {
+pub fn set_errors(
+    conn: &mut DbConnection,
+    id: &str,
+    line: i32,
+    errors: &str,
+) -> QueryResult<usize> {
     diesel::update(bulk_rows::table.find((id, line)))
         .set(bulk_rows::errors.eq(errors))
         .execute(conn)

@@ -2,12 +2,12 @@
 
 use super::{AttestationView, PartyContext};
 use crate::db::models::attestations;
-use crate::error::AppError;
-use crate::web::page::Page;
-use crate::web::AppState;
 use crate::db::models::parties::Party;
 use crate::documents::qr::QrMatrix;
 use crate::documents::{pdf, PrintedProof};
+use crate::error::AppError;
+use crate::web::page::Page;
+use crate::web::AppState;
 use actix_web::http::header::{
     Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
 };

@@ -91,7 +91,11 @@ pub async fn results_get(
                 String::new(),
                 String::new(),
                 String::new(),
-                format!("{}：{}", page.t("bulk.result.not_issued"), problems.join("; ")),
+                format!(
+                    "{}：{}",
+                    page.t("bulk.result.not_issued"),
+                    problems.join("; ")
+                ),
             ],
         )
     }));
@@ -114,7 +118,11 @@ pub async fn results_get(
         .into_inner()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     let body = format!("\u{feff}{}", String::from_utf8_lossy(&bytes));
-    let name = format!("{}-{}.csv", batch.file_name.trim_end_matches(".csv"), page.t("bulk.result.suffix"));
+    let name = format!(
+        "{}-{}.csv",
+        batch.file_name.trim_end_matches(".csv"),
+        page.t("bulk.result.suffix")
+    );
     Ok(csv_download(body, &name))
 }
 

@@ -71,7 +71,14 @@ pub async fn row_get(
         .await?;
     let columns = ColumnView::of(&page, kind_of(&batch));
     let cells = cells_of(&state.secrets, &row);
-    Ok(RowPage::new(page, batch.id, line, columns, &cells, &errors_of(&row)))
+    Ok(RowPage::new(
+        page,
+        batch.id,
+        line,
+        columns,
+        &cells,
+        &errors_of(&row),
+    ))
 }
 
 /// `POST /party/attestations/bulk/{id}/rows/{line}`: checks the fixed row; back to the

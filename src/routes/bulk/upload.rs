@@ -38,7 +38,11 @@ pub struct UploadPage {
 }
 
 impl UploadPage {
-    async fn new(page: Page, state: &web::Data<AppState>, ctx: &PartyContext) -> Result<Self, AppError> {
+    async fn new(
+        page: Page,
+        state: &web::Data<AppState>,
+        ctx: &PartyContext,
+    ) -> Result<Self, AppError> {
         let party_id = ctx.party.id.clone();
         let batches = state
             .db(move |conn| Ok(bulk::list_for_party(conn, &party_id)?))
@@ -176,7 +180,8 @@ pub async fn upload_post(
             let bytes = form.file;
             web::block(move || {
                 rules::decode(&bytes, encoding).and_then(|(text, used)| {
-                    rules::parse(&text, kind, party_kind, today_in_china()).map(|rows| (kind, rows, used))
+                    rules::parse(&text, kind, party_kind, today_in_china())
+                        .map(|rows| (kind, rows, used))
                 })
             })
             .await
