@@ -59,7 +59,8 @@ fn main() {
             .header("Cookie", &cookie)
             .call()
             .unwrap();
-        let p: serde_json::Value = p.body_mut().read_json().unwrap();
+        let p: serde_json::Value =
+            serde_json::from_str(&p.body_mut().read_to_string().unwrap()).unwrap();
         polls += 1;
         if p["state"] == "done" {
             assert_eq!(p["issued"].as_u64(), Some(rows as u64), "every row issued");
@@ -278,7 +279,8 @@ fn api_issue(server: &Server, key: &str, rows: usize) -> Duration {
                     let r = agent
                         .post(server.url("/api/v1/attestations"))
                         .header("Authorization", format!("Bearer {key}"))
-                        .send_json(&body)
+                        .header("Content-Type", "application/json")
+                        .send(body.to_string())
                         .unwrap();
                     assert_eq!(r.status(), 201, "API issuance");
                 }

@@ -80,7 +80,7 @@ pub fn create(
     };
     crate::db::one_writer(conn, |conn| {
         conn.transaction(|conn| {
-            bulk::delete_stale_drafts(conn, upload.party_id, now() - Duration::days(DRAFT_DAYS))?;
+            bulk::delete_stale_drafts(conn, now() - Duration::days(DRAFT_DAYS))?;
             bulk::insert(conn, &batch, &rows)?;
             audit_log::insert(
                 conn,
@@ -90,6 +90,12 @@ pub fn create(
         })
     })?;
     Ok(id)
+}
+
+/// Deletes the drafts never issued within `DRAFT_DAYS` (and the ID numbers they hold).
+pub fn delete_stale_drafts(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    let before = now() - Duration::days(DRAFT_DAYS);
+    Ok(crate::db::one_writer(conn, |conn| bulk::delete_stale_drafts(conn, before))?)
 }
 
 /// The cells of a stored row as typed (empty once its batch is done).

@@ -28,6 +28,7 @@ impl Application {
         let secrets = Secrets::load_or_create(&config.data_dir)?;
         crate::accounts::seal_plain_identifiers(&mut *pool.get()?, &secrets)?;
         crate::tokens::keys::ensure_signer(&mut *pool.get()?, &config.keys_dir())?;
+        crate::bulk::delete_stale_drafts(&mut *pool.get()?)?;
         let keys = crate::tokens::KeyStore::new(config.keys_dir());
         let mail_worker_stop = Arc::new(AtomicBool::new(false));
         crate::mail::worker::Worker::new(&config, pool.clone())?.spawn(mail_worker_stop.clone())?;

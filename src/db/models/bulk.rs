@@ -235,14 +235,9 @@ pub fn finish(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResu
     Ok(())
 }
 
-/// Deletes the party's drafts older than `before` (their sealed cells with them).
-pub fn delete_stale_drafts(
-    conn: &mut DbConnection,
-    party_id: &str,
-    before: NaiveDateTime,
-) -> QueryResult<usize> {
+/// Deletes every draft older than `before` (the sealed cells of its rows with it).
+pub fn delete_stale_drafts(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     let stale: Vec<String> = bulk_batches::table
-        .filter(bulk_batches::party_id.eq(party_id))
         .filter(bulk_batches::state.eq(DRAFT))
         .filter(bulk_batches::created_at.lt(before))
         .select(bulk_batches::id)
