@@ -320,9 +320,7 @@ pub fn parse(
         if rows.len() == MAX_ROWS {
             return Err(FileError::TooManyRows);
         }
-        let line = record
-            .position()
-            .map_or(0, |p| i32::try_from(p.line()).unwrap_or(i32::MAX));
+        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
         let cells = positions
             .iter()
             .map(|(field, &i)| {
@@ -339,6 +337,19 @@ pub fn parse(
     }
     mark_duplicates(&mut rows);
     Ok(rows)
+}
+
+/// The line (from 1) of the record read from byte `at`: the line of its first character.
+/// (The csv crate's own count is one short after a CRLF, which is how Excel on Windows
+/// ends lines, and its position may include the line endings before the record.)
+fn line_at(text: &str, at: u64) -> i32 {
+    let bytes = text.as_bytes();
+    let mut start = usize::try_from(at).map_or(bytes.len(), |at| at.min(bytes.len()));
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    let newlines = bytes[..start].iter().filter(|b| **b == b'\n').count();
+    i32::try_from(newlines + 1).unwrap_or(i32::MAX)
 }
 
 /// True when header cell `h` names the column of `field`: its field name, or its header or
@@ -547,6 +558,23 @@ mod tests {
             Err(FileError::Workbook)
         );
         assert_eq!(decode(b"", Encoding::Auto), Err(FileError::Empty));
+    }
+
+    #[test]
+    fn rows_are_numbered_as_excel_shows_them_with_either_line_ending() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        for end in ["\n", "\r\n"] {
+            let text = ["姓名,公民身份号码", "王一,1", "", "王二,2", "王三,3"].join(end);
+            let text = format!("{text}{end}");
+            let rows = parse(&text, AttestationKind::Residence, PartyKind::Lessor, today);
+            assert!(matches!(rows, Err(FileError::MissingColumns(_))));
+            let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let lines: Vec<i32> = reader
+                .records()
+                .map(|r| line_at(&text, r.unwrap().position().unwrap().byte()))
+                .collect();
+            assert_eq!(lines, vec![2, 4, 5], "{end:?}");
+        }
     }
 
     #[test]

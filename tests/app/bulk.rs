@@ -18,14 +18,15 @@ fn id_of(n: usize) -> String {
     IdNumber::complete(&digits).unwrap().expose().to_owned()
 }
 
-/// A proof-of-employment CSV with a header in Chinese and `n` employees.
+/// A proof-of-employment CSV with a header in Chinese and `n` employees, lines ended as
+/// Excel on Windows ends them (CRLF).
 fn employees(n: usize) -> String {
     let mut csv = String::from(
-        "姓名,公民身份号码,职务,部门,入职日期,劳动合同类型,离职日期,生效日期,有效期至\n",
+        "姓名,公民身份号码,职务,部门,入职日期,劳动合同类型,离职日期,生效日期,有效期至\r\n",
     );
     for i in 0..n {
         csv.push_str(&format!(
-            "员工{i},{},装配工,总装车间,2021/3/{},无固定期限,,,\n",
+            "员工{i},{},装配工,总装车间,2021/3/{},无固定期限,,,\r\n",
             id_of(i),
             1 + i % 28
         ));
