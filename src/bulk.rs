@@ -95,7 +95,9 @@ pub fn create(
 /// Deletes the drafts never issued within `DRAFT_DAYS` (and the ID numbers they hold).
 pub fn delete_stale_drafts(conn: &mut DbConnection) -> anyhow::Result<usize> {
     let before = now() - Duration::days(DRAFT_DAYS);
-    Ok(crate::db::one_writer(conn, |conn| bulk::delete_stale_drafts(conn, before))?)
+    Ok(crate::db::one_writer(conn, |conn| {
+        bulk::delete_stale_drafts(conn, before)
+    })?)
 }
 
 /// The cells of a stored row as typed (empty once its batch is done).

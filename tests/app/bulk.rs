@@ -671,3 +671,43 @@ fn decode_qr(png: &[u8]) -> String {
     assert_eq!(grids.len(), 1);
     grids[0].decode().unwrap().1
 }
+
+#[tokio::test]
+async fn a_batch_stopped_by_a_restart_is_resumed_and_nothing_is_issued_twice() {
+    use attest::db::schema::{attestations, bulk_batches};
+    use diesel::prelude::*;
+    let app = spawn_app().await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    let batch = upload_ok(&app, &hr, "auto", employees(1200).into_bytes()).await;
+    let id = batch.rsplit('/').next().unwrap().to_owned();
+    // As if an instance took the batch and died: issuing, its lease run out.
+    diesel::update(bulk_batches::table.find(&id))
+        .set((
+            bulk_batches::state.eq("issuing"),
+            bulk_batches::lease_until.eq(attest::db::now() - chrono::Duration::minutes(5)),
+        ))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let stalled = page(&app, &hr, &batch).await;
+    assert!(stalled.contains("继续签发"), "the page offers to resume");
+    assert_eq!(
+        issue(&app, &hr, &batch).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // A second click while it runs does not start a second issuer.
+    issue(&app, &hr, &batch).await;
+    assert_eq!(wait_done(&app, &hr, &batch).await.last(), Some(&1200));
+    let issued: i64 = attestations::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(issued, 1200);
+    let done = page(&app, &hr, &batch).await;
+    assert!(!done.contains("继续签发"));
+    // The full ID numbers of the file are gone once it is done.
+    let cells: Vec<String> = attest::db::schema::bulk_rows::table
+        .select(attest::db::schema::bulk_rows::cells)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert!(cells.iter().all(String::is_empty));
+}
