@@ -34,7 +34,7 @@ fn main() {
         memory_mib(),
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
     );
-    let csv = gbk_file(rows);
+    let csv = attest::cli::sample_csv(attest::domain::AttestationKind::Employment, rows, true);
     let floor = floor(&dir, rows);
     let key = api_key(&data);
     let (mut server, _) = start(&data);
@@ -143,34 +143,6 @@ fn seed(data: &Path) {
     assert!(child.wait().unwrap().success(), "seeding failed");
 }
 
-/// The ID number of employee `n` (valid check character).
-fn id_of(n: usize) -> String {
-    let digits = format!(
-        "4403041990{:02}{:02}{:03}",
-        1 + n % 12,
-        1 + (n / 12) % 28,
-        n % 1000
-    );
-    attest::domain::IdNumber::complete(&digits)
-        .unwrap()
-        .expose()
-        .to_owned()
-}
-
-/// `rows` employees as Chinese Excel saves them (GBK).
-fn gbk_file(rows: usize) -> Vec<u8> {
-    let mut csv = String::from(
-        "姓名,公民身份号码,职务,部门,入职日期,劳动合同类型,离职日期,生效日期,有效期至\r\n",
-    );
-    for i in 0..rows {
-        csv.push_str(&format!(
-            "员工{i},{},装配工,总装车间,2021/3/1,无固定期限,,,\r\n",
-            id_of(i)
-        ));
-    }
-    encoding_rs::GBK.encode(&csv).0.into_owned()
-}
-
 fn csrf(agent: &ureq::Agent, server: &Server, cookie: &str) -> String {
     let html = agent
         .get(server.url("/party/attestations/bulk"))
@@ -268,7 +240,7 @@ fn api_issue(server: &Server, key: &str, rows: usize) -> Duration {
                 for i in (t..rows).step_by(8) {
                     let body = serde_json::json!({
                         "kind": "employment",
-                        "subject": { "name": format!("接口{i}"), "id_number": id_of(i) },
+                        "subject": { "name": format!("接口{i}"), "id_number": attest::cli::sample_id_number(i) },
                         "facts": {
                             "position": "装配工",
                             "employed_since": "2021-03-01",

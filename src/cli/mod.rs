@@ -14,7 +14,7 @@ mod mail;
 mod seed;
 
 pub use account_commands::PartyCommand;
-pub use seed::DevCommand;
+pub use seed::{sample_csv, sample_id_number, sample_name, DevCommand};
 
 /// 居住证申领协助证明平台 (Attest): signed attestations for residence-permit applications.
 #[derive(Debug, Parser)]
@@ -241,6 +241,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 attestations,
             },
         ),
+        Command::Dev(DevCommand::SampleCsv { kind, rows, utf8 }) => {
+            let kind = crate::domain::AttestationKind::parse(&kind).ok_or_else(|| CliError {
+                message: "--kind must be residence, employment or attendance".into(),
+                code: 2,
+            })?;
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&sample_csv(kind, rows, !utf8))
+                .map_err(|e| anyhow::Error::from(e).into())
+        }
         Command::Verify {
             token,
             jwks,

@@ -16,9 +16,9 @@ async fn a_person_goes_through_the_portal_in_a_real_browser() {
     let script = root.join("tests/e2e/flow.mjs");
     // The bulk file, as Chinese Excel saves it: GBK, 3,000 employees, row 101 with a wrong
     // check character, row 2001 with an impossible date.
-    let (csv, fix_id) = staff_file();
+    let (csv, fix_id) = flawed_staff_file();
     let csv_path = out.join("staff-gbk.csv");
-    std::fs::write(&csv_path, csv).unwrap();
+    std::fs::write(&csv_path, encoding_rs::GBK.encode(&csv).0).unwrap();
     let base = app.address.clone();
 
     // Blocking on the browser on another thread, so this runtime keeps serving the portal.
@@ -64,35 +64,4 @@ async fn a_person_goes_through_the_portal_in_a_real_browser() {
     .filter(|m| m.event == "batch_issued")
     .count();
     assert_eq!(batch_mails, 1);
-}
-
-/// 3,000 employees in GBK with two flawed rows, and the right ID number of row 101.
-fn staff_file() -> (Vec<u8>, String) {
-    let id = |n: usize| {
-        let digits = format!(
-            "4403041990{:02}{:02}{:03}",
-            1 + n % 12,
-            1 + (n / 12) % 28,
-            n % 1000
-        );
-        attest::domain::IdNumber::complete(&digits)
-            .unwrap()
-            .expose()
-            .to_owned()
-    };
-    let mut csv = String::from(
-        "姓名,公民身份号码,职务,部门,入职日期,劳动合同类型,离职日期,生效日期,有效期至\r\n",
-    );
-    for n in 0..3000 {
-        let mut number = id(n);
-        if n == 99 {
-            let last = if number.ends_with('1') { "2" } else { "1" };
-            number = format!("{}{last}", &number[..17]);
-        }
-        let since = if n == 1999 { "2021/13/1" } else { "2021/3/1" };
-        csv.push_str(&format!(
-            "员工{n},{number},装配工,总装车间,{since},无固定期限,,,\r\n"
-        ));
-    }
-    (encoding_rs::GBK.encode(&csv).0.into_owned(), id(99))
 }

@@ -4,34 +4,17 @@
 
 use crate::helpers::*;
 use crate::smtp::SmtpServer;
-use attest::domain::IdNumber;
+use attest::cli::sample_id_number;
+use attest::domain::{AttestationKind, IdNumber};
 use reqwest::{multipart, Client, StatusCode};
 
-/// The resident ID number of employee `n` (valid check character).
-fn id_of(n: usize) -> String {
-    let digits = format!(
-        "4403041990{:02}{:02}{:03}",
-        1 + n % 12,
-        1 + (n / 12) % 28,
-        n % 1000
-    );
-    IdNumber::complete(&digits).unwrap().expose().to_owned()
-}
-
-/// A proof-of-employment CSV with a header in Chinese and `n` employees, lines ended as
-/// Excel on Windows ends them (CRLF).
+/// A proof-of-employment file of `n` employees as Excel saves it, as text.
 fn employees(n: usize) -> String {
-    let mut csv = String::from(
-        "姓名,公民身份号码,职务,部门,入职日期,劳动合同类型,离职日期,生效日期,有效期至\r\n",
-    );
-    for i in 0..n {
-        csv.push_str(&format!(
-            "员工{i},{},装配工,总装车间,2021/3/{},无固定期限,,,\r\n",
-            id_of(i),
-            1 + i % 28
-        ));
-    }
-    csv
+    let bytes = attest::cli::sample_csv(AttestationKind::Employment, n, false);
+    String::from_utf8(bytes)
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .to_owned()
 }
 
 fn gbk(text: &str) -> Vec<u8> {
@@ -170,17 +153,8 @@ async fn an_hr_clerk_issues_3000_proofs_from_a_gbk_file_after_fixing_two_rows() 
 
     // 3,000 employees as Chinese Excel saves them (GBK); row 101 has a wrong check
     // character, row 2001 an impossible date.
-    let mut csv = employees(3000);
-    let bad_id = id_of(99);
-    let wrong = format!(
-        "{}{}",
-        &bad_id[..17],
-        if bad_id.ends_with('1') { '2' } else { '1' }
-    );
-    csv = csv.replacen(&bad_id, &wrong, 1);
-    let line_2001 = csv.lines().nth(2000).unwrap().to_owned();
-    let broken = line_2001.replace("2021/3/", "2021/13/");
-    csv = csv.replacen(&line_2001, &broken, 1);
+    let (csv, bad_id) = flawed_staff_file();
+    let wrong = flip_check(&bad_id);
     let batch = upload_ok(&app, &hr, "auto", gbk(&csv)).await;
 
     let preview = page(&app, &hr, &batch).await;
@@ -203,7 +177,7 @@ async fn an_hr_clerk_issues_3000_proofs_from_a_gbk_file_after_fixing_two_rows() 
         attr(&form, "#subject_name", "value").as_deref(),
         Some("员工99")
     );
-    let mut fields: Vec<(&str, String)> = vec![
+    let mut form: Vec<(&'static str, String)> = vec![
         ("subject_name", "员工99".into()),
         ("subject_id_number", "44030419900101000".into()),
         ("position", "装配工".into()),
@@ -211,16 +185,7 @@ async fn an_hr_clerk_issues_3000_proofs_from_a_gbk_file_after_fixing_two_rows() 
         ("employed_since", "2021-03-01".into()),
         ("contract_type", "open_ended".into()),
     ];
-    let again = app
-        .post_with(
-            &hr,
-            &row,
-            &fields
-                .iter()
-                .map(|(k, v)| (*k, v.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .await;
+    let again = app.post_with(&hr, &row, &fields(&form)).await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let again = again.text().await.unwrap();
     assert!(text(&again, "#subject_id_number-error").is_some());
@@ -228,48 +193,21 @@ async fn an_hr_clerk_issues_3000_proofs_from_a_gbk_file_after_fixing_two_rows() 
         attr(&again, "#position", "value").as_deref(),
         Some("装配工")
     );
-    fields[1].1 = bad_id.clone();
-    let fixed = app
-        .post_with(
-            &hr,
-            &row,
-            &fields
-                .iter()
-                .map(|(k, v)| (*k, v.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .await;
+    form[1].1 = bad_id.clone();
+    let fixed = app.post_with(&hr, &row, &fields(&form)).await;
     assert_eq!(fixed.status(), StatusCode::SEE_OTHER);
     // Row 2001 with the ID number of row 1: a duplicate, named.
     let row = format!("{batch}/rows/2001");
-    fields[0].1 = "员工1999".into();
-    fields[1].1 = id_of(0);
-    let dup = app
-        .post_with(
-            &hr,
-            &row,
-            &fields
-                .iter()
-                .map(|(k, v)| (*k, v.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .await;
+    form[0].1 = "员工1999".into();
+    form[1].1 = sample_id_number(0);
+    let dup = app.post_with(&hr, &row, &fields(&form)).await;
     assert_eq!(dup.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let dup = dup.text().await.unwrap();
     assert!(text(&dup, "#subject_id_number-error")
         .unwrap()
         .contains("第 2 行"));
-    fields[1].1 = id_of(1999);
-    let fixed = app
-        .post_with(
-            &hr,
-            &row,
-            &fields
-                .iter()
-                .map(|(k, v)| (*k, v.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .await;
+    form[1].1 = sample_id_number(1999);
+    let fixed = app.post_with(&hr, &row, &fields(&form)).await;
     assert_eq!(fixed.status(), StatusCode::SEE_OTHER);
     let preview = page(&app, &hr, &batch).await;
     assert_eq!(text(&preview, "#valid-count").as_deref(), Some("3000"));
@@ -318,7 +256,10 @@ async fn an_hr_clerk_issues_3000_proofs_from_a_gbk_file_after_fixing_two_rows() 
     assert_eq!(mails[0].to, vec!["station@example.cn"]);
     assert!(mails[0].subject.contains("3000"), "{}", mails[0].subject);
     assert!(mails[0].text.contains("员工0（"), "people are named");
-    assert!(!mails[0].raw.contains(&id_of(0)), "masked ID numbers only");
+    assert!(
+        !mails[0].raw.contains(&sample_id_number(0)),
+        "masked ID numbers only"
+    );
 
     // The results: every row, masked ID, code, verify URL that verifies.
     let results = app
@@ -330,14 +271,17 @@ async fn an_hr_clerk_issues_3000_proofs_from_a_gbk_file_after_fixing_two_rows() 
     assert!(results.starts_with(b"\xEF\xBB\xBF"));
     let results = String::from_utf8(results[3..].to_vec()).unwrap();
     assert!(
-        !results.contains(&id_of(5)),
+        !results.contains(&sample_id_number(5)),
         "no full ID number in the results"
     );
     let mut reader = csv::Reader::from_reader(results.as_bytes());
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), 3000);
     assert_eq!(&records[5][1], "员工5");
-    assert_eq!(&records[5][2], IdNumber::parse(&id_of(5)).unwrap().masked());
+    assert_eq!(
+        &records[5][2],
+        IdNumber::parse(&sample_id_number(5)).unwrap().masked()
+    );
     let url = &records[5][4];
     let token = url.split_once("/verify#").expect("verify URL").1;
     let verdict = app.verify_token(token).await;
@@ -441,19 +385,37 @@ async fn every_kind_of_row_error_is_listed_with_its_row_and_column() {
         .to_string();
     let long = "岗".repeat(51);
     let rows = [
-        format!(",{},装配工,,2021-03-01,无固定期限,,,", id_of(1)), // 2: name missing
-        format!("王二,{}0,装配工,,2021-03-01,无固定期限,,,", &id_of(2)[..17]), // 3: check character
-        "王三,4.40304E+17,装配工,,2021-03-01,无固定期限,,,".to_owned(), // 4: Excel notation
-        format!("王四,{},装配工,,2021-02-30,无固定期限,,,", id_of(4)), // 5: no such date
-        format!("王五,{},装配工,,2021-03-01,临时工,,,", id_of(5)), // 6: not a contract type
-        format!("王六,{},{long},,2021-03-01,无固定期限,,,", id_of(6)), // 7: too long
-        format!("王七,{},装配工,,2021-03-01,无固定期限,,,", id_of(1)), // 8: repeats row 2's ID
-        format!("王八,{},装配工,,2021-03-01,无固定期限,,{past},", id_of(8)), // 9: starts in the past
+        format!(",{},装配工,,2021-03-01,无固定期限,,,", sample_id_number(1)), // 2: name missing
+        format!(
+            "王二,{},装配工,,2021-03-01,无固定期限,,,",
+            flip_check(&sample_id_number(2))
+        ), // 3: check character
+        "王三,4.40304E+17,装配工,,2021-03-01,无固定期限,,,".to_owned(),       // 4: Excel notation
+        format!(
+            "王四,{},装配工,,2021-02-30,无固定期限,,,",
+            sample_id_number(4)
+        ), // 5: no such date
+        format!("王五,{},装配工,,2021-03-01,临时工,,,", sample_id_number(5)), // 6: not a contract type
+        format!(
+            "王六,{},{long},,2021-03-01,无固定期限,,,",
+            sample_id_number(6)
+        ), // 7: too long
+        format!(
+            "王七,{},装配工,,2021-03-01,无固定期限,,,",
+            sample_id_number(1)
+        ), // 8: repeats row 2's ID
+        format!(
+            "王八,{},装配工,,2021-03-01,无固定期限,,{past},",
+            sample_id_number(8)
+        ), // 9: starts in the past
         format!(
             "王九,{},装配工,,2021-03-01,无固定期限,2020-01-01,,",
-            id_of(9)
+            sample_id_number(9)
         ), // 10: left before joining
-        format!("王十,{},装配工,,2021-03-01,fixed_term,,,", id_of(10)), // 11: fine (stored value)
+        format!(
+            "王十,{},装配工,,2021-03-01,fixed_term,,,",
+            sample_id_number(10)
+        ), // 11: fine (stored value)
     ];
     let csv = format!(
         "姓名,公民身份号码,职务,部门,入职日期,劳动合同类型,离职日期,生效日期,有效期至\n{}\n",

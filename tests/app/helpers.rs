@@ -651,3 +651,26 @@ impl TestApp {
         text(&html, "code.secret").expect("the new key is shown once")
     }
 }
+
+/// `id` with a wrong check character.
+pub fn flip_check(id: &str) -> String {
+    let last = if id.ends_with('1') { '2' } else { '1' };
+    format!("{}{last}", &id[..17])
+}
+
+/// 3,000 employees as Excel saves them (text, CRLF), row 101 with a wrong check character
+/// and row 2001 with an impossible date; and the right ID number of row 101.
+pub fn flawed_staff_file() -> (String, String) {
+    use attest::cli::{sample_csv, sample_id_number};
+    let bytes = sample_csv(attest::domain::AttestationKind::Employment, 3000, false);
+    let text = String::from_utf8(bytes).unwrap();
+    let mut lines: Vec<String> = text
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .map(str::to_owned)
+        .collect();
+    let right = sample_id_number(99);
+    lines[100] = lines[100].replace(&right, &flip_check(&right));
+    lines[2000] = lines[2000].replace("2021/3/1", "2021/13/1");
+    (lines.join("\r\n"), right)
+}

@@ -21,7 +21,9 @@ use diesel::Connection;
 use std::time::Instant;
 
 mod fake;
+mod sample;
 use fake::{make_batch, SURNAMES};
+pub use sample::{sample_csv, sample_id_number, sample_name};
 
 /// Development commands.
 #[derive(Debug, Subcommand)]
@@ -41,6 +43,18 @@ pub enum DevCommand {
         attestations: u64,
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+    /// Write a bulk-issuance CSV file of fictitious people to stdout, as Excel saves it
+    /// (GBK unless --utf8; every row valid), to try the bulk page.
+    SampleCsv {
+        /// residence, employment or attendance.
+        #[arg(long, default_value = "employment")]
+        kind: String,
+        #[arg(long, default_value_t = 100)]
+        rows: usize,
+        /// UTF-8 with BOM instead of GBK.
+        #[arg(long)]
+        utf8: bool,
     },
 }
 

@@ -1,0 +1,133 @@
+//! Bulk issuance from a CSV file: the columns of each kind, reading the file as Excel saves
+//! it (UTF-8 with or without BOM, or GBK / GB 18030), and checking every row before
+//! anything is issued.
+
+mod cells;
+mod file;
+mod rows;
+
+pub use file::{decode, Encoding, FileError};
+pub use rows::{check_row, duplicate_of, parse, Row, RowError};
+
+use super::attestation::AttestationKind;
+use crate::i18n::Lang;
+
+/// Rows a file may hold; more is refused with a request to split it.
+pub const MAX_ROWS: usize = 10_000;
+/// Bytes a file may have (10,000 rows of the longest kind fit in well under this).
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// One column of the CSV file: the issuing form's field it fills.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub field: &'static str,
+    pub required: bool,
+    /// For a choice: the message prefix of its labels and the stored values.
+    pub choices: Option<(&'static str, &'static [&'static str])>,
+}
+
+const fn text(field: &'static str, required: bool) -> Column {
+    Column {
+        field,
+        required,
+        choices: None,
+    }
+}
+
+const fn choice(
+    field: &'static str,
+    prefix: &'static str,
+    values: &'static [&'static str],
+) -> Column {
+    Column {
+        field,
+        required: true,
+        choices: Some((prefix, values)),
+    }
+}
+
+const SUBJECT: [Column; 2] = [text("subject_name", true), text("subject_id_number", true)];
+const VALIDITY: [Column; 2] = [text("valid_from", false), text("valid_until", false)];
+const RESIDENCE: [Column; 5] = [
+    text("address", true),
+    choice(
+        "housing_basis",
+        "housing",
+        &["lease", "owned", "dormitory", "committee"],
+    ),
+    text("residing_since", true),
+    text("lease_end", false),
+    text("lease_registration_no", false),
+];
+const EMPLOYMENT: [Column; 5] = [
+    text("position", true),
+    text("department", false),
+    text("employed_since", true),
+    choice(
+        "contract_type",
+        "contract",
+        &["fixed_term", "open_ended", "other"],
+    ),
+    text("employed_until", false),
+];
+const ATTENDANCE: [Column; 6] = [
+    text("student_number", true),
+    text("programme", true),
+    text("level", true),
+    text("enrolled_since", true),
+    text("expected_completion", true),
+    choice("full_time", "fact", &["yes", "no"]),
+];
+
+/// The columns of a `kind` file, in template order.
+pub fn columns(kind: AttestationKind) -> Vec<Column> {
+    let facts: &[Column] = match kind {
+        AttestationKind::Residence => &RESIDENCE,
+        AttestationKind::Employment => &EMPLOYMENT,
+        AttestationKind::Attendance => &ATTENDANCE,
+    };
+    SUBJECT
+        .iter()
+        .chain(facts)
+        .chain(&VALIDITY)
+        .copied()
+        .collect()
+}
+
+/// The message key of a column's header (`bulk.col.subject_name` → 姓名).
+pub fn header_key(field: &str) -> String {
+    format!("bulk.col.{field}")
+}
+
+/// The template of a `kind` file: UTF-8 with a BOM (so Excel opens it as UTF-8), the header
+/// row in `lang`.
+pub fn template(kind: AttestationKind, lang: Lang) -> String {
+    let header: Vec<String> = columns(kind)
+        .iter()
+        .map(|c| lang.t(&header_key(c.field)))
+        .collect();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = out.write_record(&header);
+    let bytes = out.into_inner().unwrap_or_default();
+    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_has_a_bom_and_every_column() {
+        let t = template(AttestationKind::Attendance, Lang::Zh);
+        assert!(t.starts_with('\u{feff}'));
+        assert_eq!(
+            t.trim_start_matches('\u{feff}')
+                .trim_end()
+                .split(',')
+                .count(),
+            10
+        );
+        assert!(t.contains("学号") && t.contains("是否全日制"));
+    }
+}
