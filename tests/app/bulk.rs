@@ -673,3 +673,34 @@ async fn a_batch_stopped_by_a_restart_is_resumed_and_nothing_is_issued_twice() {
         .unwrap();
     assert!(cells.iter().all(String::is_empty));
 }
+
+#[tokio::test]
+async fn the_sample_file_from_the_cli_uploads_clean() {
+    let app = spawn_app().await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    let out = run_cli(
+        &app.data_dir,
+        &["dev", "sample-csv", "--kind", "employment", "--rows", "50"],
+        None,
+    );
+    assert!(out.status.success());
+    assert!(std::str::from_utf8(&out.stdout).is_err(), "GBK by default");
+    let batch = upload_ok(&app, &hr, "auto", out.stdout).await;
+    let html = page(&app, &hr, &batch).await;
+    assert_eq!(text(&html, "#valid-count").as_deref(), Some("50"));
+    assert!(html.contains("GBK"));
+
+    let utf8 = run_cli(
+        &app.data_dir,
+        &["dev", "sample-csv", "--utf8", "--rows", "1"],
+        None,
+    );
+    assert!(utf8.stdout.starts_with(b"\xEF\xBB\xBF"));
+    let bad = run_cli(
+        &app.data_dir,
+        &["dev", "sample-csv", "--kind", "visa"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--kind"));
+}
