@@ -288,16 +288,9 @@ async fn an_hr_clerk_issues_3000_proofs_from_a_gbk_file_after_fixing_two_rows() 
     assert_eq!(verdict["status"], "valid");
     assert_eq!(verdict["claims"]["subject"]["name"], "员工5");
     let code = &records[2999][3];
-    let by_code: serde_json::Value = app
-        .client
-        .post(app.url("/api/v1/verify"))
-        .json(&serde_json::json!({ "code": code }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, by_code) = app
+        .api("/api/v1/verify", None, serde_json::json!({ "code": code }))
+        .await;
     assert_eq!(by_code["status"], "valid");
 
     // One PDF with every proof: a page each, the names and codes in its text.
