@@ -697,3 +697,22 @@ async fn the_sample_file_from_the_cli_uploads_clean() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--kind"));
 }
+
+#[tokio::test]
+async fn a_name_excel_would_run_as_a_formula_comes_back_inert_in_the_results() {
+    let app = spawn_app().await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    let csv = employees(2).replace("员工1,", "=HYPERLINK(\"http://evil.example\"),");
+    let batch = upload_ok(&app, &hr, "auto", csv.into_bytes()).await;
+    issue(&app, &hr, &batch).await;
+    wait_done(&app, &hr, &batch).await;
+    let results = app
+        .get_with(&hr, &format!("{batch}/results.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(results.trim_start_matches('\u{feff}').as_bytes());
+    let names: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    assert_eq!(names, ["员工0", "'=HYPERLINK(\"http://evil.example\")"]);
+}

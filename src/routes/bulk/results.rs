@@ -112,7 +112,7 @@ pub async fn results_get(
     .map(|k| page.t(k));
     let written: Result<(), csv::Error> = std::iter::once(&header)
         .chain(lines.iter().map(|(_, l)| l))
-        .try_for_each(|record| out.write_record(record));
+        .try_for_each(|record| out.write_record(record.iter().map(|c| inert(c).into_owned())));
     written.map_err(|e| AppError::Internal(e.into()))?;
     let bytes = out
         .into_inner()
@@ -124,6 +124,16 @@ pub async fn results_get(
         page.t("bulk.result.suffix")
     );
     Ok(csv_download(body, &name))
+}
+
+/// `cell` as a spreadsheet shows it but never runs it: text that Excel would read as a
+/// formula (`=`, `+`, `-`, `@`, tab, CR first) is prefixed with `'`.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// Every proof of a batch on one printable page.
