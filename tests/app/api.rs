@@ -44,15 +44,7 @@ async fn issue_read_verify_and_revoke_through_the_api() {
         StatusCode::OK
     );
 
-    let got: Value = browser()
-        .get(app.url(&format!("/api/v1/attestations/{id}")))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, got) = app.api_attestation(&id, &key).await;
     assert_eq!(got["status"], "active");
     assert_eq!(got["subject"]["id_number"], "440304********1545");
     assert_eq!(app.verify_token(token).await["status"], "valid");
@@ -168,13 +160,8 @@ async fn keys_are_required_scoped_and_revocable() {
         .api("/api/v1/attestations", Some(&key_a), employment_json())
         .await;
     let id = created["id"].as_str().unwrap();
-    let other = browser()
-        .get(app.url(&format!("/api/v1/attestations/{id}")))
-        .bearer_auth(&key_b)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let (other, _) = app.api_attestation(id, &key_b).await;
+    assert_eq!(other, StatusCode::NOT_FOUND);
     let (status, _) = app
         .api(
             &format!("/api/v1/attestations/{id}/revoke"),

@@ -510,6 +510,21 @@ impl TestApp {
         )
     }
 
+    /// `GET /api/v1/attestations/{id}` with `key`: status and body.
+    pub async fn api_attestation(&self, id: &str, key: &str) -> (StatusCode, serde_json::Value) {
+        let response = browser()
+            .get(self.url(&format!("/api/v1/attestations/{id}")))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("API call");
+        let status = response.status();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
     /// Verifies `token` through `POST /api/v1/verify`; returns the body.
     pub async fn verify_token(&self, token: &str) -> serde_json::Value {
         let (status, body) = self

@@ -93,15 +93,7 @@ async fn real_answers_have_exactly_the_documented_properties() {
     assert_eq!(keys(&issued), properties(&doc, "IssuedResponse"));
 
     let id = issued["id"].as_str().unwrap();
-    let read: Value = browser()
-        .get(app.url(&format!("/api/v1/attestations/{id}")))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, read) = app.api_attestation(id, &key).await;
     assert_eq!(keys(&read), properties(&doc, "AttestationResponse"));
 
     let verdict = app.verify_token(issued["token"].as_str().unwrap()).await;
