@@ -127,6 +127,7 @@ fn context() -> PartyContext {
             created_at: now,
             identifier_masked: None,
             identifier_sealed: None,
+            identifier_type: Some("uscc".into()),
         },
         station: Station {
             id: "s1".into(),

@@ -8,7 +8,6 @@ use crate::db::models::stations::{self, Station};
 use crate::db::models::users::{self, User};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::{PartyDetails, PartyStatus, Role};
-use diesel::Connection;
 
 /// Why an account could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -18,7 +17,9 @@ pub enum AccountError {
     #[error("the email address {0} already has an account")]
     EmailTaken(String),
     #[error("a party with this identifier is already registered")]
-    IdentifierTaken,
+    IdentifierTaken { party_id: String },
+    #[error("the party is not approved by its station")]
+    NotApproved,
     #[error("there is no station with code {0}")]
     UnknownStation(String),
     #[error("a {0} account needs --station CODE")]
@@ -38,7 +39,7 @@ pub struct NewStation<'a> {
 
 /// Creates a station.
 pub fn create_station(conn: &mut DbConnection, new: &NewStation) -> Result<Station, AccountError> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         if stations::find_by_code(conn, new.code)?.is_some() {
             return Err(AccountError::StationCodeTaken(new.code.to_owned()));
         }
@@ -69,7 +70,7 @@ pub fn create_staff(
     password_hash: &str,
     station_code: Option<&str>,
 ) -> Result<User, AccountError> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let station_id = match (role, station_code) {
             (Role::Station, None) => return Err(AccountError::StationRequired("station")),
             (_, Some(code)) => Some(
@@ -131,59 +132,19 @@ pub struct NewParty<'a> {
     pub secrets: &'a crate::secrets::Secrets,
 }
 
-/// How a party's identifier is stored: (identifier, masked, sealed). A credit code as it
-/// is; an ID number as `hmac:` and its keyed hash (unique per number, not the number), its
-/// masked form, and the number encrypted.
-pub fn stored_identifier(
-    secrets: &crate::secrets::Secrets,
-    identifier: &crate::domain::PartyIdentifier,
-) -> (String, Option<String>, Option<String>) {
-    match identifier {
-        crate::domain::PartyIdentifier::Uscc(code) => (code.as_str().to_owned(), None, None),
-        crate::domain::PartyIdentifier::IdNumber(number) => (
-            format!(
-                "hmac:{}",
-                secrets.keyed_hash("party_id_number", number.expose())
-            ),
-            Some(number.masked()),
-            Some(secrets.seal("party_id_number", number.expose())),
-        ),
-    }
-}
-
-/// Seals the ID numbers of individual lessors stored in plain text by earlier versions.
-pub fn seal_plain_identifiers(
-    conn: &mut DbConnection,
-    secrets: &crate::secrets::Secrets,
-) -> diesel::QueryResult<usize> {
-    let mut sealed = 0;
-    for party in parties::list_unsealed(conn)? {
-        let Ok(number) = crate::domain::IdNumber::parse(&party.identifier) else {
-            continue;
-        };
-        let (identifier, masked, seal) =
-            stored_identifier(secrets, &crate::domain::PartyIdentifier::IdNumber(number));
-        let (masked, seal) = (masked.unwrap_or_default(), seal.unwrap_or_default());
-        parties::set_sealed_identifier(conn, &party.id, &identifier, &masked, &seal)?;
-        sealed += 1;
-    }
-    Ok(sealed)
-}
-
 /// Creates a party and its first user.
 pub fn create_party(
     conn: &mut DbConnection,
     new: &NewParty,
 ) -> Result<(Party, User), AccountError> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let station = stations::find_by_code(conn, new.station_code)?
             .ok_or_else(|| AccountError::UnknownStation(new.station_code.to_owned()))?;
         let station_for_mail = station.clone();
         let d = new.details;
-        let (identifier, identifier_masked, identifier_sealed) =
-            stored_identifier(new.secrets, &d.identifier);
-        if parties::identifier_taken(conn, &identifier)? {
-            return Err(AccountError::IdentifierTaken);
+        let stored = crate::identifiers::stored(new.secrets, &d.identifier);
+        if let Some(party_id) = parties::find_by_identifier(conn, &stored.identifier)? {
+            return Err(AccountError::IdentifierTaken { party_id });
         }
         let created_at = now();
         let approved = new.status == PartyStatus::Approved;
@@ -191,7 +152,7 @@ pub fn create_party(
             id: new_id(),
             kind: d.kind.as_str().to_owned(),
             legal_name: d.legal_name.clone(),
-            identifier,
+            identifier: stored.identifier,
             address: d.address.clone(),
             contact_name: d.contact_name.clone(),
             contact_phone: d.contact_phone.clone(),
@@ -201,8 +162,9 @@ pub fn create_party(
             decided_by: None,
             decided_at: approved.then_some(created_at),
             created_at,
-            identifier_masked,
-            identifier_sealed,
+            identifier_masked: stored.masked,
+            identifier_sealed: stored.sealed,
+            identifier_type: Some(stored.kind.as_str().to_owned()),
         };
         parties::insert(conn, &party)?;
         let user = insert_user(
@@ -223,13 +185,40 @@ pub fn create_party(
         audit_log::insert(conn, &entry)?;
         if let Some(portal) = new.notify_portal {
             crate::mail::notify::party_registered(conn, portal, &station_for_mail, &party)?;
+            crate::mail::account::registered(conn, portal, &user.email)?;
         }
         Ok((party, user))
     })
 }
 
-/// Creates an API key for `party_id`; returns the row and the key, which is shown once and
-/// stored only as a keyed hash.
+/// Self-registration, answered the same whether or not the email or the identifier is
+/// already registered: a new party is created (pending) and its registrant emailed; for a
+/// known email or identifier nothing changes and that account is emailed instead. Returns
+/// the new user, if one was created.
+pub fn register(
+    conn: &mut DbConnection,
+    new: &NewParty,
+    portal: &str,
+) -> Result<Option<User>, AccountError> {
+    let existing = match create_party(conn, new) {
+        Ok((_, user)) => return Ok(Some(user)),
+        Err(AccountError::EmailTaken(email)) => Some(email),
+        Err(AccountError::IdentifierTaken { party_id }) => {
+            users::first_of_party(conn, &party_id)?.map(|u| u.email)
+        }
+        Err(other) => return Err(other),
+    };
+    if let Some(email) = existing {
+        crate::db::write(conn, |conn| {
+            crate::mail::account::already_registered(conn, portal, &email)
+                .map_err(AccountError::Internal)
+        })?;
+    }
+    Ok(None)
+}
+
+/// Creates an API key for `party_id` (an approved party only); returns the row and the
+/// key, which is shown once and stored only as a keyed hash.
 pub fn create_api_key(
     conn: &mut DbConnection,
     secrets: &crate::secrets::Secrets,
@@ -249,7 +238,10 @@ pub fn create_api_key(
         last_used_at: None,
         revoked_at: None,
     };
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
+        if parties::find_by_id(conn, party_id)?.status != PartyStatus::Approved.as_str() {
+            return Err(AccountError::NotApproved);
+        }
         api_keys::insert(conn, &row)?;
         audit_log::insert(
             conn,
@@ -276,7 +268,7 @@ pub fn authenticate_api_key(
         .last_used_at
         .is_none_or(|t| now - t > chrono::Duration::minutes(1))
     {
-        crate::db::one_writer(conn, |conn| api_keys::touch(conn, &row.id))?;
+        crate::db::write(conn, |conn| api_keys::touch(conn, &row.id))?;
     }
     parties::find_by_id(conn, &row.party_id).map(Some)
 }

@@ -13,7 +13,6 @@ use crate::issuing::{IssueError, Issuer};
 use crate::mail::notify;
 use crate::secrets::Secrets;
 use chrono::{Duration, NaiveDate};
-use diesel::Connection;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -78,16 +77,14 @@ pub fn create(
         lease_until: None,
         finished_at: None,
     };
-    crate::db::one_writer(conn, |conn| {
-        conn.transaction(|conn| {
-            bulk::delete_stale_drafts(conn, now() - Duration::days(DRAFT_DAYS))?;
-            bulk::insert(conn, &batch, &rows)?;
-            audit_log::insert(
-                conn,
-                &AuditEntry::new(Action::BulkUploaded, Some(upload.user_id), Some(&id))
-                    .detail(&format!("{} rows", rows.len())),
-            )
-        })
+    crate::db::write(conn, |conn| {
+        bulk::delete_stale_drafts(conn, now() - Duration::days(DRAFT_DAYS))?;
+        bulk::insert(conn, &batch, &rows)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::BulkUploaded, Some(upload.user_id), Some(&id))
+                .detail(&format!("{} rows", rows.len())),
+        )
     })?;
     Ok(id)
 }
@@ -95,7 +92,7 @@ pub fn create(
 /// Deletes the drafts never issued within `DRAFT_DAYS` (and the ID numbers they hold).
 pub fn delete_stale_drafts(conn: &mut DbConnection) -> anyhow::Result<usize> {
     let before = now() - Duration::days(DRAFT_DAYS);
-    Ok(crate::db::one_writer(conn, |conn| {
+    Ok(crate::db::write(conn, |conn| {
         bulk::delete_stale_drafts(conn, before)
     })?)
 }
@@ -136,7 +133,7 @@ pub fn fix_row(
         errors: serde_json::to_string(&row.errors)?,
         ..stored
     };
-    crate::db::one_writer(conn, |conn| bulk::update_row(conn, &stored))?;
+    crate::db::write(conn, |conn| bulk::update_row(conn, &stored))?;
     Ok(row.errors)
 }
 
@@ -194,35 +191,33 @@ pub fn issue_next(
         .filter_map(|(line, r)| r.as_ref().ok().map(|a| (*line, a.clone())))
         .collect();
     let lease = at + Duration::seconds(LEASE_SECS);
-    crate::db::one_writer(conn, |conn| {
-        conn.transaction(|conn| {
-            let rows: Vec<Attestation> = issued.iter().map(|(_, a)| a.clone()).collect();
-            attestations::insert_many(conn, &rows)?;
-            let audit: Vec<AuditEntry> = rows
-                .iter()
-                .map(|a| {
-                    AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&a.id))
-                        .detail(&a.kind)
-                })
-                .collect();
-            audit_log::insert_many(conn, &audit)?;
-            for (line, a) in &issued {
-                bulk::set_issued(conn, batch_id, *line, &a.id)?;
+    crate::db::write(conn, |conn| {
+        let rows: Vec<Attestation> = issued.iter().map(|(_, a)| a.clone()).collect();
+        attestations::insert_many(conn, &rows)?;
+        let audit: Vec<AuditEntry> = rows
+            .iter()
+            .map(|a| {
+                AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&a.id))
+                    .detail(&a.kind)
+            })
+            .collect();
+        audit_log::insert_many(conn, &audit)?;
+        for (line, a) in &issued {
+            bulk::set_issued(conn, batch_id, *line, &a.id)?;
+        }
+        for (line, result) in &signed {
+            if let Err(errors) = result {
+                let json = serde_json::to_string(errors).map_err(anyhow::Error::from)?;
+                bulk::set_errors(conn, batch_id, *line, &json)?;
             }
-            for (line, result) in &signed {
-                if let Err(errors) = result {
-                    let json = serde_json::to_string(errors).map_err(anyhow::Error::from)?;
-                    bulk::set_errors(conn, batch_id, *line, &json)?;
-                }
-            }
-            bulk::progress(
-                conn,
-                batch_id,
-                i32::try_from(issued.len()).unwrap_or(0),
-                lease,
-            )?;
-            Ok::<_, IssueError>(())
-        })
+        }
+        bulk::progress(
+            conn,
+            batch_id,
+            i32::try_from(issued.len()).unwrap_or(0),
+            lease,
+        )?;
+        Ok::<_, IssueError>(())
     })?;
     Ok(Step::Issued(issued.len()))
 }
@@ -238,16 +233,14 @@ fn finish(
         .into_iter()
         .map(|(_, a)| a)
         .collect();
-    crate::db::one_writer(conn, |conn| {
-        conn.transaction(|conn| {
-            bulk::finish(conn, &batch.id, now())?;
-            audit_log::insert(
-                conn,
-                &AuditEntry::new(Action::BulkIssued, Some(by.user_id), Some(&batch.id))
-                    .detail(&format!("{} issued", rows.len())),
-            )?;
-            notify::batch_issued(conn, by.portal, station, by.party, &rows)?;
-            Ok::<_, IssueError>(())
-        })
+    crate::db::write(conn, |conn| {
+        bulk::finish(conn, &batch.id, now())?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::BulkIssued, Some(by.user_id), Some(&batch.id))
+                .detail(&format!("{} issued", rows.len())),
+        )?;
+        notify::batch_issued(conn, by.portal, station, by.party, &rows)?;
+        Ok::<_, IssueError>(())
     })
 }

@@ -27,6 +27,10 @@ pub enum AppError {
     /// Logged in, but the role may not do this.
     #[error("forbidden")]
     Forbidden,
+    /// Not allowed until something is done: the message key says what (a party not yet
+    /// approved, a kind it may not issue).
+    #[error("forbidden: {0}")]
+    Refused(&'static str),
     /// A form came without the CSRF token of this browser.
     #[error("the form has expired or did not come from this site")]
     Csrf,
@@ -77,7 +81,8 @@ impl From<crate::issuing::IssueError> for AppError {
     fn from(e: crate::issuing::IssueError) -> Self {
         use crate::issuing::IssueError;
         match e {
-            IssueError::NotApproved | IssueError::KindNotAllowed => AppError::Forbidden,
+            IssueError::NotApproved => AppError::Refused("error.party.not_approved"),
+            IssueError::KindNotAllowed => AppError::Refused("error.party.kind_not_allowed"),
             IssueError::Database(e) => e.into(),
             IssueError::Internal(e) => AppError::Internal(e),
         }
@@ -97,9 +102,12 @@ impl From<actix_web::error::BlockingError> for AppError {
 }
 
 /// Marks a response as an error page to be rendered in the visitor's language by
-/// `web::errors::render_error_page`.
+/// `web::errors::render_error_page`, with the message key that says more than the status
+/// when there is one.
 #[derive(Debug, Clone, Copy)]
-pub struct ErrorPage;
+pub struct ErrorPage {
+    pub text_key: Option<&'static str>,
+}
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
@@ -110,7 +118,7 @@ impl ResponseError for AppError {
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unauthorized => StatusCode::SEE_OTHER,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -136,8 +144,13 @@ impl ResponseError for AppError {
             }
             _ => {}
         }
+        let text_key = match self {
+            AppError::Refused(key) => Some(*key),
+            AppError::Csrf => Some("error.csrf.text"),
+            _ => None,
+        };
         let mut response = response.finish();
-        response.extensions_mut().insert(ErrorPage);
+        response.extensions_mut().insert(ErrorPage { text_key });
         response
     }
 }

@@ -11,7 +11,6 @@ use crate::mail::notify;
 use crate::secrets::Secrets;
 use crate::tokens::claims::{end_of_day, start_of_day, IssuerClaim, SubjectClaim};
 use crate::tokens::{verify, Claims, KeyRing};
-use diesel::Connection;
 
 /// Who issues, and with what.
 pub struct Issuer<'a> {
@@ -57,18 +56,16 @@ pub fn issue(
 ) -> Result<Attestation, IssueError> {
     may_issue(by.party, new.kind)?;
     let row = signed_row(by, new, now())?;
-    crate::db::one_writer(conn, |conn| {
-        conn.transaction(|conn| {
-            attestations::insert(conn, &row)?;
-            audit_log::insert(
-                conn,
-                &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
-                    .detail(&row.kind),
-            )?;
-            let station = stations::find_by_id(conn, &row.station_id)?;
-            notify::attestation_issued(conn, by.portal, &station, by.party, &row)?;
-            Ok::<_, IssueError>(())
-        })
+    crate::db::write(conn, |conn| {
+        attestations::insert(conn, &row)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
+                .detail(&row.kind),
+        )?;
+        let station = stations::find_by_id(conn, &row.station_id)?;
+        notify::attestation_issued(conn, by.portal, &station, by.party, &row)?;
+        Ok::<_, IssueError>(())
     })?;
     Ok(row)
 }
@@ -148,7 +145,7 @@ pub fn revoke(
     user_id: &str,
     reason: &str,
 ) -> Result<bool, IssueError> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         if !attestations::revoke(conn, &party.id, id, user_id, reason)? {
             return Ok(false);
         }

@@ -26,7 +26,7 @@ impl Application {
         let pool = db::connect(&config.database)?;
         db::migrate(&pool)?;
         let secrets = Secrets::load_or_create(&config.data_dir)?;
-        crate::accounts::seal_plain_identifiers(&mut *pool.get()?, &secrets)?;
+        crate::identifiers::settle_types(&mut *pool.get()?, &secrets)?;
         crate::tokens::keys::ensure_signer(&mut *pool.get()?, &config.keys_dir())?;
         crate::bulk::delete_stale_drafts(&mut *pool.get()?)?;
         let keys = crate::tokens::KeyStore::new(config.keys_dir());
@@ -58,7 +58,6 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(256 * 1024))
-                .app_data(crate::routes::api::json_config())
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
                 .wrap(from_fn(crate::web::metrics::record))
@@ -68,7 +67,7 @@ impl Application {
                 .wrap(errors::security_headers(https))
                 .wrap(from_fn(crate::telemetry::log_request))
                 .wrap(from_fn(crate::web::head_as_get))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
         })
         .workers(workers)
         .worker_max_blocking_threads(blocking)

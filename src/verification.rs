@@ -6,7 +6,7 @@ use crate::db::models::stations;
 use crate::db::models::verifications::{self, Verification};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::VerificationCode;
-use crate::tokens::verify::{check_with_ring, time_status};
+use crate::tokens::verify::{check_with_ring, time_status, InvalidReason};
 use crate::tokens::{Claims, KeyRing, VerifyStatus};
 
 /// What someone typed, pasted or scanned.
@@ -49,8 +49,8 @@ impl VerifyInput {
 #[derive(Debug, Clone)]
 pub struct Verdict {
     pub status: VerifyStatus,
-    /// Why it is invalid, or why it was revoked.
-    pub reason: Option<String>,
+    /// Why it is invalid, or why it was revoked or flagged.
+    pub reason: Option<Reason>,
     pub revoked_at: Option<chrono::NaiveDateTime>,
     /// What the proof says (for every status but invalid and unknown).
     pub claims: Option<Claims>,
@@ -58,11 +58,30 @@ pub struct Verdict {
     pub code: Option<VerificationCode>,
 }
 
+/// Why a proof is not good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The portal's own finding about the token: a message key (`verify.reason.*`).
+    Invalid(InvalidReason),
+    /// What the party (revocation) or the officer (suspect flag) wrote, as written.
+    Given(String),
+}
+
+impl Reason {
+    /// The reason in `lang`.
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Reason::Invalid(key) => lang.t(key),
+            Reason::Given(text) => text.clone(),
+        }
+    }
+}
+
 impl Verdict {
-    fn invalid(reason: &str) -> Self {
+    fn invalid(reason: InvalidReason) -> Self {
         Self {
             status: VerifyStatus::Invalid,
-            reason: Some(reason.to_owned()),
+            reason: Some(Reason::Invalid(reason)),
             revoked_at: None,
             claims: None,
             code: None,
@@ -85,14 +104,11 @@ pub fn verify(
     asker: &Asker,
 ) -> diesel::QueryResult<Verdict> {
     let (verdict, checked) = match input {
-        VerifyInput::Unreadable => (
-            Verdict::invalid("neither a token nor a verification code"),
-            None,
-        ),
+        VerifyInput::Unreadable => (Verdict::invalid("verify.reason.unreadable"), None),
         VerifyInput::Token(token) => match check_with_ring(token, ring, portal) {
             Err(reason) => (Verdict::invalid(reason), None),
             Ok(claims) => match attestations::find_by_id(conn, &claims.jti)? {
-                None => (Verdict::invalid("not on record"), None),
+                None => (Verdict::invalid("verify.reason.not_on_record"), None),
                 Some(row) => {
                     let ids = (row.id.clone(), row.station_id.clone());
                     (judge(conn, row, claims)?, Some(ids))
@@ -130,7 +146,7 @@ pub fn verify(
         user_id: asker.user_id.map(str::to_owned),
         client_ip: asker.client_ip.map(str::to_owned),
     };
-    crate::db::one_writer(conn, |conn| verifications::insert(conn, &record))?;
+    crate::db::write(conn, |conn| verifications::insert(conn, &record))?;
     Ok(verdict)
 }
 
@@ -142,13 +158,13 @@ fn judge(
 ) -> diesel::QueryResult<Verdict> {
     let station = stations::find_by_id(conn, &row.station_id)?;
     if claims.aud != station.code {
-        return Ok(Verdict::invalid("addressed to another station (aud)"));
+        return Ok(Verdict::invalid("verify.reason.aud"));
     }
     let code = Some(VerificationCode::from_stored(row.code));
     if row.status == SUSPECT {
         return Ok(Verdict {
             status: VerifyStatus::Suspect,
-            reason: row.suspect_reason,
+            reason: row.suspect_reason.map(Reason::Given),
             revoked_at: None,
             claims: Some(claims),
             code,
@@ -157,7 +173,7 @@ fn judge(
     if row.status == REVOKED {
         return Ok(Verdict {
             status: VerifyStatus::Revoked,
-            reason: row.revoke_reason,
+            reason: row.revoke_reason.map(Reason::Given),
             revoked_at: row.revoked_at,
             claims: Some(claims),
             code,

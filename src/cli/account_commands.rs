@@ -4,6 +4,7 @@ use super::{invalid, open, read_password, CliError, StaffRole};
 use crate::accounts::{self, NewParty, NewStation};
 use crate::config::Config;
 use crate::domain::fields::{self, Limit, Text};
+use crate::domain::party::IdentifierType;
 use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role};
 use clap::Subcommand;
 
@@ -20,6 +21,11 @@ pub enum PartyCommand {
         /// Credit code, or the resident ID number of an individual lessor.
         #[arg(long)]
         identifier: String,
+        /// What `--identifier` is: `id` (an individual lessor's resident ID number, the
+        /// default for a lessor) or `uscc` (an organisation's credit code, the default and
+        /// the only choice for every other kind).
+        #[arg(long, value_enum)]
+        identifier_type: Option<IdentifierType>,
         /// Code of the station of its jurisdiction.
         #[arg(long)]
         station: String,
@@ -79,6 +85,7 @@ pub fn party_add(config: &Config, command: PartyCommand) -> Result<(), CliError>
         kind,
         name,
         identifier,
+        identifier_type,
         station,
         email,
         address,
@@ -93,8 +100,12 @@ pub fn party_add(config: &Config, command: PartyCommand) -> Result<(), CliError>
     let details = PartyDetails {
         kind,
         legal_name: Text::required(&name, Limit::Chars100).map_err(|k| invalid("--name", k))?,
-        identifier: PartyIdentifier::parse(kind, &identifier)
-            .map_err(|k| invalid("--identifier", k))?,
+        identifier: PartyIdentifier::parse(
+            kind,
+            identifier_type.unwrap_or(IdentifierType::default_for(kind)),
+            &identifier,
+        )
+        .map_err(|k| invalid("--identifier", k))?,
         address: Text::optional(&address, Limit::Chars200).map_err(|k| invalid("--address", k))?,
         contact_name: Text::optional(&contact_name, Limit::Chars50)
             .map_err(|k| invalid("--contact-name", k))?,

@@ -134,7 +134,7 @@ pub fn verify_offline(input: &str, jwks: &str, issuer: Option<&str>) -> Result<(
         |kid| keys.iter().find(|(k, _)| k == kid).map(|(_, key)| key),
         issuer,
     )
-    .map_err(|reason| fail(format!("invalid: {reason}")))?;
+    .map_err(|reason| fail(format!("invalid: {}", crate::i18n::Lang::En.t(reason))))?;
     let status = time_status(&claims, chrono::Utc::now().timestamp());
     let json = serde_json::to_string_pretty(&claims).unwrap_or_default();
     println!("{json}");

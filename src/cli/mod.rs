@@ -9,6 +9,7 @@ use std::io::Read;
 
 mod account_commands;
 mod backup;
+mod identifiers;
 mod keys;
 mod mail;
 mod seed;
@@ -42,6 +43,9 @@ pub enum Command {
     /// Manage assisting parties.
     #[command(subcommand)]
     Party(PartyCommand),
+    /// Check where resident ID numbers of issuers are stored or signed in clear.
+    #[command(subcommand)]
+    Identifiers(identifiers::IdentifiersCommand),
     /// Manage party API keys.
     #[command(subcommand)]
     Apikey(ApikeyCommand),
@@ -205,7 +209,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Migrate => {
             let pool = crate::db::connect(&config.database)?;
             let ran = crate::db::migrate(&pool)?;
+            let secrets = crate::secrets::Secrets::load_or_create(&config.data_dir)?;
+            let converted = crate::identifiers::settle_types(
+                &mut *pool.get().map_err(anyhow::Error::from)?,
+                &secrets,
+            )
+            .map_err(anyhow::Error::from)?;
             println!("{ran} migration(s) applied");
+            println!("{converted} resident ID number(s) of lessors converted to their stored form");
             Ok(())
         }
         Command::Station(StationCommand::Add { code, name, email }) => {
@@ -218,6 +229,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             ..
         }) => account_commands::user_add(&config, role, &email, station.as_deref()),
         Command::Party(command) => account_commands::party_add(&config, command),
+        Command::Identifiers(command) => identifiers::run(&config, command),
         Command::Apikey(ApikeyCommand::Create { email, name }) => {
             keys::apikey_create(&config, &mut *open(&config)?, &email, &name)
         }

@@ -14,13 +14,17 @@
 //! | `ATTEST_VERIFY_PER_MINUTE` | `--verify-per-minute` | `120` per client address  |
 //! | `ATTEST_ISSUE_PER_MINUTE`  | `--issue-per-minute`  | `6000` per API key        |
 //! | `ATTEST_METRICS_TOKEN` | `--metrics-token` | none: `/metrics` is not served     |
+//! | `ATTEST_TRUSTED_PROXIES` | `--trusted-proxies` | none: the socket peer is the client |
 
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use url::Url;
 
+mod proxies;
 mod values;
+
+pub use proxies::TrustedProxies;
 
 use values::{
     invalid, mailbox_is_valid, number_in, parse_database_url, parse_public_url, parse_smtp_url,
@@ -68,6 +72,10 @@ pub struct ConfigArgs {
         hide_env_values = true
     )]
     pub metrics_token: Option<String>,
+    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose
+    /// `X-Forwarded-For`/`Forwarded` and `X-Forwarded-Proto` are believed.
+    #[arg(long, env = "ATTEST_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
 }
 
 /// Where the data lives.
@@ -117,6 +125,8 @@ pub struct Config {
     pub limits: crate::web::limits::Limits,
     /// The bearer token of `/metrics`; `None`: not served.
     pub metrics_token: Option<String>,
+    /// The reverse proxies whose forwarding headers name the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A setting that cannot be used, named by its environment variable.
@@ -228,6 +238,9 @@ impl Config {
                 "must be at least 16 characters (Prometheus sends it as a bearer token)",
             ));
         }
+        let trusted_proxies =
+            TrustedProxies::parse(args.trusted_proxies.as_deref().unwrap_or_default())
+                .map_err(|m| invalid("ATTEST_TRUSTED_PROXIES", m))?;
         Ok(Self {
             bind,
             data_dir,
@@ -239,6 +252,7 @@ impl Config {
             log_format,
             limits,
             metrics_token,
+            trusted_proxies,
         })
     }
 

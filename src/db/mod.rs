@@ -163,18 +163,65 @@ pub fn spawn_checkpointer(
 /// lock first and wait on it instead (no sleeping); PostgreSQL needs no such lock.
 static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Runs `write` (one statement or a transaction of its own; never nested in another
-/// `one_writer`) as the only SQLite writer of this process.
-pub fn one_writer<T>(conn: &mut DbConnection, write: impl FnOnce(&mut DbConnection) -> T) -> T {
-    let _turn = match conn {
-        DbConnection::Sqlite(_) => Some(
-            SQLITE_WRITER
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        ),
-        DbConnection::Postgres(_) => None,
+thread_local! {
+    /// Whether this thread is inside `write` (a nested `write` becomes a savepoint).
+    static WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Clears `WRITING` when the outermost `write` ends, even by unwinding.
+struct Writing;
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        WRITING.with(|w| w.set(false));
+    }
+}
+
+/// Runs `f` in a transaction that may write: the one place where writes begin. On SQLite it
+/// takes this process's writer lock and begins with `BEGIN IMMEDIATE`, so the transaction
+/// holds the write lock from its first statement: a deferred transaction that read first
+/// and then wanted to write would fail at once with "database is locked" whenever another
+/// connection (another process, the CLI) had written since its read — SQLite cannot wait
+/// for that, whatever the busy timeout. Another process's writer is waited for by the busy
+/// timeout. On PostgreSQL it is a plain transaction. Nested calls are savepoints.
+pub fn write<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if matches!(conn, DbConnection::Postgres(_)) || WRITING.with(std::cell::Cell::get) {
+        return conn.transaction(f);
+    }
+    let _turn = SQLITE_WRITER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    WRITING.with(|w| w.set(true));
+    let _writing = Writing;
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    }
+    let result = f(conn);
+    let DbConnection::Sqlite(c) = conn else {
+        return result;
     };
-    write(conn)
+    match result {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(c) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                // A failed COMMIT leaves the transaction open: end it before the connection
+                // goes back to the pool.
+                let _ = AnsiTransactionManager::rollback_transaction(c);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(c)?;
+            Err(e)
+        }
+    }
 }
 
 /// The current time as stored: UTC without an offset (portable across backends).

@@ -29,6 +29,7 @@ diesel::table! {
         created_at -> Timestamp,
         identifier_masked -> Nullable<Text>,
         identifier_sealed -> Nullable<Text>,
+        identifier_type -> Nullable<Text>,
     }
 }
 

@@ -6,6 +6,17 @@ use std::fmt;
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
+/// The first-level administrative divisions (GB/T 2260): the first two digits of every
+/// resident ID number, from 11 (Beijing) to 82 (Macao).
+pub const PROVINCES: [&str; 34] = [
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
+    "81", "82",
+];
+
+/// The earliest birth year accepted.
+const FIRST_BIRTH_YEAR: i32 = 1900;
+
 /// The ISO 7064 MOD 11-2 check character of 17 ASCII digits.
 fn check_character(digits: &[u8]) -> char {
     let sum: u32 = digits
@@ -28,7 +39,9 @@ pub enum IdNumberError {
     Length,
     #[error("a resident ID number has 17 digits and a check character (0-9 or X)")]
     Charset,
-    #[error("the birth date in the number is not a real date")]
+    #[error("the number does not start with a province code (11 to 82)")]
+    Region,
+    #[error("the birth date in the number is not a real date from 1900 to today")]
     BirthDate,
     #[error("the check character does not match")]
     Checksum,
@@ -48,9 +61,12 @@ impl IdNumber {
         {
             return Err(IdNumberError::Charset);
         }
+        if !PROVINCES.contains(&&s[..2]) || &s[2..6] == "0000" {
+            return Err(IdNumberError::Region);
+        }
         let birth =
             NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").map_err(|_| IdNumberError::BirthDate)?;
-        if birth > Utc::now().date_naive() || birth.year() < 1800 {
+        if birth > Utc::now().date_naive() || birth.year() < FIRST_BIRTH_YEAR {
             return Err(IdNumberError::BirthDate);
         }
         if check_character(&bytes[..17]) != char::from(bytes[17]) {
@@ -167,6 +183,33 @@ mod tests {
             .sum();
         let number = format!("{body}{}", CHECK[(sum % 11) as usize]);
         assert_eq!(IdNumber::parse(&number), Err(IdNumberError::BirthDate));
+    }
+
+    #[test]
+    fn region_and_birth_year_are_checked() {
+        // Region 000000, and a province code that does not exist (99), each with a valid
+        // check character; a birth in 1899.
+        for body in [
+            "00000019900101001",
+            "99010519900101001",
+            "11010518991231001",
+        ] {
+            let sum: u32 = body
+                .bytes()
+                .zip(WEIGHTS)
+                .map(|(b, w)| u32::from(b - b'0') * w)
+                .sum();
+            let number = format!("{body}{}", CHECK[(sum % 11) as usize]);
+            assert!(IdNumber::parse(&number).is_err(), "{number}");
+        }
+        assert_eq!(
+            IdNumber::complete("00000019900101001").err(),
+            Some(IdNumberError::Region)
+        );
+        assert_eq!(
+            IdNumber::complete("11010518991231001").err(),
+            Some(IdNumberError::BirthDate)
+        );
     }
 
     #[test]

@@ -15,6 +15,50 @@ fn check_value(values: &[u32]) -> u32 {
     (31 - sum % 31) % 31
 }
 
+/// The registration authorities (first character) and the organisation types (second
+/// character) each may register, from GB 32100-2015 appendix A.
+const AUTHORITIES: [(char, &str); 11] = [
+    ('1', "1239"),   // 机构编制: 机关, 事业单位, 群众团体, 其他
+    ('2', "19"),     // 外交
+    ('3', "123459"), // 司法行政
+    ('4', "19"),     // 文化
+    ('5', "1239"),   // 民政: 社会团体, 民办非企业单位, 基金会, 其他
+    ('6', "129"),    // 旅游
+    ('7', "129"),    // 宗教
+    ('8', "19"),     // 工会
+    ('9', "123"),    // 工商: 企业, 个体工商户, 农民专业合作社
+    ('A', "19"),     // 中央军委改革和编制办公室
+    ('N', "1239"),   // 农业
+];
+
+/// Whether the registration authority and organisation type exist, and the division code
+/// (characters 3 to 8) starts with a province code or is the national `10`.
+fn structure_is_valid(s: &str) -> bool {
+    let mut chars = s.chars();
+    let (Some(authority), Some(org_type)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let known = authority == 'Y' && org_type == '1'
+        || AUTHORITIES
+            .iter()
+            .any(|(a, types)| *a == authority && types.contains(org_type));
+    let division = &s[2..8];
+    let province = &division[..2];
+    known
+        && division.bytes().all(|b| b.is_ascii_digit())
+        && (province == "10" || super::id_number::PROVINCES.contains(&province))
+}
+
+/// Whether 18 characters pass the GB 32100 check character alone (no structure check):
+/// how a resident ID number can be mistaken for a credit code.
+pub fn checksum_passes(s: &str) -> bool {
+    let values: Option<Vec<u32>> = s
+        .chars()
+        .map(|c| CHARSET.find(c).map(|i| i as u32))
+        .collect();
+    values.is_some_and(|v| v.len() == 18 && check_value(&v[..17]) == v[17])
+}
+
 /// A validated 18-character unified social credit code.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Uscc(String);
@@ -28,6 +72,8 @@ pub enum UsccError {
     Charset,
     #[error("the check character does not match")]
     Checksum,
+    #[error("no such registration authority, organisation type or division code")]
+    Structure,
 }
 
 impl Uscc {
@@ -45,6 +91,9 @@ impl Uscc {
             .ok_or(UsccError::Charset)?;
         if check_value(&values[..17]) != values[17] {
             return Err(UsccError::Checksum);
+        }
+        if !structure_is_valid(&s) {
+            return Err(UsccError::Structure);
         }
         Ok(Self(s))
     }
@@ -101,6 +150,22 @@ mod tests {
         assert_eq!(Uscc::parse("91110000600037341O"), Err(UsccError::Charset));
         assert_eq!(Uscc::parse("91110000600037341Ｌ"), Err(UsccError::Charset));
         assert_eq!(Uscc::parse("91110000600037341M"), Err(UsccError::Checksum));
+    }
+
+    #[test]
+    fn authority_type_and_division_are_checked() {
+        // All zeros passes the checksum but has no authority; 44… as a credit code is
+        // authority 4 (culture) with type 4, which does not exist.
+        assert_eq!(Uscc::parse("000000000000000000"), Err(UsccError::Structure));
+        assert!(checksum_passes("000000000000000000"));
+        for body in [
+            "44030419850812067",
+            "91990000600037341",
+            "Z1110000600037341",
+        ] {
+            assert!(Uscc::complete(body).is_err(), "{body}");
+        }
+        assert!(Uscc::complete("Y1110000600037341").is_ok());
     }
 
     #[test]

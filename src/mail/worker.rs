@@ -10,7 +10,6 @@ use crate::db::models::stations;
 use crate::db::DbPool;
 use anyhow::Context;
 use chrono::{Duration, Timelike};
-use diesel::Connection;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{Message, SmtpTransport, Transport};
 use std::path::PathBuf;
@@ -164,7 +163,7 @@ impl Worker {
         let china_now = chrono::Utc::now() + Duration::hours(8);
         let today = china_now.date_naive();
         for station in stations::digests_due(conn, china_now.hour() as i32, today)? {
-            conn.transaction(|conn| {
+            crate::db::write(conn, |conn| {
                 let held = outbox::held_for_station(conn, &station.id)?;
                 if !held.is_empty() {
                     let n = Notification {

@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(LOGOUT, web::post().to(auth::logout_post))
         .route(REGISTER, web::get().to(auth::register_get))
         .route(REGISTER, web::post().to(auth::register_post))
+        .route(REGISTER_DONE, web::get().to(auth::register_done_get))
         .route(PARTY_HOME, web::get().to(party::home_get))
         .route(STATION_HOME, web::get().to(station::home_get))
         .route(STATION_PARTY, web::get().to(station::party_get))

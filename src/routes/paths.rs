@@ -8,6 +8,7 @@ pub const STYLESHEET: &str = "/static/app.css";
 pub const LOGIN: &str = "/login";
 pub const LOGOUT: &str = "/logout";
 pub const REGISTER: &str = "/register";
+pub const REGISTER_DONE: &str = "/register/done";
 pub const PARTY_HOME: &str = "/party";
 pub const STATION_HOME: &str = "/station";
 pub const STATION_PARTY: &str = "/station/parties/{id}";

@@ -42,7 +42,8 @@ pub fn sign(claims: &Claims, kid: &str, key: &EncodingKey) -> jsonwebtoken::erro
     jsonwebtoken::encode(&header, claims, key)
 }
 
-/// Why a token is not one of ours (in English; the UI maps the status to its language).
+/// Why a token is not one of ours: the key of its message (`verify.reason.*`), shown in the
+/// reader's language.
 pub type InvalidReason = &'static str;
 
 /// Checks the signature and the fixed claims of `token` with the key its `kid` names.
@@ -54,17 +55,17 @@ pub fn check_signature<'k>(
     issuer: Option<&str>,
 ) -> Result<Claims, InvalidReason> {
     if token.len() > MAX_TOKEN_LEN {
-        return Err("the token is too long");
+        return Err("verify.reason.too_long");
     }
-    let header = jsonwebtoken::decode_header(token).map_err(|_| "not a signed token")?;
+    let header = jsonwebtoken::decode_header(token).map_err(|_| "verify.reason.not_signed")?;
     if header.alg != Algorithm::EdDSA {
-        return Err("algorithm not allowed");
+        return Err("verify.reason.algorithm");
     }
     if header.typ.as_deref() != Some(TOKEN_TYPE) {
-        return Err("not an attestation token (typ)");
+        return Err("verify.reason.typ");
     }
-    let kid = header.kid.ok_or("no key id (kid)")?;
-    let key = key_for(&kid).ok_or("unknown signing key")?;
+    let kid = header.kid.ok_or("verify.reason.no_kid")?;
+    let key = key_for(&kid).ok_or("verify.reason.unknown_key")?;
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.leeway = LEEWAY_SECS as u64;
     validation.validate_exp = false;
@@ -75,12 +76,19 @@ pub fn check_signature<'k>(
         validation.set_issuer(&[issuer]);
     }
     jsonwebtoken::decode::<Claims>(token, key, &validation)
-        .map(|data| data.claims)
+        .map(|data| masked(data.claims))
         .map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::InvalidIssuer => "issued by another portal (iss)",
-            jsonwebtoken::errors::ErrorKind::InvalidSignature => "the signature does not match",
-            _ => "the token is malformed",
+            jsonwebtoken::errors::ErrorKind::InvalidIssuer => "verify.reason.iss",
+            jsonwebtoken::errors::ErrorKind::InvalidSignature => "verify.reason.signature",
+            _ => "verify.reason.malformed",
         })
+}
+
+/// The claims as every surface shows them: an issuer identifier that is a resident ID
+/// number (in tokens signed before identifiers had a declared type) masked.
+fn masked(mut claims: Claims) -> Claims {
+    claims.issuer.identifier = crate::domain::party::display_identifier(&claims.issuer.identifier);
+    claims
 }
 
 /// Checks `token` against the portal's keys.

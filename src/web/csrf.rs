@@ -7,6 +7,7 @@ use crate::secrets::{random_token, Secrets};
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
@@ -40,9 +41,7 @@ pub async fn ensure_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let secure = req
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|s| s.config.served_over_https());
+    let secure = super::https(req.request());
     let existing = req
         .cookie(cookie_name(secure))
         .map(|c| c.value().to_owned())
@@ -88,8 +87,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .get(actix_web::http::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-            // A POST that is not a readable form carries no valid token either.
-            let body = body.await.map_err(|_| AppError::Csrf)?;
+            // A form beyond the limit is refused as such; a POST that is not a readable form
+            // carries no valid token either.
+            let body = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::Csrf
+                }
+            })?;
             if !is_form {
                 return Err(AppError::Csrf);
             }
@@ -112,7 +118,7 @@ pub fn check_token(req: &HttpRequest, token: &str) -> Result<(), AppError> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
     let cookie = req
-        .cookie(cookie_name(state.config.served_over_https()))
+        .cookie(cookie_name(super::https(req)))
         .ok_or(AppError::Csrf)?;
     let expected = token_for(&state.secrets, cookie.value());
     if constant_time_eq(expected.as_bytes(), token.as_bytes()) {

@@ -46,9 +46,9 @@ struct ErrorTemplate {
 /// `ErrorHandlers` hook: replaces the empty body of an `AppError` response with a page in the
 /// visitor's language (or JSON under `/api/`).
 pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    if res.response().extensions().get::<ErrorPage>().is_none() {
+    let Some(marker) = res.response().extensions().get::<ErrorPage>().copied() else {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
+    };
     let status = res.status();
     let (title_key, text_key) = match status {
         StatusCode::NOT_FOUND => ("error.404.title", "error.404.text"),
@@ -61,6 +61,7 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         StatusCode::SERVICE_UNAVAILABLE => ("error.503.title", "error.503.text"),
         _ => ("error.500.title", "error.500.text"),
     };
+    let text_key = marker.text_key.unwrap_or(text_key);
     let request_id = res
         .request()
         .extensions()

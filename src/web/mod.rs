@@ -1,11 +1,13 @@
 //! What every page shares: the application state, the page context (language, user, CSRF
 //! token), CSRF-checked forms, security headers and error pages.
 
+pub mod client;
 pub mod csrf;
 pub mod errors;
 pub mod limits;
 pub mod metrics;
 pub mod page;
+pub mod redirect;
 pub mod session;
 
 use crate::config::Config;
@@ -47,9 +49,28 @@ impl AppState {
     }
 }
 
-/// The client's address as seen on the socket (not from headers a client can forge).
+/// The client of `req`: its address and whether it used HTTPS, forwarding headers believed
+/// only from a trusted proxy (`ATTEST_TRUSTED_PROXIES`).
+pub fn client(req: &actix_web::HttpRequest) -> client::Client {
+    let peer = req.peer_addr().map(|a| a.ip());
+    match req.app_data::<actix_web::web::Data<AppState>>() {
+        Some(state) => client::of(req.headers(), peer, &state.config.trusted_proxies),
+        None => client::of(req.headers(), peer, &Default::default()),
+    }
+}
+
+/// The client's address: every limit, the audit log, the verification record and the log
+/// use this one.
 pub fn client_ip(req: &actix_web::HttpRequest) -> Option<IpAddr> {
-    req.peer_addr().map(|a| a.ip())
+    client(req).ip
+}
+
+/// True when the visitor reached the portal over HTTPS: the public URL says so, or a trusted
+/// proxy does (`X-Forwarded-Proto: https`). Cookies are then `Secure` and `__Host-`.
+pub fn https(req: &actix_web::HttpRequest) -> bool {
+    req.app_data::<actix_web::web::Data<AppState>>()
+        .is_some_and(|s| s.config.served_over_https())
+        || client(req).https
 }
 
 /// Renders `template` as an HTML response with `status` (a form shown again with its errors

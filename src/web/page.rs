@@ -84,7 +84,7 @@ impl FromRequest for Page {
                 .app_data::<web::Data<AppState>>()
                 .cloned()
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
-            let name = session::cookie_name(state.config.served_over_https());
+            let name = session::cookie_name(super::https(&req));
             let user = match req.cookie(name) {
                 Some(c) if !c.value().is_empty() => {
                     let token = c.value().to_owned();

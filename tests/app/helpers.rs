@@ -3,6 +3,7 @@
 use attest::accounts::{self, NewParty, NewStation};
 use attest::config::{Config, ConfigArgs};
 use attest::db::{self, DbPool};
+use attest::domain::party::IdentifierType;
 use attest::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role};
 use attest::startup::Application;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT_LANGUAGE, COOKIE, LOCATION};
@@ -321,7 +322,10 @@ impl TestApp {
         let details = PartyDetails {
             kind,
             legal_name: format!("测试单位 {email}"),
-            identifier: PartyIdentifier::parse(kind, identifier).expect("identifier"),
+            // A lessor given a valid ID number is an individual; otherwise a credit code.
+            identifier: PartyIdentifier::parse(kind, IdentifierType::IdNumber, identifier)
+                .or_else(|_| PartyIdentifier::parse(kind, IdentifierType::Uscc, identifier))
+                .expect("identifier"),
             address: "深圳市福田区福华路 1 号".into(),
             contact_name: "张三".into(),
             contact_phone: "13800138000".into(),

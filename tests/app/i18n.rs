@@ -61,15 +61,53 @@ async fn the_switch_remembers_the_choice_and_returns_to_the_page() {
 #[tokio::test]
 async fn the_switch_never_redirects_to_another_site() {
     let app = spawn_app().await;
+    let base = url::Url::parse(&app.address).unwrap();
 
-    for next in [
-        "//evil.example/",
-        "https://evil.example/",
-        "/\\evil.example",
+    // The probe's payloads as it sent them (not encoded), then a generated corpus of dot
+    // segments, encodings and slashes in front of another host, sent encoded.
+    for raw in [
+        "/..//evil.example/phish",
+        "/.//evil.example/phish",
+        "/%2e%2e//evil.example/phish",
     ] {
+        let response = app.get(&format!("/lang?to=en&next={raw}")).await;
+        assert_eq!(location(&response), "/", "{raw}");
+    }
+    let mut corpus = vec![
+        "//evil.example/".to_owned(),
+        "https://evil.example/".to_owned(),
+        "/\\evil.example".to_owned(),
+    ];
+    let leads = [
+        "/",
+        "/./",
+        "/../",
+        "/%2e/",
+        "/%2e%2e/",
+        "/.%2e/",
+        "/a/../",
+        "/%252e%252e/",
+        "/%2E./",
+    ];
+    let seps = [
+        "/", "//", "\\", "%2f", "%2F%2F", "%5c", "/%2f", "\t/", "%09/",
+    ];
+    for lead in leads {
+        for sep in seps {
+            corpus.push(format!("{lead}{sep}evil.example/phish"));
+        }
+    }
+    for next in &corpus {
         let encoded: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
         let response = app.get(&format!("/lang?to=en&next={encoded}")).await;
-        assert_eq!(location(&response), "/", "{next}");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next}");
+        let target = base.join(&location(&response)).unwrap();
+        assert_eq!(
+            target.host_str(),
+            Some("127.0.0.1"),
+            "{next} went to {target}"
+        );
+        assert!(!location(&response).starts_with("//"), "{next}");
     }
     assert_eq!(
         app.get("/lang?to=klingon&next=/").await.status(),

@@ -218,7 +218,9 @@ async fn every_invalid_field_is_reported_beside_it_with_the_input_kept() {
     // Nothing was written.
     let mut conn = app.conn();
     assert!(
-        !attest::db::models::parties::identifier_taken(&mut conn, "91350100M000100Y43").unwrap()
+        attest::db::models::parties::find_by_identifier(&mut conn, "91350100M000100Y43")
+            .unwrap()
+            .is_none()
     );
 }
 
@@ -276,7 +278,9 @@ async fn a_taken_email_or_identifier_is_reported_without_a_second_record() {
     assert!(text(&html, "#email-error").unwrap().contains("已注册"));
     let mut conn = app.conn();
     assert!(
-        !attest::db::models::parties::identifier_taken(&mut conn, "91110000600037341L").unwrap()
+        attest::db::models::parties::find_by_identifier(&mut conn, "91110000600037341L")
+            .unwrap()
+            .is_none()
     );
 }
 

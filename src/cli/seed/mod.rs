@@ -17,7 +17,6 @@ use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role,
 use crate::secrets::Secrets;
 use crate::tokens::KeyRing;
 use clap::Subcommand;
-use diesel::Connection;
 use std::time::Instant;
 
 mod fake;
@@ -259,7 +258,7 @@ fn store(
     pending: &mut Vec<Batch>,
     written: &mut (u64, u64),
 ) -> Result<(), CliError> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         for batch in pending.iter() {
             attestations::insert_many(conn, &batch.attestations)?;
             verifications::insert_many(conn, &batch.verifications)?;

@@ -154,3 +154,25 @@ pub fn count_with_applicant_email_since(
         .count()
         .get_result(conn)
 }
+
+/// The id, party and token of every attestation of `party_ids` (for the identifier audit).
+pub fn tokens_of_parties(
+    conn: &mut DbConnection,
+    party_ids: &[String],
+) -> QueryResult<Vec<(String, String, String)>> {
+    let mut all = Vec::new();
+    // In slices: SQLite allows at most 32,766 bound values per statement.
+    for ids in party_ids.chunks(10_000) {
+        all.extend(
+            attestations::table
+                .filter(attestations::party_id.eq_any(ids))
+                .select((
+                    attestations::id,
+                    attestations::party_id,
+                    attestations::token,
+                ))
+                .load::<(String, String, String)>(conn)?,
+        );
+    }
+    Ok(all)
+}

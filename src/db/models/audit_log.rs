@@ -118,34 +118,26 @@ pub fn insert_many(conn: &mut DbConnection, entries: &[AuditEntry]) -> QueryResu
     }
 }
 
-/// How many `action` entries about `subject` happened since `since`.
-pub fn count_since_for_subject(
+/// How many `action` entries happened since `since`, about `subject` and from `ip` (any
+/// when `None`).
+pub fn count_since(
     conn: &mut DbConnection,
     action: Action,
-    subject: &str,
+    subject: Option<&str>,
+    ip: Option<&str>,
     since: chrono::NaiveDateTime,
 ) -> QueryResult<i64> {
-    audit_log::table
+    let mut query = audit_log::table
         .filter(audit_log::action.eq(action.as_str()))
-        .filter(audit_log::subject.eq(subject))
         .filter(audit_log::at.gt(since))
-        .count()
-        .get_result(conn)
-}
-
-/// How many `action` entries came from `ip` since `since`.
-pub fn count_since_from_ip(
-    conn: &mut DbConnection,
-    action: Action,
-    ip: &str,
-    since: chrono::NaiveDateTime,
-) -> QueryResult<i64> {
-    audit_log::table
-        .filter(audit_log::action.eq(action.as_str()))
-        .filter(audit_log::client_ip.eq(ip))
-        .filter(audit_log::at.gt(since))
-        .count()
-        .get_result(conn)
+        .into_boxed();
+    if let Some(subject) = subject {
+        query = query.filter(audit_log::subject.eq(subject.to_owned()));
+    }
+    if let Some(ip) = ip {
+        query = query.filter(audit_log::client_ip.eq(ip.to_owned()));
+    }
+    query.count().get_result(conn)
 }
 
 /// Entries of `action` (any when None) on `day` (China time; any when None), newest first.

@@ -27,6 +27,9 @@ pub struct Party {
     pub created_at: chrono::NaiveDateTime,
     pub identifier_masked: Option<String>,
     pub identifier_sealed: Option<String>,
+    /// `id` or `uscc` as the party declared it (`IdentifierType`); `None` only for a party
+    /// registered before the declaration, until the start-up settles it.
+    pub identifier_type: Option<String>,
 }
 
 impl Party {
@@ -54,12 +57,16 @@ pub fn insert(conn: &mut DbConnection, party: &Party) -> QueryResult<()> {
         .map(drop)
 }
 
-/// True when a party already registered with `identifier`.
-pub fn identifier_taken(conn: &mut DbConnection, identifier: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        parties::table.filter(parties::identifier.eq(identifier)),
-    ))
-    .get_result(conn)
+/// The id of the party registered with `identifier` (as stored), if any.
+pub fn find_by_identifier(
+    conn: &mut DbConnection,
+    identifier: &str,
+) -> QueryResult<Option<String>> {
+    parties::table
+        .filter(parties::identifier.eq(identifier))
+        .select(parties::id)
+        .first(conn)
+        .optional()
 }
 
 /// The party with `id`.
@@ -133,29 +140,35 @@ pub fn change_status(
     .map(|n| n == 1)
 }
 
-/// Parties whose identifier is still a plain ID number (written before identifiers were
-/// sealed).
-pub fn list_unsealed(conn: &mut DbConnection) -> QueryResult<Vec<Party>> {
+/// Parties without a declared identifier type (registered before it existed).
+pub fn list_untyped(conn: &mut DbConnection) -> QueryResult<Vec<Party>> {
     parties::table
-        .filter(parties::identifier_masked.is_null())
-        .filter(parties::kind.eq("lessor"))
+        .filter(parties::identifier_type.is_null())
         .select(Party::as_select())
         .load(conn)
 }
 
-/// Replaces a party's stored identifier by its sealed form.
-pub fn set_sealed_identifier(
+/// Every party, for the identifier audit.
+pub fn list_all(conn: &mut DbConnection) -> QueryResult<Vec<Party>> {
+    parties::table
+        .order((parties::created_at, parties::id))
+        .select(Party::as_select())
+        .load(conn)
+}
+
+/// Sets a party's identifier as stored (the keyed hash for an individual, with its masked
+/// and sealed forms) and its declared type.
+pub fn set_identifier(
     conn: &mut DbConnection,
     id: &str,
-    identifier: &str,
-    masked: &str,
-    sealed: &str,
+    stored: &crate::identifiers::StoredIdentifier,
 ) -> QueryResult<()> {
     diesel::update(parties::table.find(id))
         .set((
-            parties::identifier.eq(identifier),
-            parties::identifier_masked.eq(masked),
-            parties::identifier_sealed.eq(sealed),
+            parties::identifier.eq(&stored.identifier),
+            parties::identifier_masked.eq(&stored.masked),
+            parties::identifier_sealed.eq(&stored.sealed),
+            parties::identifier_type.eq(stored.kind.as_str()),
         ))
         .execute(conn)
         .map(drop)

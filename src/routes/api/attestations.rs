@@ -158,7 +158,7 @@ fn to_json(row: Attestation, portal: &str) -> AttestationResponse {
 pub async fn attestations_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<IssueRequest>,
+    body: super::ApiJson<IssueRequest>,
 ) -> Result<HttpResponse, AppError> {
     let party = api_party(&req, &state).await?;
     let key_hash = state
@@ -172,7 +172,7 @@ pub async fn attestations_post(
         errors.add("kind", "error.choose");
         return Ok(validation_error(lang, &errors, api_field));
     };
-    issuing::may_issue(&party, kind).map_err(|_| AppError::Forbidden)?;
+    issuing::may_issue(&party, kind)?;
     let form = AttestationForm {
         subject_name: body.subject.name,
         subject_id_number: body.subject.id_number,
@@ -266,7 +266,7 @@ pub async fn revoke_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<RevokeRequest>,
+    body: super::ApiJson<RevokeRequest>,
 ) -> Result<HttpResponse, AppError> {
     let party = api_party(&req, &state).await?;
     let reason = match Text::required(&body.reason, Limit::Chars200) {

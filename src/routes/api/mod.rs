@@ -1,7 +1,10 @@
 //! The JSON API, `/api/v1`. Errors are `{"error": …, "message": …, "fields": {…}}`.
 
 mod attestations;
+mod json;
 mod openapi;
+
+pub use json::ApiJson;
 
 pub use attestations::{attestation_get, attestations_post, revoke_post};
 pub use openapi::openapi_get;
@@ -17,21 +20,6 @@ use crate::web::AppState;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-
-/// JSON bodies up to 256 KiB; an unreadable body is a 400 in the API's error format.
-pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(256 * 1024)
-        .error_handler(|err, _req| {
-            let body = serde_json::json!({
-                "error": "bad_request",
-                "message": err.to_string(),
-                "fields": {},
-            });
-            let response = HttpResponse::BadRequest().json(body);
-            actix_web::error::InternalError::from_response(err, response).into()
-        })
-}
 
 /// A 422 answer naming each invalid field (API names) with its message.
 pub fn validation_error(
@@ -137,7 +125,7 @@ pub struct VerifyResponse {
 pub async fn verify_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<VerifyRequest>,
+    body: ApiJson<VerifyRequest>,
 ) -> Result<HttpResponse, AppError> {
     let input = match (&body.token, &body.code) {
         (Some(token), None) => VerifyInput::parse(token),
@@ -153,7 +141,7 @@ pub async fn verify_post(
     let verdict = run(&state, input, None, &req).await?;
     Ok(HttpResponse::Ok().json(VerifyResponse {
         status: verdict.status,
-        reason: verdict.reason,
+        reason: verdict.reason.map(|r| r.text(Lang::of_request(&req))),
         revoked_at: verdict.revoked_at.map(|t| t.and_utc().to_rfc3339()),
         code: verdict.code.map(|c| c.display()),
         claims: verdict.claims,

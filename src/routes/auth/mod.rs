@@ -4,4 +4,4 @@ mod login;
 mod register;
 
 pub use login::{login_get, login_post, logout_post};
-pub use register::{register_get, register_post};
+pub use register::{register_done_get, register_get, register_post};

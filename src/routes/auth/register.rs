@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::routes::paths;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
-use crate::web::{client_ip, html, session, AppState};
+use crate::web::{client_ip, html, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama_web::WebTemplate;
@@ -91,43 +91,47 @@ pub async fn register_post(
     let ip = client_ip(&req).map(|i| i.to_string());
     let secrets = state.secrets.clone();
     let portal = state.config.portal();
-    let created = state
+    let registered = state
         .db(move |conn| {
-            let created = accounts::create_party(
-                conn,
-                &NewParty {
-                    details: &details,
-                    station_code: &station_code,
-                    email: &email,
-                    password_hash: &password_hash,
-                    status: PartyStatus::Pending,
-                    client_ip: ip.as_deref(),
-                    notify_portal: Some(&portal),
-                    secrets: &secrets,
-                },
-            );
-            match created {
-                Ok((_, user)) => Ok(Ok(session::start(conn, &secrets, &user.id)?)),
+            let new = NewParty {
+                details: &details,
+                station_code: &station_code,
+                email: &email,
+                password_hash: &password_hash,
+                status: PartyStatus::Pending,
+                client_ip: ip.as_deref(),
+                notify_portal: Some(&portal),
+                secrets: &secrets,
+            };
+            match accounts::register(conn, &new, &portal) {
+                Ok(_) => Ok(true),
+                Err(AccountError::UnknownStation(_)) => Ok(false),
                 Err(AccountError::Database(e)) => Err(e.into()),
-                Err(AccountError::Internal(e)) => Err(AppError::Internal(e)),
-                Err(other) => Ok(Err(other)),
+                Err(e) => Err(AppError::Internal(e.into())),
             }
         })
         .await?;
-    match created {
-        Ok(token) => Ok(HttpResponse::SeeOther()
-            .cookie(session::cookie(token, state.config.served_over_https()))
-            .insert_header((header::LOCATION, paths::PARTY_HOME))
-            .finish()),
-        Err(e) => {
-            match e {
-                AccountError::EmailTaken(_) => errors.add("email", "error.email.taken"),
-                AccountError::IdentifierTaken => errors.add("identifier", "error.identifier.taken"),
-                _ => errors.add("station", "error.choose"),
-            }
-            show_again(page, &state, form, errors).await
-        }
+    if !registered {
+        errors.add("station", "error.choose");
+        return show_again(page, &state, form, errors).await;
     }
+    // The same answer whether the email or identifier was new or known (the owner of a
+    // known one is emailed instead): the page tells nobody who is registered.
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, paths::REGISTER_DONE))
+        .finish())
+}
+
+/// The page after a registration.
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "auth/register_done.html")]
+pub struct RegisterDonePage {
+    page: Page,
+}
+
+/// `GET /register/done`.
+pub async fn register_done_get(page: Page) -> RegisterDonePage {
+    RegisterDonePage { page }
 }
 
 async fn show_again(

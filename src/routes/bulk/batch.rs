@@ -163,7 +163,7 @@ pub async fn issue_post(
     let claimed = state
         .db(move |conn| {
             let now = crate::db::now();
-            Ok(crate::db::one_writer(conn, |conn| {
+            Ok(crate::db::write(conn, |conn| {
                 bulk::claim(conn, &batch_id, now, now + Duration::seconds(LEASE_SECS))
             })?)
         })

@@ -91,15 +91,16 @@ pub struct LangQuery {
 
 /// `GET /lang?to=en&next=/path`: remembers the language and goes back to the page.
 pub async fn lang_get(
-    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, AppError> {
     let lang = Lang::parse(&query.to).ok_or(AppError::BadRequest)?;
-    let next = local_path(&query.next).unwrap_or_else(|| super::paths::HOME.to_owned());
+    let next = crate::web::redirect::local_path(&query.next)
+        .unwrap_or_else(|| super::paths::HOME.to_owned());
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
         .http_only(true)
-        .secure(state.config.served_over_https())
+        .secure(crate::web::https(&req))
         .same_site(SameSite::Lax)
         .max_age(time::Duration::days(365))
         .finish();
@@ -107,26 +108,6 @@ pub async fn lang_get(
         .cookie(cookie)
         .insert_header((header::LOCATION, next))
         .finish())
-}
-
-/// `next` as a path of this site, percent-encoded for a `Location` header (a search term in
-/// Chinese stays as it was); `None` for anything that would leave the site or is not a path.
-fn local_path(next: &str) -> Option<String> {
-    if !next.starts_with('/') || next.starts_with("//") || next.contains('\\') {
-        return None;
-    }
-    if next.chars().any(char::is_control) {
-        return None;
-    }
-    let base = url::Url::parse("http://attest.invalid/").ok()?;
-    let joined = base.join(next).ok()?;
-    if joined.origin() != base.origin() {
-        return None;
-    }
-    Some(match joined.query() {
-        Some(q) => format!("{}?{q}", joined.path()),
-        None => joined.path().to_owned(),
-    })
 }
 
 /// `GET /static/app.css`: the stylesheet, compiled into the binary.
@@ -143,28 +124,4 @@ pub async fn script_get() -> HttpResponse {
         .content_type("text/javascript; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../../static/app.js"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::local_path;
-
-    #[test]
-    fn the_switch_returns_only_to_paths_of_this_site() {
-        assert_eq!(local_path("/login").as_deref(), Some("/login"));
-        assert_eq!(
-            local_path("/party/attestations?q=王五").as_deref(),
-            Some("/party/attestations?q=%E7%8E%8B%E4%BA%94")
-        );
-        for bad in [
-            "//evil.example/",
-            "https://evil.example/",
-            "/\\evil",
-            "/\r\nSet-Cookie: x=1",
-            "login",
-            "",
-        ] {
-            assert_eq!(local_path(bad), None, "{bad:?}");
-        }
-    }
 }

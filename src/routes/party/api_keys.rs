@@ -1,6 +1,6 @@
 //! `GET/POST /party/api-keys`: a party's keys for the JSON API (shown once, stored hashed).
 
-use crate::accounts;
+use crate::accounts::{self, AccountError};
 use crate::db::models::api_keys::{self, ApiKey};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::domain::fields::{Limit, Text};
@@ -13,7 +13,6 @@ use crate::web::{html, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama_web::WebTemplate;
-use diesel::Connection;
 use serde::Deserialize;
 
 /// The keys page.
@@ -71,26 +70,26 @@ pub async fn api_keys_post(
     let (party_id, user_id) = party_of(&page)?;
     let name = match Text::required(&form.name, Limit::Chars50) {
         Ok(name) => name,
-        Err(key) => {
-            let keys = keys_of(&state, party_id).await?;
-            let template = ApiKeysPage {
-                page,
-                keys,
-                name: form.name,
-                name_error: Some(key),
-                new_key: None,
-            };
-            return html(&template, StatusCode::UNPROCESSABLE_ENTITY);
-        }
+        Err(key) => return show_again(page, &state, party_id, form.name, key).await,
     };
     let st = state.clone();
     let pid = party_id.clone();
-    let (_, key) = state
+    let created = state
         .db(move |conn| {
-            accounts::create_api_key(conn, &st.secrets, &pid, &name, Some(&user_id))
-                .map_err(|e| AppError::Internal(e.into()))
+            match accounts::create_api_key(conn, &st.secrets, &pid, &name, Some(&user_id)) {
+                Ok((_, key)) => Ok(Ok(key)),
+                Err(AccountError::NotApproved) => Ok(Err(name)),
+                Err(AccountError::Database(e)) => Err(e.into()),
+                Err(e) => Err(AppError::Internal(e.into())),
+            }
         })
         .await?;
+    let key = match created {
+        Ok(key) => key,
+        Err(name) => {
+            return show_again(page, &state, party_id, name, "error.party.not_approved").await
+        }
+    };
     let keys = keys_of(&state, party_id).await?;
     html(
         &ApiKeysPage {
@@ -104,6 +103,31 @@ pub async fn api_keys_post(
     )
 }
 
+/// The keys page again with the name typed and the message beside it (422 for a bad name,
+/// 403 when the party may not have keys yet).
+async fn show_again(
+    page: Page,
+    state: &web::Data<AppState>,
+    party_id: String,
+    name: String,
+    error: &'static str,
+) -> Result<HttpResponse, AppError> {
+    let keys = keys_of(state, party_id).await?;
+    let status = if error == "error.party.not_approved" {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let template = ApiKeysPage {
+        page,
+        keys,
+        name,
+        name_error: Some(error),
+        new_key: None,
+    };
+    html(&template, status)
+}
+
 /// `POST /party/api-keys/{id}/revoke`.
 pub async fn api_key_revoke_post(
     page: Page,
@@ -115,7 +139,7 @@ pub async fn api_key_revoke_post(
     let id = id.into_inner();
     let revoked = state
         .db(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write(conn, |conn| {
                 let revoked = api_keys::revoke(conn, &party_id, &id)?;
                 if revoked {
                     audit_log::insert(

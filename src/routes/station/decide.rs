@@ -14,7 +14,6 @@ use crate::web::page::Page;
 use crate::web::{html, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use diesel::Connection;
 use serde::Deserialize;
 
 /// The decision form (the reason is required but for approval).
@@ -128,7 +127,7 @@ async fn change(
     let party_id = id.clone();
     state
         .db(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write(conn, |conn| {
                 if !parties::change_status(
                     conn,
                     &party_id,

@@ -19,7 +19,6 @@ use crate::web::{client_ip, html, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama_web::WebTemplate;
-use diesel::Connection;
 use serde::Deserialize;
 
 /// The desk page of one attestation.
@@ -114,7 +113,7 @@ pub async fn id_check_post(
     let ip = client_ip(&req).map(|i| i.to_string());
     state
         .db(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write(conn, |conn| {
                 verifications::insert(
                     conn,
                     &Verification {
@@ -187,7 +186,7 @@ pub async fn suspect_post(
     let target = id.clone();
     state
         .db(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write(conn, |conn| {
                 let (a, _) = jurisdiction::find_attestation(conn, scope.as_deref(), &target)?;
                 if !jurisdiction::mark_suspect(
                     conn,
@@ -237,7 +236,7 @@ pub async fn use_post(
     let target = id.clone();
     state
         .db(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write(conn, |conn| {
                 jurisdiction::find_attestation(conn, scope.as_deref(), &target)?;
                 jurisdiction::insert_use(
                     conn,

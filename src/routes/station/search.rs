@@ -60,24 +60,45 @@ impl SearchPage {
     }
 }
 
-/// `GET /station/attestations`.
+/// `GET /station/attestations`: the list with the filters of a link. An ID number typed
+/// into the search box is not looked for here (it would be in the URL): the page asks for
+/// the form, which POSTs.
 pub async fn attestations_get(
     page: Page,
     state: web::Data<AppState>,
     query: web::Query<SearchQuery>,
 ) -> Result<SearchPage, AppError> {
-    search(page, state, query.into_inner(), None).await
+    let mut query = query.into_inner();
+    let id = looks_like_id_number(&query.q).then(|| {
+        query.q.clear();
+        Err("search.id_by_form")
+    });
+    search(page, state, query, id).await
 }
 
-/// `POST /station/attestations`: the search by full ID number, kept out of the URL.
+/// `POST /station/attestations`: the search form (filters, a code or name, or a full ID
+/// number, in its own field or the search box), kept out of the URL and so out of every
+/// log and browser history.
 pub async fn attestations_post(
     page: Page,
     state: web::Data<AppState>,
-    query: web::Query<SearchQuery>,
-    CsrfForm(form): CsrfForm<IdSearchForm>,
+    CsrfForm(mut form): CsrfForm<SearchForm>,
 ) -> Result<SearchPage, AppError> {
-    let id = IdNumber::parse(&form.id_number).map_err(|_| "error.id_number.checksum");
-    search(page, state, query.into_inner(), Some(id)).await
+    let typed = if form.id_number.trim().is_empty() && looks_like_id_number(&form.query.q) {
+        std::mem::take(&mut form.query.q)
+    } else {
+        form.id_number
+    };
+    let id = (!typed.trim().is_empty())
+        .then(|| IdNumber::parse(&typed).map_err(|_| "error.id_number.checksum"));
+    search(page, state, form.query, id).await
+}
+
+/// 18 characters of which the first 17 are digits: an ID number, to be searched by keyed
+/// hash rather than as a name or code.
+fn looks_like_id_number(text: &str) -> bool {
+    let text = text.trim();
+    text.len() == 18 && text.as_bytes()[..17].iter().all(u8::is_ascii_digit)
 }
 
 async fn search(
@@ -149,9 +170,11 @@ async fn search(
     })
 }
 
-/// The ID-number search form (POSTed, so the number never appears in a URL or a log).
+/// The search form as POSTed: the filters, and the ID number when one is searched.
 #[derive(Debug, Default, Deserialize)]
-pub struct IdSearchForm {
+pub struct SearchForm {
+    #[serde(flatten)]
+    query: SearchQuery,
     #[serde(default)]
     id_number: String,
 }

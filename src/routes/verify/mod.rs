@@ -23,8 +23,9 @@ pub struct VerdictView {
     pub facts: Vec<FactRow>,
 }
 
-impl From<Verdict> for VerdictView {
-    fn from(v: Verdict) -> Self {
+impl VerdictView {
+    /// The verdict as shown in `lang`.
+    fn new(v: Verdict, lang: crate::i18n::Lang) -> Self {
         let facts = v
             .claims
             .as_ref()
@@ -37,7 +38,7 @@ impl From<Verdict> for VerdictView {
             .map_or("title.residence", |c| c.kind.title_key(c.issuer.kind));
         Self {
             status: v.status.as_str(),
-            reason: v.reason,
+            reason: v.reason.map(|r| r.text(lang)),
             revoked_at: v.revoked_at,
             code: v.code.map(|c| c.display()),
             title_key,
@@ -107,11 +108,12 @@ pub async fn verify_post(
     )
     .await?;
     let desk_id = desk_scope(&page, &state, &verdict).await?;
+    let verdict = VerdictView::new(verdict, page.lang);
     // The field is emptied for the next scan; a token is never echoed back.
     Ok(VerifyPage {
         page,
         input: String::new(),
-        verdict: Some(verdict.into()),
+        verdict: Some(verdict),
         desk_id,
     })
 }

@@ -1,0 +1,1 @@
+ALTER TABLE parties DROP COLUMN identifier_type;

@@ -1,0 +1,116 @@
+//! Logging in, throttled so that guessing is slow and nobody innocent is locked out
+//! (ASVS 2.2.1 without a denial of service):
+//!
+//! - one client (address) and one account: `PAIR_FAILURES` failures in `WINDOW_MINUTES`
+//!   lock that account *from that client* only; the right password from another client
+//!   still logs in;
+//! - one client: `CLIENT_FAILURES` failures on any accounts lock that client only;
+//! - one account from everywhere: `ACCOUNT_CEILING` failures, which only many clients
+//!   together can reach, lock the account for clients it has not logged in from within
+//!   `KNOWN_CLIENT_DAYS`, and email the account's owner once.
+//!
+//! Failures are counted from the audit log, so every instance sees the same counts.
+
+use crate::db::models::audit_log::{self, Action, AuditEntry};
+use crate::db::models::users;
+use crate::db::{now, DbConnection};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::secrets::Secrets;
+use chrono::Duration;
+
+/// Failures of one account from one client that lock that pair.
+pub const PAIR_FAILURES: i64 = 5;
+/// Failures from one client (any accounts) that lock that client.
+pub const CLIENT_FAILURES: i64 = 50;
+/// Failures of one account from all clients that lock it for unknown clients.
+pub const ACCOUNT_CEILING: i64 = 100;
+/// The window in which failures count, and so the longest lock.
+pub const WINDOW_MINUTES: i64 = 15;
+/// A client the account logged in from within this many days is known.
+pub const KNOWN_CLIENT_DAYS: i64 = 30;
+
+/// What a login attempt came to.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A new session: its token, and the user's role.
+    LoggedIn { token: String, role: Role },
+    /// Wrong email or password (the answer does not say which).
+    Wrong,
+    /// Too many failures: try again in `WINDOW_MINUTES`.
+    Locked,
+}
+
+/// Tries `password` for `email` from `client`.
+pub fn attempt(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    portal: &str,
+    email: &str,
+    password: &str,
+    client: Option<&str>,
+) -> Result<Outcome, AppError> {
+    let since = now() - Duration::minutes(WINDOW_MINUTES);
+    let failures = |conn: &mut DbConnection, client: Option<&str>| {
+        audit_log::count_since(conn, Action::LoginFailure, Some(email), client, since)
+    };
+    let account_failures = failures(conn, None)?;
+    let locked = match client {
+        Some(ip) => {
+            audit_log::count_since(conn, Action::LoginFailure, None, Some(ip), since)?
+                >= CLIENT_FAILURES
+                || failures(conn, Some(ip))? >= PAIR_FAILURES
+                || account_failures >= ACCOUNT_CEILING && !known_client(conn, email, ip)?
+        }
+        None => account_failures >= ACCOUNT_CEILING,
+    };
+    if locked {
+        return Ok(Outcome::Locked);
+    }
+    let user = users::find_by_email(conn, email)?;
+    let verified = match &user {
+        Some(u) => crate::password::verify(password, &u.password_hash),
+        None => {
+            crate::password::verify_dummy(password);
+            false
+        }
+    };
+    match user.filter(|_| verified) {
+        Some(user) => {
+            let role = Role::parse(&user.role)
+                .ok_or_else(|| anyhow::anyhow!("unknown role {}", user.role))?;
+            let token = crate::db::write(conn, |conn| {
+                let token = crate::web::session::start(conn, secrets, &user.id)?;
+                audit_log::insert(
+                    conn,
+                    &AuditEntry::new(Action::LoginSuccess, Some(&user.id), Some(email))
+                        .from_ip(client),
+                )?;
+                Ok::<_, AppError>(token)
+            })?;
+            Ok(Outcome::LoggedIn { token, role })
+        }
+        None => {
+            crate::db::write(conn, |conn| {
+                audit_log::insert(
+                    conn,
+                    &AuditEntry::new(Action::LoginFailure, None, Some(email)).from_ip(client),
+                )?;
+                // The failure that reaches the ceiling tells the owner, once per window.
+                if account_failures + 1 == ACCOUNT_CEILING
+                    && users::find_by_email(conn, email)?.is_some()
+                {
+                    crate::mail::account::login_ceiling(conn, portal, email)?;
+                }
+                Ok::<_, AppError>(())
+            })?;
+            Ok(Outcome::Wrong)
+        }
+    }
+}
+
+/// Whether `email` logged in from `ip` within `KNOWN_CLIENT_DAYS`.
+fn known_client(conn: &mut DbConnection, email: &str, ip: &str) -> diesel::QueryResult<bool> {
+    let since = now() - Duration::days(KNOWN_CLIENT_DAYS);
+    Ok(audit_log::count_since(conn, Action::LoginSuccess, Some(email), Some(ip), since)? > 0)
+}
