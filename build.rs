@@ -5,6 +5,7 @@
 fn main() {
     browser();
     schemathesis();
+    nginx();
     println!("cargo::rustc-check-cfg=cfg(attest_pg)");
     println!("cargo::rerun-if-env-changed=ATTEST_REQUIRE_PG");
     println!("cargo::rerun-if-env-changed=ATTEST_PG_BIN");
@@ -73,5 +74,25 @@ fn schemathesis() {
         println!("cargo::rustc-cfg=attest_schemathesis");
     } else if std::env::var("ATTEST_REQUIRE_SCHEMATHESIS").as_deref() == Ok("1") {
         panic!("ATTEST_REQUIRE_SCHEMATHESIS=1 but schemathesis was not found (pip install schemathesis)");
+    }
+}
+
+/// The suite behind a reverse proxy needs Debian's nginx and openssl (for a throwaway
+/// certificate): cfg `attest_nginx`; `ATTEST_REQUIRE_NGINX=1` makes their absence fail the
+/// build.
+fn nginx() {
+    println!("cargo::rustc-check-cfg=cfg(attest_nginx)");
+    println!("cargo::rerun-if-env-changed=ATTEST_REQUIRE_NGINX");
+    println!("cargo::rerun-if-env-changed=ATTEST_NGINX_BIN");
+    println!("cargo::rerun-if-changed=/usr/sbin/nginx");
+    let nginx = std::env::var("ATTEST_NGINX_BIN").unwrap_or_else(|_| "/usr/sbin/nginx".into());
+    let openssl = std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if std::path::Path::new(&nginx).exists() && openssl {
+        println!("cargo::rustc-cfg=attest_nginx");
+    } else if std::env::var("ATTEST_REQUIRE_NGINX").as_deref() == Ok("1") {
+        panic!("ATTEST_REQUIRE_NGINX=1 but nginx or openssl was not found (apt-get install nginx openssl)");
     }
 }

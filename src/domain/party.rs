@@ -287,10 +287,12 @@ mod tests {
 
     #[test]
     fn a_person_whose_number_passes_the_credit_code_checksum_stays_a_person() {
-        // One of the ~3 % of resident ID numbers that pass the GB 32100 checksum.
-        let number = "11010519491231002X";
+        // The probe's example, and one more of the ~3 % of resident ID numbers that pass the
+        // GB 32100 checksum.
+        let number = "44030419850812067X";
+        assert!(crate::domain::uscc::checksum_passes(number));
         let colliding = (0..10_000u32)
-            .filter_map(|n| IdNumber::complete(&format!("1101051985{:07}", n)).ok())
+            .filter_map(|n| IdNumber::complete(&format!("44030419850812{:03}", n % 1000)).ok())
             .find(|id| crate::domain::uscc::checksum_passes(id.expose()))
             .expect("a colliding number");
         for n in [number, colliding.expose()] {

@@ -190,35 +190,67 @@ async fn keys_are_required_scoped_and_revocable() {
 }
 
 #[tokio::test]
-async fn a_pending_party_cannot_issue_through_the_api() {
+async fn a_party_that_is_not_approved_gets_no_key_and_cannot_issue() {
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
-    app.add_party(
+    let pending = app.add_party(
         PartyKind::Employer,
         "91110000600037341L",
         "440304-001",
         "hr@example.cn",
         PartyStatus::Pending,
     );
-    let out = app
-        .cli()
-        .args(["apikey", "create", "--email", "hr@example.cn"])
-        .output()
-        .unwrap();
+    let apikey = |email: &str| {
+        app.cli()
+            .args(["apikey", "create", "--email", email])
+            .output()
+            .unwrap()
+    };
+
+    // Pending: no key from the CLI, nor from the party's page (the message beside the name).
+    let out = apikey("hr@example.cn");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not approved"));
+    let hr = browser();
+    app.login_with(&hr, "hr@example.cn").await;
+    let response = app
+        .post_with(&hr, "/party/api-keys", &[("name", "HR system")])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("尚未通过派出所审核"), "{html}");
+    assert!(
+        html.contains("value=\"HR system\""),
+        "the name typed is kept"
+    );
+
+    // Approved, it gets a key; suspended, the key issues nothing and the answer says why.
+    let approve = |from, to| {
+        attest::db::models::parties::change_status(&mut app.conn(), &pending, from, to, None, "")
+            .unwrap()
+    };
+    assert!(approve(PartyStatus::Pending, PartyStatus::Approved));
+    let out = apikey("hr@example.cn");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    assert!(key.starts_with("att_"));
+    assert!(approve(PartyStatus::Approved, PartyStatus::Suspended));
 
     let (status, body) = app
         .api("/api/v1/attestations", Some(&key), employment_json())
         .await;
-
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["error"], "forbidden");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("尚未通过派出所审核"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -138,7 +138,7 @@ async fn every_party_kind_issues_what_it_may_and_only_that() {
     let cases = [
         (
             PartyKind::Lessor,
-            "440524188001010014",
+            "440524199001010018",
             vec![("residence", &residence_lease, "住宿证明")],
             vec!["employment", "attendance"],
         ),

@@ -366,6 +366,22 @@ pub fn employer_form(email: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+impl TestApp {
+    /// Registers a party with `form` from `client` (the answer is the same for every
+    /// registration: the "submitted" page), then logs it in with `email`.
+    pub async fn register_and_login(
+        &self,
+        client: &Client,
+        form: &[(&'static str, String)],
+        email: &str,
+    ) {
+        let response = self.post_with(client, "/register", &fields(form)).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "registration");
+        assert_eq!(location(&response), "/register/done");
+        self.login_with(client, email).await;
+    }
+}
+
 /// Replaces one field of a form.
 pub fn with(
     mut form: Vec<(&'static str, String)>,

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 /// At least 500 hostile or malformed values.
-fn corpus() -> Vec<String> {
+pub(super) fn corpus() -> Vec<String> {
     let seeds: Vec<String> = [
         "",
         " ",

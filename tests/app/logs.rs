@@ -57,10 +57,20 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         "identifier",
         "11010519491231002X",
     );
-    form.push(("csrf_token", csrf));
+    form.push(("csrf_token", csrf.clone()));
     landlord
         .post(url("/register"))
         .form(&fields(&form))
+        .send()
+        .await
+        .unwrap();
+    landlord
+        .post(url("/login"))
+        .form(&[
+            ("email", "landlord@example.cn"),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf),
+        ])
         .send()
         .await
         .unwrap();
@@ -158,6 +168,58 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         .send()
         .await
         .unwrap();
+    // The ID number typed into the officer's search box (a GET form once), sent as a JSON
+    // number where a string is expected, in a path, a query and a header; then the
+    // hostile corpus around it.
+    const ID: &str = "440304199002151545";
+    let searched = officer
+        .get(url(&format!("/station/attestations?q={ID}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !searched.contains(ID),
+        "the number is not echoed from the URL"
+    );
+    let typed = browser()
+        .post(url("/api/v1/verify"))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"token": {ID}}}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(typed.status().as_u16(), 400);
+    let body = typed.text().await.unwrap();
+    assert!(
+        body.contains("\"token\": expected"),
+        "names the field: {body}"
+    );
+    assert!(!body.contains(ID), "never the value: {body}");
+    let hostile = browser();
+    for value in super::hostile::corpus().iter().take(200) {
+        let encoded: String =
+            url::form_urlencoded::byte_serialize(format!("{value}{ID}").as_bytes()).collect();
+        for path in [
+            format!("/{encoded}"),
+            format!("/verify?input={encoded}"),
+            format!("/lang?to=en&next=/{encoded}"),
+        ] {
+            let _ = hostile
+                .get(url(&path))
+                .header("X-Forwarded-For", ID)
+                .send()
+                .await;
+        }
+        let _ = hostile
+            .post(url("/api/v1/attestations"))
+            .bearer_auth(&key)
+            .json(&serde_json::json!({"kind": value, "subject": {"name": value, "id_number": ID.parse::<u64>().unwrap()}}))
+            .send()
+            .await;
+    }
     let session = landlord.get(url("/party")).send().await.unwrap().status();
     assert_eq!(session.as_u16(), 200);
 
@@ -166,8 +228,8 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
     let log: String = log_lines.iter().collect::<Vec<_>>().join("\n");
 
     assert!(
-        log.contains("\"path\":\"/api/v1/attestations\""),
-        "requests are logged"
+        log.contains("\"route\":\"/api/v1/attestations\""),
+        "requests are logged by route"
     );
     for secret in [
         PASSWORD,

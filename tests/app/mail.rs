@@ -38,28 +38,31 @@ async fn each_event_mails_the_right_people() {
     app.add_station("440304-001", "福田派出所");
     app.add_staff(Role::Station, "officer@example.cn", Some("440304-001"));
 
-    // A party registers: its station is told.
+    // A party registers: its station is told, and the registrant.
     let hr = browser();
     let form = employer_form("hr@example.cn");
-    assert_eq!(
-        app.post_with(&hr, "/register", &fields(&form))
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
-    let m = smtp.wait_for(1, 10);
-    assert_eq!(m[0].to, vec!["station@example.cn"]);
+    app.register_and_login(&hr, &form, "hr@example.cn").await;
+    let m = smtp.wait_for(2, 10);
+    let to_station = m
+        .iter()
+        .find(|m| m.to == vec!["station@example.cn"])
+        .expect("station mail");
     assert!(
-        m[0].subject.contains("新的协助单位注册待审核")
-            && m[0].subject.contains("深圳市示例科技有限公司"),
+        to_station.subject.contains("新的协助单位注册待审核")
+            && to_station.subject.contains("深圳市示例科技有限公司"),
         "{}",
-        m[0].subject
+        to_station.subject
     );
     assert!(
-        m[0].text.contains("A new assisting party"),
+        to_station.text.contains("A new assisting party"),
         "English below: {}",
-        m[0].text
+        to_station.text
     );
+    let to_registrant = m
+        .iter()
+        .find(|m| m.to == vec!["hr@example.cn"])
+        .expect("registrant mail");
+    assert!(to_registrant.subject.contains("注册已收到"));
 
     // The officer approves: the party is told.
     let officer = browser();
@@ -73,14 +76,14 @@ async fn each_event_mails_the_right_people() {
     let review = attr(&station_page, "a[href^='/station/parties/']", "href").unwrap();
     app.post_with(&officer, &format!("{review}/approve"), &[])
         .await;
-    let m = smtp.wait_for(2, 10);
-    assert_eq!(m[1].to, vec!["hr@example.cn"]);
-    assert!(m[1].text.contains("已通过"), "{}", m[1].text);
+    let m = smtp.wait_for(3, 10);
+    assert_eq!(m[2].to, vec!["hr@example.cn"]);
+    assert!(m[2].text.contains("已通过"), "{}", m[2].text);
 
     // A proof with an applicant email: the station and the applicant.
     let form = with(employment_form(), "applicant_email", "wangwu@example.cn");
     let id = app.issue_with(&hr, "employment", &form).await;
-    let m = smtp.wait_for(4, 10);
+    let m = smtp.wait_for(5, 10);
     let to_station = m
         .iter()
         .find(|m| m.to == vec!["station@example.cn"] && m.subject.contains("新的证明"))
@@ -113,7 +116,7 @@ async fn each_event_mails_the_right_people() {
         &[("reason", "员工已离职")],
     )
     .await;
-    let m = smtp.wait_for(6, 10);
+    let m = smtp.wait_for(7, 10);
     let revoked: Vec<_> = m
         .iter()
         .filter(|m| m.subject.contains("证明已被撤销"))
@@ -125,7 +128,7 @@ async fn each_event_mails_the_right_people() {
         assert_private(message);
         assert!(message.message_id.contains("@attest"));
     }
-    assert_eq!(smtp.messages().len(), 6, "nothing twice");
+    assert_eq!(smtp.messages().len(), 7, "nothing twice");
 }
 
 #[tokio::test]

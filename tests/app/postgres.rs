@@ -54,3 +54,5 @@ mod sessions;
 mod station;
 #[path = "tokens.rs"]
 mod tokens;
+#[path = "writers.rs"]
+mod writers;

@@ -45,6 +45,9 @@ mod metrics;
 mod migrations;
 #[path = "openapi.rs"]
 mod openapi;
+#[cfg(attest_nginx)]
+#[path = "proxy.rs"]
+mod proxy;
 #[path = "register.rs"]
 mod register;
 #[path = "schema.rs"]
@@ -60,3 +63,5 @@ mod sessions;
 mod station;
 #[path = "tokens.rs"]
 mod tokens;
+#[path = "writers.rs"]
+mod writers;

@@ -118,6 +118,9 @@ try {
   expect((await page.getByLabel(/统一社会信用代码/).inputValue()) === "91350100M000100Y4Z", "input kept");
   await check(page, "register-errors");
   await register(page, "用人单位", "深圳市示例科技有限公司", "91350100M000100Y43", "hr@example.cn");
+  await heading(page, "注册已提交");
+  await check(page, "register-done");
+  await login(page, "hr@example.cn");
   await page.getByText("待审核").first().waitFor();
   await check(page, "party-pending");
   await logout(page);
@@ -131,8 +134,7 @@ try {
   ];
   for (const [kind, name, id, email] of others) {
     await register(page, kind, name, id, email);
-    await page.getByText("待审核").first().waitFor();
-    await logout(page);
+    await heading(page, "注册已提交");
   }
 
   // 3. The officer approves them all.
@@ -228,7 +230,7 @@ try {
   await check(page, "attestation-list");
   await logout(page);
   const proofs = [
-    ["landlord@example.cn", "出具：住宿证明", { "申请人姓名": "赵六", "公民身份号码": "440524188001010014", "居住地址（详细到门牌号、房间号）": "深圳市福田区福华路 1 号 301 室", "入住日期": "2025-06-01" }, ["居住依据", "房屋租赁"]],
+    ["landlord@example.cn", "出具：住宿证明", { "申请人姓名": "赵六", "公民身份号码": "440524199001010018", "居住地址（详细到门牌号、房间号）": "深圳市福田区福华路 1 号 301 室", "入住日期": "2025-06-01" }, ["居住依据", "房屋租赁"]],
     ["school@example.cn", "出具：在读证明", { "申请人姓名": "孙七", "公民身份号码": "310115200002296669", "学号": "2024001", "专业": "软件工程", "学历层次": "高中", "入学日期": "2024-09-01", "预计毕业日期": "2027-06-30" }, ["是否全日制", "是"]],
     ["rc@example.cn", "出具：居住证明", { "申请人姓名": "周八", "公民身份号码": "44030419900213645X", "居住地址（详细到门牌号、房间号）": "福华社区 3 栋 502", "入住日期": "2024-01-01" }, ["居住依据", "居（村）委会核实"]],
   ];
