@@ -65,6 +65,12 @@ impl Page {
     }
 }
 
+/// 15 digits or more in a row: possibly an ID number.
+fn has_long_digit_run(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() >= 15)
+}
+
 fn csrf_token_of(req: &HttpRequest) -> String {
     let cookie = req.extensions().get::<CsrfCookie>().map(|c| c.0.clone());
     match (cookie, req.app_data::<web::Data<AppState>>()) {
@@ -98,9 +104,11 @@ impl FromRequest for Page {
             if let Some(user) = &user {
                 req.extensions_mut().insert(user.clone());
             }
+            // The language switch returns to this page with its query, unless the query
+            // holds what may be an ID number (a long run of digits): never in a link.
             let path = match req.uri().query() {
-                Some(q) => format!("{}?{q}", req.uri().path()),
-                None => req.uri().path().to_owned(),
+                Some(q) if !has_long_digit_run(q) => format!("{}?{q}", req.uri().path()),
+                _ => req.uri().path().to_owned(),
             };
             Ok(Page {
                 lang: Lang::of_request(&req),

@@ -296,3 +296,23 @@ async fn hostile_values_never_get_a_server_error() {
     assert!(r.status().is_client_error(), "a huge form: {}", r.status());
     assert!(requests > 3000);
 }
+
+#[tokio::test]
+async fn an_oversized_form_gets_413_with_a_clear_page() {
+    let app = spawn_app().await;
+    let visitor = browser();
+    let csrf = app.csrf_token(&visitor).await;
+    let big = "x".repeat(300 * 1024);
+
+    let response = visitor
+        .post(app.url("/verify"))
+        .form(&[("input", big.as_str()), ("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("内容过大"), "{html}");
+    assert!(!html.contains("表单已过期"));
+}

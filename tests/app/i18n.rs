@@ -130,3 +130,30 @@ async fn error_pages_come_in_both_languages() {
     assert!(zh.contains("页面不存在"));
     assert!(en.contains("Page not found"));
 }
+
+#[tokio::test]
+async fn verify_reasons_speak_the_page_language() {
+    let app = spawn_app().await;
+    for (client, expected) in [
+        (browser(), "这不是一个签名的令牌"),
+        (english_browser(), "This is not a signed token"),
+    ] {
+        let html = app
+            .post_with(&client, "/verify", &[("input", "not.a.token")])
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    // The API answers in the language asked for (Chinese by default).
+    let (_, body) = app
+        .api(
+            "/api/v1/verify",
+            None,
+            serde_json::json!({"token": "not.a.token"}),
+        )
+        .await;
+    assert_eq!(body["status"], "invalid");
+    assert_eq!(body["reason"], "这不是一个签名的令牌。");
+}

@@ -397,6 +397,7 @@ async fn plain_id_numbers_of_earlier_versions_are_sealed_at_start() {
             attest::db::schema::parties::identifier.eq("11010519491231002X"),
             attest::db::schema::parties::identifier_masked.eq(None::<String>),
             attest::db::schema::parties::identifier_sealed.eq(None::<String>),
+            attest::db::schema::parties::identifier_type.eq(None::<String>),
         ))
         .execute(&mut *app.conn())
         .unwrap();

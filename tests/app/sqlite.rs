@@ -29,6 +29,8 @@ mod health;
 mod hostile;
 #[path = "i18n.rs"]
 mod i18n;
+#[path = "identifiers.rs"]
+mod identifiers;
 #[path = "instances.rs"]
 mod instances;
 #[path = "limits.rs"]
