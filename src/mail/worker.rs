@@ -90,28 +90,27 @@ impl Worker {
         self.write_digests(&mut conn)?;
         let mut sent = 0;
         let now = crate::db::now();
-        for row in outbox::claim_due(&mut conn, now, now + LEASE, 20)? {
+        let claimed = crate::db::write(&mut conn, |c| outbox::claim_due(c, now, now + LEASE, 20))?;
+        for row in claimed {
             match self.send(&row) {
                 Ok(()) => {
-                    outbox::mark_sent(&mut conn, &row.id)?;
+                    crate::db::write(&mut conn, |c| outbox::mark_sent(c, &row.id))?;
                     sent += 1;
                 }
                 Err(SendError::Permanent(error)) => {
                     tracing::warn!(id = %row.id, %error, "email refused for good");
-                    outbox::mark_attempt_failed(
-                        &mut conn,
-                        &row.id,
-                        row.attempts + 1,
-                        &error,
-                        None,
-                    )?;
+                    crate::db::write(&mut conn, |c| {
+                        outbox::mark_attempt_failed(c, &row.id, row.attempts + 1, &error, None)
+                    })?;
                 }
                 Err(SendError::Transient(error)) => {
                     let attempts = row.attempts + 1;
                     let next =
                         (attempts < MAX_ATTEMPTS).then(|| crate::db::now() + backoff(attempts));
                     tracing::info!(id = %row.id, attempts, %error, "email will be retried");
-                    outbox::mark_attempt_failed(&mut conn, &row.id, attempts, &error, next)?;
+                    crate::db::write(&mut conn, |c| {
+                        outbox::mark_attempt_failed(c, &row.id, attempts, &error, next)
+                    })?;
                 }
             }
         }

@@ -74,11 +74,11 @@ pub fn resume(
     };
     let now = crate::db::now();
     if is_expired(&session, now) {
-        sessions::delete(conn, &id_hash)?;
+        crate::db::write(conn, |conn| sessions::delete(conn, &id_hash))?;
         return Ok(None);
     }
     if now - session.last_seen_at > TOUCH_INTERVAL {
-        sessions::touch(conn, &id_hash)?;
+        crate::db::write(conn, |conn| sessions::touch(conn, &id_hash))?;
     }
     Ok(session_user(user, id_hash))
 }

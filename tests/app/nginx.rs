@@ -70,7 +70,7 @@ pub fn start(app_port: u16) -> Nginx {
          http {{\n{temp_paths}include {d}/site.conf;\n}}\n"
     );
     std::fs::write(dir.path().join("nginx.conf"), main).expect("nginx.conf");
-    let child = Command::new(nginx_binary())
+    let mut child = Command::new(nginx_binary())
         .args([
             "-p",
             &d,
@@ -92,6 +92,8 @@ pub fn start(app_port: u16) -> Nginx {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     let log = std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
     panic!("nginx did not listen on {port}: {log}");
 }

@@ -8,6 +8,18 @@ use proptest::prelude::*;
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 const USCC: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+/// The provinces, autonomous regions, municipalities and SARs of GB/T 2260, as published.
+const PROVINCES: [u32; 34] = [
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+];
+/// Registration authority and organisation type pairs of GB 32100-2015 appendix A (and the
+/// committees' 54 and 55).
+const AUTHORITY_TYPES: [&str; 37] = [
+    "11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39", "41", "49", "51", "52",
+    "53", "54", "55", "59", "61", "62", "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1",
+    "A9", "N1", "N2", "N3", "Y1",
+];
 
 fn id_with_check(body: &str) -> String {
     let sum: u32 = body
@@ -37,13 +49,14 @@ proptest! {
 
     #[test]
     fn every_well_formed_id_number_is_accepted_and_masked(
-        region in 110000u32..660000,
+        province in proptest::sample::select(PROVINCES.to_vec()),
+        county in 101u32..10000,
         days in 0i64..40000,
         sequence in 0u32..1000,
     ) {
         let birth = chrono::NaiveDate::from_ymd_opt(1910, 1, 1).unwrap() + chrono::Duration::days(days);
         prop_assume!(birth <= chrono::Utc::now().date_naive());
-        let body = format!("{region:06}{}{sequence:03}", birth.format("%Y%m%d"));
+        let body = format!("{province}{county:04}{}{sequence:03}", birth.format("%Y%m%d"));
         let number = id_with_check(&body);
         let id = IdNumber::parse(&number.to_lowercase()).unwrap();
         prop_assert_eq!(id.expose(), number.as_str());
@@ -61,8 +74,12 @@ proptest! {
     }
 
     #[test]
-    fn every_well_formed_credit_code_is_accepted(body in "[0-9A-HJ-NP-RTUW-Y]{17}") {
-        let code = uscc_with_check(&body);
+    fn every_well_formed_credit_code_is_accepted(
+        authority_type in proptest::sample::select(AUTHORITY_TYPES.to_vec()),
+        province in proptest::sample::select([10].iter().chain(PROVINCES.iter()).copied().collect::<Vec<u32>>()),
+        rest in "[0-9]{4}[0-9A-HJ-NP-RTUW-Y]{9}",
+    ) {
+        let code = uscc_with_check(&format!("{authority_type}{province}{rest}"));
         prop_assert!(Uscc::parse(&code).is_ok(), "{}", code);
     }
 

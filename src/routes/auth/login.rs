@@ -132,12 +132,14 @@ pub async fn logout_post(
     if let Some(user) = page.user {
         state
             .db(move |conn| {
-                sessions::delete(conn, &user.session_hash)?;
-                audit_log::insert(
-                    conn,
-                    &AuditEntry::new(Action::Logout, Some(&user.user_id), Some(&user.email)),
-                )?;
-                Ok(())
+                crate::db::write(conn, |conn| {
+                    sessions::delete(conn, &user.session_hash)?;
+                    audit_log::insert(
+                        conn,
+                        &AuditEntry::new(Action::Logout, Some(&user.user_id), Some(&user.email)),
+                    )?;
+                    Ok(())
+                })
             })
             .await?;
     }

@@ -144,10 +144,9 @@ async fn search(
     let (items, parties) = state
         .db(move |conn| {
             if let Some(masked) = &audit_masked {
-                audit_log::insert(
-                    conn,
-                    &AuditEntry::new(Action::IdNumberSearched, Some(&user.user_id), Some(masked)),
-                )?;
+                let entry =
+                    AuditEntry::new(Action::IdNumberSearched, Some(&user.user_id), Some(masked));
+                crate::db::write(conn, |conn| audit_log::insert(conn, &entry))?;
             }
             let scope = scope.as_deref();
             let items = jurisdiction::list_attestations(conn, scope, &filter, PAGE_SIZE)?;
