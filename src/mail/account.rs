@@ -1,26 +1,48 @@
-//! Emails to an account's own address: a login attack on it, a sign-up with its details.
+//! Emails to an account's own address: a registration received, a sign-up with the details
+//! of an existing account, a login attack on it.
 
 use super::compose::{MailFact, Notification};
 use super::notify::enqueue;
 use crate::db::DbConnection;
 
+/// Queues the email `event` to the account `email`: its headline, the account, what it means
+/// (`{headline_key}.what_now`), any `more` facts, and a link to the login page.
+fn to_account(
+    conn: &mut DbConnection,
+    portal: &str,
+    email: &str,
+    event: &str,
+    headline_key: &'static str,
+    more: Vec<MailFact>,
+) -> anyhow::Result<()> {
+    let mut facts = vec![MailFact::plain("mail.fact.account", email)];
+    facts.extend(more);
+    facts.push(MailFact::keyed(
+        "mail.fact.what_now",
+        &format!("{headline_key}.what_now"),
+    ));
+    let n = Notification {
+        headline_key,
+        subject_detail: email.to_owned(),
+        facts,
+        link: Some(format!("{portal}/login")),
+    };
+    enqueue(conn, event, email, None, &n)
+}
+
 /// The account `email` reached the ceiling of failed logins from many clients: its owner
 /// should know (and keeps logging in from the clients it used before).
 pub fn login_ceiling(conn: &mut DbConnection, portal: &str, email: &str) -> anyhow::Result<()> {
-    let n = Notification {
-        headline_key: "mail.login_ceiling",
-        subject_detail: email.to_owned(),
-        facts: vec![
-            MailFact::plain("mail.fact.account", email),
-            MailFact::plain(
-                "mail.fact.failures",
-                crate::sign_in::ACCOUNT_CEILING.to_string(),
-            ),
-            MailFact::keyed("mail.fact.what_now", "mail.login_ceiling.what_now"),
-        ],
-        link: Some(format!("{portal}/login")),
-    };
-    enqueue(conn, "login_ceiling", email, None, &n)
+    let failures = crate::sign_in::ACCOUNT_CEILING.to_string();
+    let more = vec![MailFact::plain("mail.fact.failures", failures)];
+    to_account(
+        conn,
+        portal,
+        email,
+        "login_ceiling",
+        "mail.login_ceiling",
+        more,
+    )
 }
 
 /// Someone tried to register again with the email or the identifier of an existing
@@ -30,28 +52,12 @@ pub fn already_registered(
     portal: &str,
     email: &str,
 ) -> anyhow::Result<()> {
-    let n = Notification {
-        headline_key: "mail.already_registered",
-        subject_detail: email.to_owned(),
-        facts: vec![
-            MailFact::plain("mail.fact.account", email),
-            MailFact::keyed("mail.fact.what_now", "mail.already_registered.what_now"),
-        ],
-        link: Some(format!("{portal}/login")),
-    };
-    enqueue(conn, "already_registered", email, None, &n)
+    let headline = "mail.already_registered";
+    to_account(conn, portal, email, "already_registered", headline, vec![])
 }
 
 /// A party registered itself: the registrant hears that the station will review it.
 pub fn registered(conn: &mut DbConnection, portal: &str, email: &str) -> anyhow::Result<()> {
-    let n = Notification {
-        headline_key: "mail.registration_received",
-        subject_detail: email.to_owned(),
-        facts: vec![
-            MailFact::plain("mail.fact.account", email),
-            MailFact::keyed("mail.fact.what_now", "mail.registration_received.what_now"),
-        ],
-        link: Some(format!("{portal}/login")),
-    };
-    enqueue(conn, "registered", email, None, &n)
+    let headline = "mail.registration_received";
+    to_account(conn, portal, email, "registered", headline, vec![])
 }

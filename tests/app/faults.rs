@@ -170,15 +170,7 @@ async fn sigterm_under_load_lets_requests_in_flight_finish() {
     let mut ready = Vec::new();
     for _ in 0..16 {
         let client = browser();
-        let html = client
-            .get(format!("{base}/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = attr(&html, "input[name=csrf_token]", "value").unwrap();
+        let csrf = csrf_at(&client, &base).await;
         ready.push((client, csrf));
     }
     let mut requests = Vec::new();

@@ -382,6 +382,20 @@ impl TestApp {
     }
 }
 
+/// The CSRF token of `client`'s forms, from the login page of the portal at `base` (a
+/// served binary, or the portal behind a proxy).
+pub async fn csrf_at(client: &Client, base: &str) -> String {
+    let html = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("GET /login")
+        .text()
+        .await
+        .expect("body");
+    attr(&html, "input[name=csrf_token]", "value").expect("csrf token in the form")
+}
+
 /// Replaces one field of a form.
 pub fn with(
     mut form: Vec<(&'static str, String)>,

@@ -28,15 +28,7 @@ async fn behind_nginx(change: impl FnOnce(&mut attest::config::Config)) -> (Test
 
 /// Logs in through `base` from `client`; the status of the answer.
 async fn login(client: &Client, base: &str, email: &str, password: &str) -> StatusCode {
-    let html = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = attr(&html, "input[name=csrf_token]", "value").expect("csrf token");
+    let token = csrf_at(client, base).await;
     client
         .post(format!("{base}/login"))
         .form(&[
@@ -71,15 +63,7 @@ async fn one_clients_wrong_passwords_leave_the_owner_able_to_log_in() {
         login(&attacker, &proxy.address, OFFICER, PASSWORD).await,
         StatusCode::TOO_MANY_REQUESTS
     );
-    let forged = attacker
-        .get(format!("{}/login", proxy.address))
-        .header("X-Forwarded-For", "127.0.0.3")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), StatusCode::OK);
-    let html = forged.text().await.unwrap();
-    let token = attr(&html, "input[name=csrf_token]", "value").unwrap();
+    let token = csrf_at(&attacker, &proxy.address).await;
     let status = attacker
         .post(format!("{}/login", proxy.address))
         .header("X-Forwarded-For", "127.0.0.3")
