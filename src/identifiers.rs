@@ -6,7 +6,7 @@
 use crate::db::models::attestations;
 use crate::db::models::parties::{self, Party};
 use crate::db::DbConnection;
-use crate::domain::party::IdentifierType;
+use crate::domain::IdentifierType;
 use crate::domain::{IdNumber, PartyIdentifier, PartyKind};
 use crate::secrets::Secrets;
 

@@ -4,7 +4,7 @@ use super::{invalid, open, read_password, CliError, StaffRole};
 use crate::accounts::{self, NewParty, NewStation};
 use crate::config::Config;
 use crate::domain::fields::{self, Limit, Text};
-use crate::domain::party::IdentifierType;
+use crate::domain::IdentifierType;
 use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role};
 use clap::Subcommand;
 

@@ -87,7 +87,8 @@ pub fn check_signature<'k>(
 /// The claims as every surface shows them: an issuer identifier that is a resident ID
 /// number (in tokens signed before identifiers had a declared type) masked.
 fn masked(mut claims: Claims) -> Claims {
-    claims.issuer.identifier = crate::domain::party::display_identifier(&claims.issuer.identifier);
+    claims.issuer.identifier =
+        crate::domain::identifier::display_identifier(&claims.issuer.identifier);
     claims
 }
 

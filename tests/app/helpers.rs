@@ -3,7 +3,7 @@
 use attest::accounts::{self, NewParty, NewStation};
 use attest::config::{Config, ConfigArgs};
 use attest::db::{self, DbPool};
-use attest::domain::party::IdentifierType;
+use attest::domain::IdentifierType;
 use attest::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role};
 use attest::startup::Application;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT_LANGUAGE, COOKIE, LOCATION};

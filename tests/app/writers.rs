@@ -180,6 +180,7 @@ async fn eight_clients_writing_at_once_never_get_a_503() {
     }
 
     let statuses = statuses.lock().unwrap();
+    println!("actions by (kind, status) in {SECONDS} s from {CLIENTS} clients: {statuses:?}");
     let failed: Vec<_> = statuses.iter().filter(|((_, s), _)| *s >= 500).collect();
     assert!(
         failed.is_empty(),

@@ -37,7 +37,7 @@ impl Party {
     pub fn display_identifier(&self) -> String {
         self.identifier_masked
             .clone()
-            .unwrap_or_else(|| crate::domain::party::display_identifier(&self.identifier))
+            .unwrap_or_else(|| crate::domain::identifier::display_identifier(&self.identifier))
     }
 }
 
