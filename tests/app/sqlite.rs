@@ -12,9 +12,9 @@ mod approval;
 mod attestations;
 #[path = "backup.rs"]
 mod backup;
+#[cfg(attest_browser)]
 #[path = "browser.rs"]
 mod browser;
-#[cfg(attest_browser)]
 #[path = "bulk.rs"]
 mod bulk;
 #[path = "cli.rs"]
