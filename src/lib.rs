@@ -6,6 +6,7 @@ rust_i18n::i18n!("src/locales", fallback = "zh-CN");
 pub mod accounts;
 pub mod bulk;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod documents;

@@ -13,11 +13,11 @@
 
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::users;
-use crate::db::{now, DbConnection};
+use crate::db::DbConnection;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::secrets::Secrets;
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 
 /// Failures of one account from one client that lock that pair.
 pub const PAIR_FAILURES: i64 = 5;
@@ -41,7 +41,8 @@ pub enum Outcome {
     Locked,
 }
 
-/// Tries `password` for `email` from `client`.
+/// Tries `password` for `email` from `client` at `now` (the failures of the window before
+/// it count).
 pub fn attempt(
     conn: &mut DbConnection,
     secrets: &Secrets,
@@ -49,8 +50,9 @@ pub fn attempt(
     email: &str,
     password: &str,
     client: Option<&str>,
+    now: NaiveDateTime,
 ) -> Result<Outcome, AppError> {
-    let since = now() - Duration::minutes(WINDOW_MINUTES);
+    let since = now - Duration::minutes(WINDOW_MINUTES);
     let failures = |conn: &mut DbConnection, client: Option<&str>| {
         audit_log::count_since(conn, Action::LoginFailure, Some(email), client, since)
     };
@@ -60,7 +62,7 @@ pub fn attempt(
             audit_log::count_since(conn, Action::LoginFailure, None, Some(ip), since)?
                 >= CLIENT_FAILURES
                 || failures(conn, Some(ip))? >= PAIR_FAILURES
-                || account_failures >= ACCOUNT_CEILING && !known_client(conn, email, ip)?
+                || account_failures >= ACCOUNT_CEILING && !known_client(conn, email, ip, now)?
         }
         None => account_failures >= ACCOUNT_CEILING,
     };
@@ -109,8 +111,13 @@ pub fn attempt(
     }
 }
 
-/// Whether `email` logged in from `ip` within `KNOWN_CLIENT_DAYS`.
-fn known_client(conn: &mut DbConnection, email: &str, ip: &str) -> diesel::QueryResult<bool> {
-    let since = now() - Duration::days(KNOWN_CLIENT_DAYS);
+/// Whether `email` logged in from `ip` within `KNOWN_CLIENT_DAYS` before `now`.
+fn known_client(
+    conn: &mut DbConnection,
+    email: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<bool> {
+    let since = now - Duration::days(KNOWN_CLIENT_DAYS);
     Ok(audit_log::count_since(conn, Action::LoginSuccess, Some(email), Some(ip), since)? > 0)
 }

@@ -127,6 +127,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// The reverse proxies whose forwarding headers name the client.
     pub trusted_proxies: TrustedProxies,
+    /// The time the portal acts on (the system clock; tests move it forward).
+    pub clock: crate::clock::Clock,
 }
 
 /// A setting that cannot be used, named by its environment variable.
@@ -253,6 +255,7 @@ impl Config {
             limits,
             metrics_token,
             trusted_proxies,
+            clock: Default::default(),
         })
     }
 

@@ -82,6 +82,8 @@ pub struct TestApp {
     /// A browser: keeps cookies, does not follow redirects.
     pub client: Client,
     pub mail_worker: StopOnDrop,
+    /// The app's clock: tests move it forward instead of sleeping.
+    pub clock: attest::clock::Clock,
 }
 
 impl TestApp {
@@ -141,6 +143,7 @@ pub async fn spawn_app_configured(data_dir: Store, change: impl FnOnce(&mut Conf
     let mut config = test_config(data_dir.path().to_path_buf());
     config.database = data_dir.database();
     change(&mut config);
+    let clock = config.clock.clone();
     let pool = db::connect(&config.database).expect("database");
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -152,6 +155,7 @@ pub async fn spawn_app_configured(data_dir: Store, change: impl FnOnce(&mut Conf
         pool,
         client: browser(),
         mail_worker,
+        clock,
     }
 }
 

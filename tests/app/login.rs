@@ -203,6 +203,19 @@ async fn five_failures_lock_the_account_for_a_while() {
         .unwrap()
         .contains("15 分钟后再试"));
     assert!(set_cookie_absent(&app).await);
+
+    // 14 minutes on it still waits; once the 15 minutes are over, the right password works.
+    let right = [("email", "officer@example.cn"), ("password", PASSWORD)];
+    app.clock.advance(chrono::Duration::minutes(14));
+    assert_eq!(
+        app.post("/login", &right).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    app.clock.advance(chrono::Duration::minutes(2));
+    assert_eq!(
+        app.post("/login", &right).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 async fn set_cookie_absent(app: &TestApp) -> bool {

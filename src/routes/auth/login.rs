@@ -68,6 +68,7 @@ pub async fn login_post(
     }
     let ip = ip.map(|i| i.to_string());
     let (secrets, portal, subject) = (state.secrets.clone(), state.config.portal(), email.clone());
+    let now = state.config.clock.now();
     let outcome = state
         .db(move |conn| {
             sign_in::attempt(
@@ -77,6 +78,7 @@ pub async fn login_post(
                 &subject,
                 &form.password,
                 ip.as_deref(),
+                now,
             )
         })
         .await?;

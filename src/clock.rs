@@ -1,0 +1,24 @@
+//! The time the portal acts on: the system clock, plus an offset that only tests move
+//! forward (a lock running out is tested by advancing the clock, never by sleeping).
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// A clock shared by everything built from one `Config` (clones see the same offset).
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_secs: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// Now, in UTC without an offset, as stored.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        crate::db::now() + chrono::Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
+    }
+
+    /// Moves this clock (and every clone of it) forward by `by`.
+    pub fn advance(&self, by: chrono::Duration) {
+        self.offset_secs
+            .fetch_add(by.num_seconds(), Ordering::Relaxed);
+    }
+}
