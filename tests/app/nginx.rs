@@ -70,6 +70,7 @@ pub fn start(app_port: u16) -> Nginx {
          http {{\n{temp_paths}include {d}/site.conf;\n}}\n"
     );
     std::fs::write(dir.path().join("nginx.conf"), main).expect("nginx.conf");
+    // One process, no workers: killing it leaves nothing behind.
     let mut child = Command::new(nginx_binary())
         .args([
             "-p",
@@ -77,7 +78,7 @@ pub fn start(app_port: u16) -> Nginx {
             "-c",
             &format!("{d}/nginx.conf"),
             "-g",
-            "daemon off;",
+            "daemon off; master_process off;",
         ])
         .stderr(std::process::Stdio::null())
         .spawn()
