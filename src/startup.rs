@@ -49,7 +49,6 @@ impl Application {
             limiters,
             metrics: Default::default(),
         });
-        let https = state.config.served_over_https();
         // No more blocking threads than pooled connections: a thread beyond them would only
         // wait for one (and each wait and wake is a context switch).
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -64,7 +63,8 @@ impl Application {
                 .wrap(from_fn(crate::web::refuse_nul))
                 .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
                 .wrap(from_fn(csrf::ensure_cookie))
-                .wrap(errors::security_headers(https))
+                .wrap(errors::security_headers())
+                .wrap(from_fn(errors::hsts))
                 .wrap(from_fn(crate::telemetry::log_request))
                 .wrap(from_fn(crate::web::head_as_get))
                 .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())

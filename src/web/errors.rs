@@ -10,17 +10,9 @@ use actix_web::HttpMessage;
 use askama::Template;
 
 /// The headers every response carries. Pages are `no-store` unless a route says otherwise
-/// (the stylesheet does). Served over HTTPS, browsers are also told to keep to HTTPS (HSTS).
-pub fn security_headers(https: bool) -> DefaultHeaders {
-    let headers = if https {
-        DefaultHeaders::new().add((
-            header::STRICT_TRANSPORT_SECURITY,
-            "max-age=31536000; includeSubDomains",
-        ))
-    } else {
-        DefaultHeaders::new()
-    };
-    headers
+/// (the stylesheet does).
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
         .add((
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
@@ -30,6 +22,23 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::CACHE_CONTROL, "no-store"))
+}
+
+/// Middleware: a response to a visitor who came over HTTPS (the public URL, or a trusted
+/// proxy's `X-Forwarded-Proto`) tells the browser to keep to HTTPS (HSTS).
+pub async fn hsts(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let https = super::https(req.request());
+    let mut res = next.call(req).await?;
+    if https {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    Ok(res)
 }
 
 /// The error page.

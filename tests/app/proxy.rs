@@ -183,6 +183,9 @@ async fn https_at_the_proxy_makes_cookies_secure_and_headers_from_others_are_ign
         .find(|c| c.name() == "__Host-attest_csrf")
         .expect("the __Host- cookie over HTTPS");
     assert!(cookie.secure());
+    assert!(through_proxy
+        .headers()
+        .contains_key("strict-transport-security"));
 
     // Straight to the app from an address that is not a proxy: its forwarding headers are
     // nobody's word.
@@ -197,6 +200,7 @@ async fn https_at_the_proxy_makes_cookies_secure_and_headers_from_others_are_ign
     assert!(response
         .cookies()
         .any(|c| c.name() == "attest_csrf" && !c.secure()));
+    assert!(!response.headers().contains_key("strict-transport-security"));
     let html = response.text().await.unwrap();
     let token = attr(&html, "input[name=csrf_token]", "value").unwrap();
     direct
