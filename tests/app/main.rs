@@ -49,3 +49,33 @@ fn schemathesis_check() {}
 #[test]
 #[ignore = "nginx or openssl is not installed: the suite behind a reverse proxy is skipped"]
 fn proxy_suite() {}
+
+/// Every file of `tests/app/` is in the shared suite list, in `sqlite.rs` behind a gate, or
+/// one of the harness's own modules: a test file in no list would silently never run.
+#[test]
+fn every_test_file_is_in_a_list() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/app");
+    let lists = [
+        include_str!("suite.rs"),
+        include_str!("sqlite.rs"),
+        include_str!("main.rs"),
+    ]
+    .concat();
+    let harness = ["main.rs", "suite.rs", "sqlite.rs", "postgres.rs"];
+    for entry in std::fs::read_dir(&dir).expect("tests/app") {
+        let name = entry
+            .expect("an entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if !name.ends_with(".rs") || harness.contains(&name.as_str()) {
+            continue;
+        }
+        let module = name.trim_end_matches(".rs");
+        assert!(
+            lists.contains(&format!("#[path = \"{name}\"]"))
+                || lists.contains(&format!("mod {module};")),
+            "tests/app/{name} is in no suite list"
+        );
+    }
+}

@@ -1,69 +1,14 @@
-//! The whole suite on a temporary SQLite file per test.
+//! The whole suite on a temporary SQLite file per test, and the parts that need a tool of
+//! their own, each behind its gate.
 
-#[path = "access.rs"]
-mod access;
-#[path = "admin.rs"]
-mod admin;
-#[path = "api.rs"]
-mod api;
-#[path = "approval.rs"]
-mod approval;
-#[path = "attestations.rs"]
-mod attestations;
-#[path = "backup.rs"]
-mod backup;
+include!("suite.rs");
+
 #[cfg(attest_browser)]
 #[path = "browser.rs"]
 mod browser;
-#[path = "bulk.rs"]
-mod bulk;
-#[path = "cli.rs"]
-mod cli;
-#[path = "encoding.rs"]
-mod encoding;
-#[path = "faults.rs"]
-mod faults;
-#[path = "health.rs"]
-mod health;
-#[path = "hostile.rs"]
-mod hostile;
-#[path = "i18n.rs"]
-mod i18n;
-#[path = "identifiers.rs"]
-mod identifiers;
-#[path = "instances.rs"]
-mod instances;
-#[path = "limits.rs"]
-mod limits;
-#[path = "login.rs"]
-mod login;
-#[path = "logs.rs"]
-mod logs;
-#[path = "mail.rs"]
-mod mail;
-#[path = "metrics.rs"]
-mod metrics;
-#[path = "migrations.rs"]
-mod migrations;
-#[path = "openapi.rs"]
-mod openapi;
 #[cfg(attest_nginx)]
 #[path = "proxy.rs"]
 mod proxy;
-#[path = "register.rs"]
-mod register;
-#[path = "schema.rs"]
-mod schema;
 #[cfg(attest_schemathesis)]
 #[path = "schemathesis.rs"]
 mod schemathesis;
-#[path = "seed.rs"]
-mod seed;
-#[path = "sessions.rs"]
-mod sessions;
-#[path = "station.rs"]
-mod station;
-#[path = "tokens.rs"]
-mod tokens;
-#[path = "writers.rs"]
-mod writers;
