@@ -185,11 +185,6 @@ pub fn last_day_of_year_from(from: NaiveDate) -> NaiveDate {
         })
 }
 
-/// Today's date in China Standard Time (UTC+8), the calendar of every date on a proof.
-pub fn today_in_china() -> NaiveDate {
-    (chrono::Utc::now() + Duration::hours(8)).date_naive()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 pub mod attestation;
 pub mod bulk;
+pub mod china_time;
 pub mod code;
 pub mod facts;
 pub mod facts_form;

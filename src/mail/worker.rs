@@ -159,8 +159,8 @@ impl Worker {
 
     /// Folds the held rows of each station whose digest hour has come into one email.
     fn write_digests(&self, conn: &mut crate::db::DbConnection) -> anyhow::Result<()> {
-        let china_now = chrono::Utc::now() + Duration::hours(8);
-        let today = china_now.date_naive();
+        let china_now = crate::domain::china_time::local(crate::db::now());
+        let today = china_now.date();
         for station in stations::digests_due(conn, china_now.hour() as i32, today)? {
             crate::db::write(conn, |conn| {
                 let held = outbox::held_for_station(conn, &station.id)?;

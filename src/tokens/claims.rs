@@ -51,9 +51,9 @@ impl Claims {
 
 /// `nbf` of a proof valid from `date`: the start of that day in China (UTC+8).
 pub fn start_of_day(date: NaiveDate) -> i64 {
-    date.and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc().timestamp() - 8 * 3600)
-        .unwrap_or_default()
+    crate::domain::china_time::day_start(date)
+        .and_utc()
+        .timestamp()
 }
 
 /// `exp` of a proof valid until `date`: the end of that day in China (UTC+8).

@@ -372,7 +372,7 @@ async fn utf8_utf8_with_bom_and_gbk_files_read_the_same() {
 async fn every_kind_of_row_error_is_listed_with_its_row_and_column() {
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
-    let today = attest::domain::attestation::today_in_china();
+    let today = attest::domain::china_time::today();
     let past = (today - chrono::Duration::days(3))
         .format("%Y-%m-%d")
         .to_string();

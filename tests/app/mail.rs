@@ -12,7 +12,7 @@ const FULL_ID: &str = "440304199002151545";
 fn set_last_digest(app: &TestApp, days: i64) {
     use attest::db::schema::stations;
     use diesel::prelude::*;
-    let day = attest::domain::attestation::today_in_china() + chrono::Duration::days(days);
+    let day = attest::domain::china_time::today() + chrono::Duration::days(days);
     diesel::update(stations::table)
         .set(stations::last_digest_on.eq(day))
         .execute(&mut *app.conn())

@@ -155,8 +155,8 @@ pub fn list_filtered(
     if let Some(action) = action {
         query = query.filter(audit_log::action.eq(action.to_owned()));
     }
-    if let Some(start) = day.and_then(|d| d.and_hms_opt(0, 0, 0)) {
-        let start = start - chrono::Duration::hours(8);
+    if let Some(day) = day {
+        let start = crate::domain::china_time::day_start(day);
         query = query
             .filter(audit_log::at.ge(start))
             .filter(audit_log::at.lt(start + chrono::Duration::days(1)));

@@ -260,7 +260,7 @@ pub fn verification_log(
         query = query.filter(users::station_id.eq(scope.to_owned()));
     }
     if let Some(day) = day {
-        let start = day.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(8);
+        let start = crate::domain::china_time::day_start(day);
         query = query
             .filter(verifications::at.ge(start))
             .filter(verifications::at.lt(start + chrono::Duration::days(1)));

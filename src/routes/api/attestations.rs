@@ -2,7 +2,8 @@
 
 use super::{api_party, validation_error, ApiError};
 use crate::db::models::attestations::{self, Attestation};
-use crate::domain::attestation::{today_in_china, AttestationForm};
+use crate::domain::attestation::AttestationForm;
+use crate::domain::china_time;
 use crate::domain::facts_form::FactsForm;
 use crate::domain::fields::{FieldErrors, Limit, Text};
 use crate::domain::{AttestationKind, PartyKind};
@@ -184,7 +185,7 @@ pub async fn attestations_post(
     };
     let party_kind = PartyKind::parse(&party.kind).ok_or(AppError::Forbidden)?;
     let mut errors = FieldErrors::default();
-    let Some(new) = form.validate(kind, party_kind, today_in_china(), &mut errors) else {
+    let Some(new) = form.validate(kind, party_kind, china_time::today(), &mut errors) else {
         return Ok(validation_error(lang, &errors, api_field));
     };
     let party_id = party.id.clone();

@@ -1,7 +1,8 @@
 //! `GET/POST /party/attestations/new/{kind}`: the issuing form of one kind.
 
 use super::PartyContext;
-use crate::domain::attestation::{today_in_china, AttestationForm};
+use crate::domain::attestation::AttestationForm;
+use crate::domain::china_time;
 use crate::domain::facts::HousingBasis;
 use crate::domain::facts_form::housing_bases_for;
 use crate::domain::fields::FieldErrors;
@@ -97,7 +98,7 @@ pub async fn new_post(
     let ctx = PartyContext::load(&page, &state).await?;
     let kind = checked_kind(&ctx, &kind)?;
     let mut errors = FieldErrors::default();
-    let Some(new) = form.validate(kind, ctx.party_kind(), today_in_china(), &mut errors) else {
+    let Some(new) = form.validate(kind, ctx.party_kind(), china_time::today(), &mut errors) else {
         return html(
             &NewPage::new(page, &ctx, kind, form, errors),
             StatusCode::UNPROCESSABLE_ENTITY,

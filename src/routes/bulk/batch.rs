@@ -5,7 +5,7 @@ use super::{kind_of, load};
 use crate::bulk::{errors_of, Step, LEASE_SECS};
 use crate::db::models::bulk::{self, Batch, DONE, DRAFT, ISSUING};
 use crate::db::models::stations;
-use crate::domain::attestation::today_in_china;
+use crate::domain::china_time;
 use crate::error::AppError;
 use crate::routes::attestations::PartyContext;
 use crate::routes::paths;
@@ -199,8 +199,13 @@ async fn issue_all(
                     secrets: &st.secrets,
                     ring: &ring,
                 };
-                let step =
-                    crate::bulk::issue_next(conn, &issuer, &station, &batch_id, today_in_china())?;
+                let step = crate::bulk::issue_next(
+                    conn,
+                    &issuer,
+                    &station,
+                    &batch_id,
+                    china_time::today(),
+                )?;
                 if let Step::Issued(n) = step {
                     st.metrics.issued_many(kind, n);
                 }

@@ -3,7 +3,7 @@
 use super::{kind_of, load, ColumnView};
 use crate::bulk::{cells_of, errors_of};
 use crate::db::models::bulk::{self, DRAFT};
-use crate::domain::attestation::today_in_china;
+use crate::domain::china_time;
 use crate::error::AppError;
 use crate::routes::paths;
 use crate::web::csrf::CsrfForm;
@@ -114,7 +114,7 @@ pub async fn row_post(
                 party_kind,
                 line,
                 typed,
-                today_in_china(),
+                china_time::today(),
             )?)
         })
         .await?;

@@ -2,8 +2,8 @@
 
 use super::ColumnView;
 use crate::db::models::bulk::{self, Batch};
-use crate::domain::attestation::today_in_china;
 use crate::domain::bulk::{self as rules, Encoding, FileError, MAX_BYTES};
+use crate::domain::china_time;
 use crate::domain::AttestationKind;
 use crate::error::AppError;
 use crate::routes::attestations::PartyContext;
@@ -180,7 +180,7 @@ pub async fn upload_post(
             let bytes = form.file;
             web::block(move || {
                 rules::decode(&bytes, encoding).and_then(|(text, used)| {
-                    rules::parse(&text, kind, party_kind, today_in_china())
+                    rules::parse(&text, kind, party_kind, china_time::today())
                         .map(|rows| (kind, rows, used))
                 })
             })

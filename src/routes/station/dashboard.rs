@@ -3,7 +3,7 @@
 use super::{scope_of, PartyRow, STAFF};
 use crate::db::models::jurisdiction::{self, Counts};
 use crate::db::models::parties;
-use crate::domain::attestation::today_in_china;
+use crate::domain::china_time;
 use crate::domain::PartyStatus;
 use crate::error::AppError;
 use crate::web::page::Page;
@@ -25,7 +25,7 @@ pub struct StationHomePage {
 /// `GET /station`.
 pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationHomePage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
-    let midnight = today_in_china().and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::hours(8);
+    let midnight = china_time::day_start(china_time::today());
     let (today, week, pending) = state
         .db(move |conn| {
             let scope = scope.as_deref();

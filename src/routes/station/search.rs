@@ -7,7 +7,7 @@ use crate::db::models::attestations::ListFilter;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::jurisdiction::{self, AttestationWithParty, StationFilter};
 use crate::db::models::parties::Party;
-use crate::domain::{fields, AttestationKind, IdNumber, VerificationCode};
+use crate::domain::{china_time, fields, AttestationKind, IdNumber, VerificationCode};
 use crate::error::AppError;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
@@ -127,14 +127,10 @@ async fn search(
             before: None,
         },
         party_id: Some(query.party.clone()).filter(|p| !p.is_empty()),
-        from: from
-            .and_then(Result::ok)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t - Duration::hours(8)),
+        from: from.and_then(Result::ok).map(china_time::day_start),
         until: until
             .and_then(Result::ok)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t + Duration::hours(16)),
+            .map(|d| china_time::day_start(d) + Duration::days(1)),
         id_hmac: id
             .as_ref()
             .map(|id| state.secrets.keyed_hash("id_number", id.expose())),
