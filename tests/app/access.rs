@@ -1,5 +1,6 @@
 //! Every role against every route: the server checks roles on each request.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::{PartyKind, PartyStatus};
 use reqwest::{Client, StatusCode};
@@ -11,6 +12,7 @@ const NOT_FOUND: u16 = 404;
 
 #[tokio::test]
 async fn role_by_route_matrix() {
+    backend!();
     let TwoStations { app, own, other } = spawn_two_stations().await;
     let anonymous = browser();
     let admin = browser();
@@ -103,6 +105,7 @@ async fn role_by_route_matrix() {
 
 #[tokio::test]
 async fn anonymous_visitors_are_sent_to_the_login_page() {
+    backend!();
     let app = spawn_app().await;
 
     let response = app.get("/admin").await;
@@ -113,6 +116,7 @@ async fn anonymous_visitors_are_sent_to_the_login_page() {
 
 #[tokio::test]
 async fn forbidden_pages_say_so_in_the_users_language() {
+    backend!();
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     app.add_party(

@@ -1,11 +1,13 @@
 //! The administrator's pages.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::Role;
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn an_admin_sees_stations_staff_and_a_filtered_audit_log_and_edits_addresses() {
+    backend!();
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     app.add_staff(Role::Admin, "admin@example.cn", None);

@@ -1,5 +1,6 @@
 //! The JSON API: keys, issuing, reading, revoking, verifying.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::{PartyKind, PartyStatus};
 use reqwest::StatusCode;
@@ -7,6 +8,7 @@ use serde_json::{json, Value};
 
 #[tokio::test]
 async fn issue_read_verify_and_revoke_through_the_api() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let key = app.key_from_settings(&hr).await;
@@ -74,6 +76,7 @@ async fn issue_read_verify_and_revoke_through_the_api() {
 
 #[tokio::test]
 async fn api_errors_name_the_fields() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let key = app.key_from_settings(&hr).await;
@@ -140,6 +143,7 @@ async fn api_errors_name_the_fields() {
 
 #[tokio::test]
 async fn keys_are_required_scoped_and_revocable() {
+    backend!();
     let app = spawn_app().await;
     let (_, a) = approved_employer(&app, "a@example.cn", "91110000600037341L").await;
     let (_, b) = approved_employer(&app, "b@example.cn", "91440300MA5F00001A").await;
@@ -191,6 +195,7 @@ async fn keys_are_required_scoped_and_revocable() {
 
 #[tokio::test]
 async fn a_party_that_is_not_approved_gets_no_key_and_cannot_issue() {
+    backend!();
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     let pending = app.add_party(
@@ -255,6 +260,7 @@ async fn a_party_that_is_not_approved_gets_no_key_and_cannot_issue() {
 
 #[tokio::test]
 async fn offline_verification_with_the_cli() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let id = app.issue_with(&hr, "employment", &employment_form()).await;
@@ -322,6 +328,7 @@ async fn offline_verification_with_the_cli() {
 
 #[tokio::test]
 async fn concurrent_verifications_are_each_recorded_once_with_their_station() {
+    backend!();
     use attest::db::schema::{attestations, verifications};
     use diesel::prelude::*;
     let app = spawn_app_configured(fresh_store(), |c| c.limits.verify_per_minute = 10_000).await;

@@ -1,10 +1,12 @@
 //! Station staff approve or reject the parties of their own station only.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn an_officer_sees_only_the_pending_parties_of_their_station() {
+    backend!();
     let w = spawn_two_stations().await;
     w.app.login_with(&w.app.client, "futian@example.cn").await;
 
@@ -23,6 +25,7 @@ async fn an_officer_sees_only_the_pending_parties_of_their_station() {
 
 #[tokio::test]
 async fn approval_is_seen_by_the_party_and_audited() {
+    backend!();
     let w = spawn_two_stations().await;
     let officer = browser();
     w.app.login_with(&officer, "futian@example.cn").await;
@@ -65,6 +68,7 @@ async fn approval_is_seen_by_the_party_and_audited() {
 
 #[tokio::test]
 async fn rejection_needs_a_reason_which_the_party_sees() {
+    backend!();
     let w = spawn_two_stations().await;
     let officer = browser();
     w.app.login_with(&officer, "futian@example.cn").await;
@@ -99,6 +103,7 @@ async fn rejection_needs_a_reason_which_the_party_sees() {
 
 #[tokio::test]
 async fn an_officer_cannot_decide_for_another_station() {
+    backend!();
     let w = spawn_two_stations().await;
     w.app.login_with(&w.app.client, "futian@example.cn").await;
 
@@ -122,6 +127,7 @@ async fn an_officer_cannot_decide_for_another_station() {
 
 #[tokio::test]
 async fn an_admin_sees_and_decides_for_every_station() {
+    backend!();
     let w = spawn_two_stations().await;
     w.app.login_with(&w.app.client, "admin@example.cn").await;
 

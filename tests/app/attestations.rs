@@ -1,11 +1,13 @@
 //! Issuing, listing, printing and revoking in the browser; verifying at /verify.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::{PartyKind, PartyStatus, Role};
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn an_employer_issues_prints_and_revokes_and_the_scan_follows() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     app.add_staff(Role::Station, "officer@example.cn", Some("440304-001"));
@@ -110,6 +112,7 @@ async fn an_employer_issues_prints_and_revokes_and_the_scan_follows() {
 
 #[tokio::test]
 async fn every_party_kind_issues_what_it_may_and_only_that() {
+    backend!();
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     let residence_lease = vec![
@@ -213,6 +216,7 @@ async fn every_party_kind_issues_what_it_may_and_only_that() {
 
 #[tokio::test]
 async fn a_pending_or_suspended_party_cannot_issue() {
+    backend!();
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     app.add_party(
@@ -265,6 +269,7 @@ async fn a_pending_or_suspended_party_cannot_issue() {
 
 #[tokio::test]
 async fn every_invalid_field_is_reported_and_nothing_is_issued() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let cases = [
@@ -314,6 +319,7 @@ async fn every_invalid_field_is_reported_and_nothing_is_issued() {
 
 #[tokio::test]
 async fn another_partys_attestation_is_not_found() {
+    backend!();
     let app = spawn_app().await;
     let (_, a) = approved_employer(&app, "a@example.cn", "91110000600037341L").await;
     let (_, b) = approved_employer(&app, "b@example.cn", "91440300MA5F00001A").await;
@@ -353,6 +359,7 @@ async fn another_partys_attestation_is_not_found() {
 
 #[tokio::test]
 async fn the_list_filters_searches_and_pages_newest_first() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let mut ids = Vec::new();
@@ -412,6 +419,7 @@ async fn the_list_filters_searches_and_pages_newest_first() {
 
 #[tokio::test]
 async fn verify_page_answers_every_kind_of_input_and_works_without_login() {
+    backend!();
     let app = spawn_app().await;
     let visitor = browser();
     let cases = [

@@ -1,10 +1,12 @@
 //! `attest backup --to FILE` while the portal runs, and a restore from it.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use std::os::unix::fs::PermissionsExt;
 
 #[tokio::test]
 async fn backup_and_restore_round_trip() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let id = app.issue_with(&hr, "employment", &employment_form()).await;

@@ -1,11 +1,13 @@
 //! The browser suite (tests/e2e/flow.mjs) against a real portal: headless Chromium, axe-core
 //! on every page, the Nu Html Checker over every page's HTML, screenshots in target/e2e/.
 
+use crate::gates::require;
 use crate::helpers::*;
 use attest::domain::Role;
 
 #[tokio::test]
 async fn a_person_goes_through_the_portal_in_a_real_browser() {
+    require!(Browser);
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     app.add_staff(Role::Station, "officer@example.cn", Some("440304-001"));

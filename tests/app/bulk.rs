@@ -2,6 +2,7 @@
 //! upload (UTF-8, UTF-8 with BOM, GBK), the preview's row errors, fixing rows, issuing with
 //! progress, the station's one email, the results CSV, the print page and the PDF.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use crate::smtp::SmtpServer;
 use attest::cli::sample_id_number;
@@ -133,6 +134,7 @@ async fn wait_done(app: &TestApp, client: &Client, batch: &str) -> Vec<i64> {
 
 #[tokio::test]
 async fn an_hr_clerk_issues_3000_proofs_from_a_gbk_file_after_fixing_two_rows() {
+    backend!();
     let smtp = SmtpServer::start();
     let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
@@ -314,6 +316,7 @@ fn pdf_text(pdf: &[u8]) -> String {
 
 #[tokio::test]
 async fn utf8_utf8_with_bom_and_gbk_files_read_the_same() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let csv = employees(3).replace("员工", "张珺");
@@ -370,6 +373,7 @@ async fn utf8_utf8_with_bom_and_gbk_files_read_the_same() {
 
 #[tokio::test]
 async fn every_kind_of_row_error_is_listed_with_its_row_and_column() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let today = attest::domain::china_time::today();
@@ -446,6 +450,7 @@ async fn every_kind_of_row_error_is_listed_with_its_row_and_column() {
 
 #[tokio::test]
 async fn bad_files_get_a_clear_answer_and_nothing_is_stored() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
 
@@ -507,6 +512,7 @@ fn batches(app: &TestApp) -> i64 {
 
 #[tokio::test]
 async fn a_batch_is_its_party_s_alone() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let batch = upload_ok(&app, &hr, "auto", employees(2).into_bytes()).await;
@@ -544,6 +550,7 @@ async fn a_batch_is_its_party_s_alone() {
 
 #[tokio::test]
 async fn an_attestation_pdf_reads_like_its_print_page_and_its_qr_holds_the_verify_url() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let id = app.issue_with(&hr, "employment", &employment_form()).await;
@@ -629,6 +636,7 @@ fn decode_qr(png: &[u8]) -> String {
 
 #[tokio::test]
 async fn a_batch_stopped_by_a_restart_is_resumed_and_nothing_is_issued_twice() {
+    backend!();
     use attest::db::schema::{attestations, bulk_batches};
     use diesel::prelude::*;
     let app = spawn_app().await;
@@ -669,6 +677,7 @@ async fn a_batch_stopped_by_a_restart_is_resumed_and_nothing_is_issued_twice() {
 
 #[tokio::test]
 async fn the_sample_file_from_the_cli_uploads_clean() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let out = run_cli(
@@ -700,6 +709,7 @@ async fn the_sample_file_from_the_cli_uploads_clean() {
 
 #[tokio::test]
 async fn a_name_excel_would_run_as_a_formula_comes_back_inert_in_the_results() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let csv = employees(2).replace("员工1,", "=HYPERLINK(\"http://evil.example\"),");

@@ -1,5 +1,7 @@
 //! The operator CLI, run as the real `attest` binary.
 
+use crate::gates::backend;
+
 use crate::helpers::{fresh_store, on_postgres, run_cli as attest, spawn_app_in, PASSWORD};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -15,6 +17,7 @@ fn stderr(o: &Output) -> String {
 
 #[tokio::test]
 async fn an_operator_sets_up_a_station_its_officer_and_a_party_which_then_log_in() {
+    backend!();
     let dir = fresh_store();
     let d = &dir;
     let pw = format!("{PASSWORD}\n");
@@ -61,6 +64,7 @@ async fn an_operator_sets_up_a_station_its_officer_and_a_party_which_then_log_in
 
 #[test]
 fn mistakes_get_one_clear_line_and_a_non_zero_exit() {
+    backend!();
     let dir = fresh_store();
     let d = &dir;
     let pw = format!("{PASSWORD}\n");
@@ -155,6 +159,7 @@ fn mistakes_get_one_clear_line_and_a_non_zero_exit() {
 
 #[test]
 fn a_bad_setting_stops_with_exit_code_2_naming_the_variable() {
+    backend!();
     let dir = fresh_store();
     let cases = [
         ("ATTEST_BIND", "not-an-address"),
@@ -184,6 +189,7 @@ fn a_bad_setting_stops_with_exit_code_2_naming_the_variable() {
 
 #[test]
 fn every_command_has_help() {
+    backend!();
     let dir = fresh_store();
     for args in [
         vec!["--help"],
@@ -206,6 +212,7 @@ fn every_command_has_help() {
 
 #[test]
 fn migrate_creates_the_database_in_the_data_directory() {
+    backend!();
     let dir = fresh_store();
 
     let out = attest(&dir, &["migrate"], None);
@@ -218,6 +225,7 @@ fn migrate_creates_the_database_in_the_data_directory() {
 
 #[test]
 fn database_url_flag_points_every_command_at_the_same_file() {
+    backend!();
     let dir = fresh_store();
     let db = dir.path().join("elsewhere.db");
     let url = format!("sqlite://{}", db.display());
@@ -262,6 +270,7 @@ fn database_url_flag_points_every_command_at_the_same_file() {
 
 #[test]
 fn serve_logs_json_lines_and_answers_health_checks() {
+    backend!();
     use std::io::{BufRead, BufReader};
     let dir = fresh_store();
     let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))

@@ -1,6 +1,7 @@
 //! Output encoding (ASVS 5.3.x): a stored HTML payload in every free-text field comes out
 //! escaped on every page, the print page and the HTML part of every email.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::Role;
 
@@ -19,6 +20,7 @@ fn assert_escaped(html: &str, page: &str) {
 
 #[tokio::test]
 async fn payloads_in_every_free_text_field_come_out_escaped_everywhere() {
+    backend!();
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     app.add_staff(Role::Station, "officer@example.cn", Some("440304-001"));

@@ -1,6 +1,7 @@
 //! Faults: the database locked by another process, the server killed, the server stopped
 //! under load.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use diesel::connection::SimpleConnection;
 use reqwest::StatusCode;
@@ -8,6 +9,7 @@ use std::process::Command;
 
 #[tokio::test]
 async fn a_database_locked_by_another_process_answers_503_and_writes_nothing() {
+    backend!();
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     let csrf = app.csrf_token(&app.client).await;
@@ -70,6 +72,7 @@ fn serve(store: &Store) -> (std::process::Child, u16) {
 
 #[tokio::test]
 async fn every_acknowledged_issuance_survives_a_sigkill() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let html = app
@@ -154,6 +157,7 @@ struct IntegrityCheck {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_under_load_lets_requests_in_flight_finish() {
+    backend!();
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     app.add_staff(

@@ -1,8 +1,10 @@
+use crate::gates::backend;
 use crate::helpers::{browser, spawn_app};
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn healthz_reports_the_database_as_json() {
+    backend!();
     let app = spawn_app().await;
 
     let response = app.get("/healthz").await;
@@ -19,6 +21,7 @@ async fn healthz_reports_the_database_as_json() {
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
+    backend!();
     let app = spawn_app().await;
 
     for path in ["/", "/login", "/register", "/healthz", "/no-such-page"] {
@@ -34,6 +37,7 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn the_stylesheet_is_served_and_cacheable() {
+    backend!();
     let app = spawn_app().await;
 
     let response = app.get("/static/app.css").await;
@@ -52,6 +56,7 @@ async fn the_stylesheet_is_served_and_cacheable() {
 
 #[tokio::test]
 async fn unknown_pages_get_a_404_page_with_the_layout() {
+    backend!();
     let app = spawn_app().await;
 
     let response = app.get("/definitely/not/here").await;
@@ -64,6 +69,7 @@ async fn unknown_pages_get_a_404_page_with_the_layout() {
 
 #[tokio::test]
 async fn each_half_of_the_suite_runs_on_its_own_backend() {
+    backend!();
     let app = spawn_app().await;
 
     let on_pg = matches!(
@@ -89,6 +95,7 @@ async fn each_half_of_the_suite_runs_on_its_own_backend() {
 
 #[tokio::test]
 async fn head_requests_are_answered_like_get_without_a_body() {
+    backend!();
     let app = spawn_app().await;
 
     for path in [
@@ -112,6 +119,7 @@ async fn head_requests_are_answered_like_get_without_a_body() {
 
 #[tokio::test]
 async fn hsts_and_secure_cookies_when_the_public_url_is_https() {
+    backend!();
     let app = crate::helpers::spawn_app_configured(crate::helpers::fresh_store(), |config| {
         config.public_url = "https://attest.example.cn/".parse().unwrap();
     })
@@ -141,6 +149,7 @@ async fn hsts_and_secure_cookies_when_the_public_url_is_https() {
 
 #[tokio::test]
 async fn a_server_error_shows_a_generic_page_with_a_request_id_and_no_internals() {
+    backend!();
     use diesel::connection::SimpleConnection;
     let app = spawn_app().await;
     // Break the database under the running portal.

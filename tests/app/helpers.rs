@@ -20,7 +20,6 @@ pub const PASSWORD: &str = "violet-harbour-lantern-42";
 #[derive(Clone)]
 pub struct Store {
     dir: std::sync::Arc<tempfile::TempDir>,
-    #[cfg(attest_pg)]
     pg: Option<std::sync::Arc<crate::pg_cluster::TestDatabase>>,
 }
 
@@ -32,7 +31,6 @@ impl Store {
 
     /// The database the app of this store uses.
     pub fn database(&self) -> attest::config::Database {
-        #[cfg(attest_pg)]
         if let Some(pg) = &self.pg {
             return attest::config::Database::Postgres(pg.url.clone());
         }
@@ -60,7 +58,6 @@ pub fn on_postgres() -> bool {
 pub fn fresh_store() -> Store {
     Store {
         dir: std::sync::Arc::new(tempfile::tempdir().expect("temp dir")),
-        #[cfg(attest_pg)]
         pg: on_postgres().then(|| std::sync::Arc::new(crate::pg_cluster::database())),
     }
 }

@@ -1,6 +1,7 @@
 //! Bad input: a corpus of hostile and malformed values through the forms and the API —
 //! never a 5xx, always a clear answer.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -97,6 +98,7 @@ fn clear_page(status: StatusCode, html: &str) -> bool {
 
 #[tokio::test]
 async fn hostile_values_never_get_a_server_error() {
+    backend!();
     let app = spawn_app_configured(fresh_store(), |c| {
         c.limits.sign_in_per_minute = 100_000;
         c.limits.verify_per_minute = 100_000;
@@ -299,6 +301,7 @@ async fn hostile_values_never_get_a_server_error() {
 
 #[tokio::test]
 async fn an_oversized_form_gets_413_with_a_clear_page() {
+    backend!();
     let app = spawn_app().await;
     let visitor = browser();
     let csrf = app.csrf_token(&visitor).await;

@@ -1,10 +1,12 @@
 //! Chinese first, English by choice.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn chinese_is_the_default() {
+    backend!();
     let app = spawn_app().await;
 
     let html = app.get("/").await.text().await.unwrap();
@@ -16,6 +18,7 @@ async fn chinese_is_the_default() {
 
 #[tokio::test]
 async fn accept_language_picks_english_on_the_first_visit() {
+    backend!();
     let app = spawn_app().await;
 
     let html = app
@@ -31,6 +34,7 @@ async fn accept_language_picks_english_on_the_first_visit() {
 
 #[tokio::test]
 async fn the_switch_remembers_the_choice_and_returns_to_the_page() {
+    backend!();
     let app = spawn_app().await;
     let html = app.get("/login").await.text().await.unwrap();
     let href = attr(&html, ".lang-switch", "href").unwrap();
@@ -60,6 +64,7 @@ async fn the_switch_remembers_the_choice_and_returns_to_the_page() {
 
 #[tokio::test]
 async fn the_switch_never_redirects_to_another_site() {
+    backend!();
     let app = spawn_app().await;
     let base = url::Url::parse(&app.address).unwrap();
 
@@ -117,6 +122,7 @@ async fn the_switch_never_redirects_to_another_site() {
 
 #[tokio::test]
 async fn error_pages_come_in_both_languages() {
+    backend!();
     let app = spawn_app().await;
 
     let zh = app.get("/missing").await.text().await.unwrap();
@@ -133,6 +139,7 @@ async fn error_pages_come_in_both_languages() {
 
 #[tokio::test]
 async fn verify_reasons_speak_the_page_language() {
+    backend!();
     let app = spawn_app().await;
     for (client, expected) in [
         (browser(), "这不是一个签名的令牌"),

@@ -2,6 +2,7 @@
 //! of the ~3 % that also pass the credit-code checksum, like the probe's example — appears
 //! nowhere but masked, in tokens issued before the fix included.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::{PartyKind, PartyStatus, Role};
 use diesel::prelude::*;
@@ -36,6 +37,7 @@ async fn app_with_officer() -> (TestApp, reqwest::Client) {
 
 #[tokio::test]
 async fn a_colliding_lessors_number_is_shown_masked_everywhere() {
+    backend!();
     let (app, officer) = app_with_officer().await;
     let landlord = browser();
     let form = with(
@@ -141,6 +143,7 @@ fn resign(app: &TestApp, token: &str, change: impl FnOnce(&mut serde_json::Value
 
 #[tokio::test]
 async fn rows_and_tokens_of_earlier_versions_are_found_converted_and_masked() {
+    backend!();
     use attest::db::schema::{attestations as a, parties as p};
     let (app, officer) = app_with_officer().await;
     let party = app.add_party(
@@ -228,6 +231,7 @@ async fn rows_and_tokens_of_earlier_versions_are_found_converted_and_masked() {
 
 #[tokio::test]
 async fn the_type_is_declared_in_the_form_and_on_the_command_line() {
+    backend!();
     let (app, _) = app_with_officer().await;
     // A letting company declares its credit code, shown in full.
     let company = browser();

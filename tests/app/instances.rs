@@ -1,6 +1,7 @@
 //! Several instances on one database (and one shared data directory): sessions, tokens,
 //! rotated keys and the outbox work across them.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use crate::smtp::SmtpServer;
 use attest::mail::compose::{MailFact, Notification};
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn a_user_continues_a_token_verifies_and_a_rotated_key_is_published_across_instances() {
+    backend!();
     let a = spawn_app().await;
     let b = spawn_app_as(a.data_dir.clone(), Some(&a.address)).await;
     let (_, hr) = approved_employer(&a, "hr@example.cn", "91110000600037341L").await;
@@ -59,6 +61,7 @@ async fn a_user_continues_a_token_verifies_and_a_rotated_key_is_published_across
 
 #[tokio::test]
 async fn two_workers_deliver_200_notifications_exactly_once() {
+    backend!();
     let smtp = SmtpServer::start();
     let a = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let b = spawn_app_with_smtp(a.data_dir.clone(), &smtp.url()).await;

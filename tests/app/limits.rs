@@ -1,5 +1,6 @@
 //! Rate limits: each answers 429 with `Retry-After`, as a page or as JSON.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -10,6 +11,7 @@ async fn app_with(change: impl FnOnce(&mut attest::web::limits::Limits)) -> Test
 
 #[tokio::test]
 async fn verification_is_limited_per_client_address() {
+    backend!();
     let app = app_with(|l| l.verify_per_minute = 5).await;
     for _ in 0..5 {
         let (status, _) = app
@@ -38,6 +40,7 @@ async fn verification_is_limited_per_client_address() {
 
 #[tokio::test]
 async fn the_issuing_api_is_limited_per_key() {
+    backend!();
     let app = app_with(|l| l.issue_per_minute = 3).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let key = |name: &'static str| {
@@ -82,6 +85,7 @@ async fn the_issuing_api_is_limited_per_key() {
 
 #[tokio::test]
 async fn emails_to_applicants_are_limited_per_party_per_hour() {
+    backend!();
     let app = app_with(|l| l.applicant_emails_per_hour = 2).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let with_email = with(employment_form(), "applicant_email", "wangwu@example.cn");
@@ -104,6 +108,7 @@ async fn emails_to_applicants_are_limited_per_party_per_hour() {
 
 #[tokio::test]
 async fn an_operator_sets_the_verify_limit_in_the_environment() {
+    backend!();
     let store = fresh_store();
     let (mut child, port, _logs) = serve_binary(&store, &[("ATTEST_VERIFY_PER_MINUTE", "2")]);
     let url = format!("http://127.0.0.1:{port}/api/v1/verify");

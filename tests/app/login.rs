@@ -1,5 +1,6 @@
 //! Login, logout, CSRF and throttling.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::Role;
 use reqwest::StatusCode;
@@ -13,6 +14,7 @@ async fn app_with_officer() -> TestApp {
 
 #[tokio::test]
 async fn login_lands_on_the_role_home_and_logout_kills_the_old_cookie() {
+    backend!();
     let app = app_with_officer().await;
 
     let response = app.login_with(&app.client, "officer@example.cn").await;
@@ -38,6 +40,7 @@ async fn login_lands_on_the_role_home_and_logout_kills_the_old_cookie() {
 
 #[tokio::test]
 async fn the_session_id_changes_at_every_login() {
+    backend!();
     let app = app_with_officer().await;
     // A session id planted by an attacker before login is not adopted.
     let planted = "a".repeat(64);
@@ -76,6 +79,7 @@ async fn the_session_id_changes_at_every_login() {
 
 #[tokio::test]
 async fn a_wrong_password_is_refused_with_a_message_and_audited() {
+    backend!();
     let app = app_with_officer().await;
 
     let response = app
@@ -109,6 +113,7 @@ async fn a_wrong_password_is_refused_with_a_message_and_audited() {
 
 #[tokio::test]
 async fn empty_fields_are_reported_beside_them() {
+    backend!();
     let app = app_with_officer().await;
 
     let response = app.post("/login", &[("email", ""), ("password", "")]).await;
@@ -121,6 +126,7 @@ async fn empty_fields_are_reported_beside_them() {
 
 #[tokio::test]
 async fn forms_without_the_right_csrf_token_are_refused() {
+    backend!();
     let app = app_with_officer().await;
     let creds = [("email", "officer@example.cn"), ("password", PASSWORD)];
 
@@ -174,6 +180,7 @@ async fn forms_without_the_right_csrf_token_are_refused() {
 
 #[tokio::test]
 async fn five_failures_lock_the_account_for_a_while() {
+    backend!();
     let app = app_with_officer().await;
     for _ in 0..5 {
         let r = app
@@ -224,6 +231,7 @@ async fn set_cookie_absent(app: &TestApp) -> bool {
 
 #[tokio::test]
 async fn a_flood_from_one_address_gets_429() {
+    backend!();
     let app = app_with_officer().await;
     let token = app.csrf_token(&app.client).await;
     let mut statuses = Vec::new();

@@ -2,10 +2,12 @@
 //! handles every kind of secret, never writes a password, a full ID number, a token, an API
 //! key or a session id.
 
+use crate::gates::backend;
 use crate::helpers::*;
 
 #[tokio::test]
 async fn the_log_of_a_whole_flow_holds_no_secret() {
+    backend!();
     let store = fresh_store();
     let cli = |args: &[&str], stdin: Option<&str>| run_cli(&store, args, stdin);
     cli(

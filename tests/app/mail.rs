@@ -1,5 +1,6 @@
 //! Notifications through the outbox to a real SMTP server on loopback.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use crate::smtp::{Mode, SmtpServer};
 use attest::db::models::outbox;
@@ -33,6 +34,7 @@ fn assert_private(m: &crate::smtp::Received) {
 
 #[tokio::test]
 async fn each_event_mails_the_right_people() {
+    backend!();
     let smtp = SmtpServer::start();
     let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     app.add_station("440304-001", "福田派出所");
@@ -133,6 +135,7 @@ async fn each_event_mails_the_right_people() {
 
 #[tokio::test]
 async fn a_server_that_is_down_gets_exactly_the_missed_mails_when_it_is_back() {
+    backend!();
     let smtp = SmtpServer::start();
     let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     app.add_station("440304-001", "福田派出所");
@@ -178,6 +181,7 @@ async fn a_server_that_is_down_gets_exactly_the_missed_mails_when_it_is_back() {
 
 #[tokio::test]
 async fn a_4xx_is_retried_and_a_5xx_fails_and_is_shown_to_the_admin() {
+    backend!();
     let smtp = SmtpServer::start();
     let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
@@ -244,6 +248,7 @@ async fn a_4xx_is_retried_and_a_5xx_fails_and_is_shown_to_the_admin() {
 
 #[tokio::test]
 async fn a_hanging_server_does_not_stop_the_worker() {
+    backend!();
     let smtp = SmtpServer::start();
     let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
@@ -263,6 +268,7 @@ async fn a_hanging_server_does_not_stop_the_worker() {
 
 #[tokio::test]
 async fn pending_mail_is_delivered_after_a_restart() {
+    backend!();
     let smtp = SmtpServer::start();
     smtp.stop();
     let first = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
@@ -288,6 +294,7 @@ async fn pending_mail_is_delivered_after_a_restart() {
 
 #[tokio::test]
 async fn a_station_in_digest_mode_gets_one_email_a_day() {
+    backend!();
     let smtp = SmtpServer::start();
     let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
@@ -331,6 +338,7 @@ async fn a_station_in_digest_mode_gets_one_email_a_day() {
 
 #[tokio::test]
 async fn without_smtp_emails_are_files_in_the_data_directory() {
+    backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     app.issue_with(&hr, "employment", &employment_form()).await;
@@ -362,6 +370,7 @@ async fn without_smtp_emails_are_files_in_the_data_directory() {
 
 #[tokio::test]
 async fn mail_status_and_retry_on_the_command_line() {
+    backend!();
     let smtp = SmtpServer::start();
     smtp.set_mode(Mode::Permanent);
     let app = spawn_app_with_smtp(fresh_store(), &smtp.url()).await;

@@ -2,53 +2,26 @@
 //! and talks to it over HTTP, runs the real `attest` binary, or talks to a real SMTP server.
 //!
 //! The whole suite runs twice: `sqlite::…` on a temporary SQLite file, and `postgres::…` on a
-//! database of a throwaway PostgreSQL cluster (when PostgreSQL is installed; see build.rs).
-//! The helpers tell the halves apart by the test thread's name.
+//! database of a throwaway PostgreSQL cluster. The helpers tell the halves apart by the test
+//! thread's name. Parts that need tools of their own (PostgreSQL, Chromium, nginx,
+//! schemathesis) check for them when they run and are skipped without them (gates.rs).
 
 // Each test file is compiled once per backend on purpose (tests/app/sqlite.rs, postgres.rs).
-#![allow(clippy::duplicate_mod)]
+#![expect(
+    clippy::duplicate_mod,
+    reason = "the suite is compiled once per backend"
+)]
 
+mod gates;
 mod helpers;
 mod migrations_support;
-#[cfg(attest_nginx)]
 mod nginx;
-#[cfg(attest_pg)]
 mod pg_cluster;
 mod properties;
 mod smtp;
 
-mod sqlite;
-
-#[cfg(attest_pg)]
 mod postgres;
-
-/// Reported as ignored when PostgreSQL is not installed (CI sets ATTEST_REQUIRE_PG=1, which
-/// fails the build instead).
-#[cfg(not(attest_pg))]
-#[test]
-#[ignore = "PostgreSQL (initdb, pg_ctl) is not installed: the suite on PostgreSQL is skipped"]
-fn postgres_suite() {}
-
-/// Reported as ignored when Chromium, Node.js, Java or the tests/e2e packages are missing
-/// (CI sets ATTEST_REQUIRE_BROWSER=1, which fails the build instead).
-#[cfg(not(attest_browser))]
-#[test]
-#[ignore = "Chromium, Node.js, Java or tests/e2e/node_modules missing: the browser suite is skipped"]
-fn browser_suite() {}
-
-/// Reported as ignored when schemathesis is not installed (CI sets
-/// ATTEST_REQUIRE_SCHEMATHESIS=1, which fails the build instead).
-#[cfg(not(attest_schemathesis))]
-#[test]
-#[ignore = "schemathesis (pip install schemathesis) is not installed: the API contract check is skipped"]
-fn schemathesis_check() {}
-
-/// Reported as ignored when nginx or openssl is missing (CI sets ATTEST_REQUIRE_NGINX=1,
-/// which fails the build instead).
-#[cfg(not(attest_nginx))]
-#[test]
-#[ignore = "nginx or openssl is not installed: the suite behind a reverse proxy is skipped"]
-fn proxy_suite() {}
+mod sqlite;
 
 /// Every file of `tests/app/` is in the shared suite list, in `sqlite.rs` behind a gate, or
 /// one of the harness's own modules: a test file in no list would silently never run.

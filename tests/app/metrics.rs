@@ -1,5 +1,6 @@
 //! `/metrics`: Prometheus text for the holder of the metrics token only.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -29,6 +30,7 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 
 #[tokio::test]
 async fn without_a_token_configured_there_are_no_metrics() {
+    backend!();
     let app = spawn_app().await;
     let (status, _, _) = scrape(&app, Some(TOKEN)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -36,6 +38,7 @@ async fn without_a_token_configured_there_are_no_metrics() {
 
 #[tokio::test]
 async fn metrics_count_requests_issuances_verifications_and_revocations() {
+    backend!();
     let app = spawn_app_configured(fresh_store(), |c| c.metrics_token = Some(TOKEN.into())).await;
     assert_eq!(scrape(&app, None).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(

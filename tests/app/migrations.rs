@@ -1,8 +1,10 @@
+use crate::gates::backend;
 use attest::config::Database;
 use attest::db;
 
 #[test]
 fn every_migration_runs_up_down_and_up_again() {
+    backend!();
     let (database, _keep) = crate::migrations_support::empty_database();
     let pool = db::connect(&database).unwrap();
 
@@ -22,6 +24,7 @@ fn every_migration_runs_up_down_and_up_again() {
 
 #[test]
 fn the_database_and_secret_are_private_to_the_owner() {
+    backend!();
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -39,6 +42,7 @@ fn the_database_and_secret_are_private_to_the_owner() {
 
 #[test]
 fn the_audit_log_refuses_updates_and_deletes() {
+    backend!();
     use diesel::connection::SimpleConnection;
     let (database, _keep) = crate::migrations_support::empty_database();
     let pool = db::connect(&database).unwrap();

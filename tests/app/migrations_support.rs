@@ -4,7 +4,6 @@ use attest::config::Database;
 
 /// An empty database on the backend of the running test, and what keeps it alive.
 pub fn empty_database() -> (Database, Box<dyn std::any::Any>) {
-    #[cfg(attest_pg)]
     if crate::helpers::on_postgres() {
         let db = crate::pg_cluster::empty_database();
         return (Database::Postgres(db.url.clone()), Box::new(db));

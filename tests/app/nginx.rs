@@ -26,10 +26,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn nginx_binary() -> String {
-    std::env::var("ATTEST_NGINX_BIN").unwrap_or_else(|_| "/usr/sbin/nginx".into())
-}
-
 /// Starts nginx with the shipped site, proxying to the app on `app_port`.
 pub fn start(app_port: u16) -> Nginx {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -71,7 +67,7 @@ pub fn start(app_port: u16) -> Nginx {
     );
     std::fs::write(dir.path().join("nginx.conf"), main).expect("nginx.conf");
     // One process, no workers: killing it leaves nothing behind.
-    let mut child = Command::new(nginx_binary())
+    let mut child = Command::new(crate::gates::nginx_binary())
         .args([
             "-p",
             &d,

@@ -15,17 +15,7 @@ struct Cluster {
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
 
 fn bin_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("ATTEST_PG_BIN") {
-        return PathBuf::from(dir);
-    }
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .expect("PostgreSQL is installed")
-        .flatten()
-        .map(|v| v.path().join("bin"))
-        .filter(|b| b.join("initdb").exists())
-        .collect();
-    versions.sort();
-    versions.pop().expect("an initdb")
+    crate::gates::pg_bin_dir().expect("PostgreSQL is installed (gates::Gate::Postgres)")
 }
 
 fn is_root() -> bool {

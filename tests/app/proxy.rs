@@ -3,6 +3,7 @@
 //! different clients; what one does never locks out another, and a forged
 //! `X-Forwarded-For` changes nothing.
 
+use crate::gates::require;
 use crate::helpers::*;
 use crate::nginx::{self, client_from, Nginx};
 use attest::db::models::audit_log::{self, Action};
@@ -49,6 +50,7 @@ fn login_failures_from(app: &TestApp, ip: &str) -> i64 {
 
 #[tokio::test]
 async fn one_clients_wrong_passwords_leave_the_owner_able_to_log_in() {
+    require!(Nginx);
     let (app, proxy) = behind_nginx(|_| {}).await;
     let attacker = client_from("127.0.0.2");
     let owner = client_from("127.0.0.3");
@@ -90,6 +92,7 @@ async fn one_clients_wrong_passwords_leave_the_owner_able_to_log_in() {
 
 #[tokio::test]
 async fn a_flood_of_failures_locks_only_the_client_that_sent_it() {
+    require!(Nginx);
     let (_app, proxy) = behind_nginx(|c| c.limits.sign_in_per_minute = 10_000).await;
     let attacker = client_from("127.0.0.2");
     for i in 0..attest::sign_in::CLIENT_FAILURES {
@@ -112,6 +115,7 @@ async fn a_flood_of_failures_locks_only_the_client_that_sent_it() {
 
 #[tokio::test]
 async fn a_distributed_attack_emails_the_owner_who_still_logs_in_from_a_known_client() {
+    require!(Nginx);
     let (app, proxy) = behind_nginx(|c| c.limits.sign_in_per_minute = 10_000).await;
     let known = client_from("127.0.0.5");
     assert_eq!(
@@ -149,6 +153,7 @@ async fn a_distributed_attack_emails_the_owner_who_still_logs_in_from_a_known_cl
 
 #[tokio::test]
 async fn verification_limits_count_each_client_alone() {
+    require!(Nginx);
     let (_app, proxy) = behind_nginx(|c| c.limits.verify_per_minute = 10).await;
     let attacker = client_from("127.0.0.2");
     let desk = client_from("127.0.0.3");
@@ -172,6 +177,7 @@ async fn verification_limits_count_each_client_alone() {
 
 #[tokio::test]
 async fn https_at_the_proxy_makes_cookies_secure_and_headers_from_others_are_ignored() {
+    require!(Nginx);
     let (app, proxy) = behind_nginx(|_| {}).await;
     let through_proxy = client_from("127.0.0.2")
         .get(format!("{}/login", proxy.address))

@@ -1,5 +1,6 @@
 //! Party self-registration: every kind, every identifier rule, every field error.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::PartyKind;
 use reqwest::StatusCode;
@@ -12,6 +13,7 @@ async fn app_with_station() -> TestApp {
 
 #[tokio::test]
 async fn each_kind_registers_and_sees_pending() {
+    backend!();
     let app = app_with_station().await;
     let parties = [
         (PartyKind::Lessor, "11010519491231002X"),
@@ -46,6 +48,7 @@ async fn each_kind_registers_and_sees_pending() {
 
 #[tokio::test]
 async fn a_registered_individual_lessor_never_sees_the_full_id_number() {
+    backend!();
     let app = app_with_station().await;
     let form = with(
         with(employer_form("landlord@example.cn"), "kind", "lessor"),
@@ -80,6 +83,7 @@ async fn try_identifier(
 
 #[tokio::test]
 async fn identifier_vectors_of_the_shared_file() {
+    backend!();
     let vectors = include_str!("../fixtures/id-vectors.tsv");
     let rows: Vec<Vec<&str>> = vectors
         .lines()
@@ -123,6 +127,7 @@ async fn identifier_vectors_of_the_shared_file() {
 
 #[tokio::test]
 async fn more_identifier_cases() {
+    backend!();
     let app = app_with_station().await;
     let cases = [
         // (kind, identifier, expected message in Chinese)
@@ -167,6 +172,7 @@ async fn more_identifier_cases() {
 
 #[tokio::test]
 async fn every_invalid_field_is_reported_beside_it_with_the_input_kept() {
+    backend!();
     let app = app_with_station().await;
     let long_name = "长".repeat(101);
     let cases: Vec<(&str, String, &str)> = vec![
@@ -228,6 +234,7 @@ async fn every_invalid_field_is_reported_beside_it_with_the_input_kept() {
 
 #[tokio::test]
 async fn errors_speak_english_to_an_english_browser() {
+    backend!();
     let app = app_with_station().await;
     let form = with(
         employer_form("en@example.cn"),
@@ -259,6 +266,7 @@ async fn registration_answer(
 
 #[tokio::test]
 async fn a_known_email_or_identifier_gets_the_same_answer_and_its_owner_an_email() {
+    backend!();
     let app = app_with_station().await;
     let first = employer_form("first@example.cn");
     let new = registration_answer(&app, &first).await;
@@ -307,6 +315,7 @@ async fn a_known_email_or_identifier_gets_the_same_answer_and_its_owner_an_email
 
 #[tokio::test]
 async fn the_form_lists_the_stations_and_labels_every_input() {
+    backend!();
     let app = app_with_station().await;
 
     let html = app.get("/register").await.text().await.unwrap();
@@ -328,6 +337,7 @@ async fn the_form_lists_the_stations_and_labels_every_input() {
 
 #[tokio::test]
 async fn an_individual_lessors_id_number_is_stored_only_sealed_and_hashed() {
+    backend!();
     let app = app_with_station().await;
     let form = with(
         with(employer_form("landlord@example.cn"), "kind", "lessor"),
@@ -382,6 +392,7 @@ async fn an_individual_lessors_id_number_is_stored_only_sealed_and_hashed() {
 
 #[tokio::test]
 async fn plain_id_numbers_of_earlier_versions_are_sealed_at_start() {
+    backend!();
     use diesel::prelude::*;
     let app = app_with_station().await;
     let id = app.add_party(

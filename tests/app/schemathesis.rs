@@ -4,10 +4,12 @@
 //! must match or that an attestation must exist, so some schema-valid requests are rightly
 //! refused with 422, 404 or 409.
 
+use crate::gates::require;
 use crate::helpers::*;
 
 #[test]
 fn the_running_api_matches_its_openapi_document() {
+    require!(Schemathesis);
     let store = fresh_store();
     let added = run_cli(
         &store,

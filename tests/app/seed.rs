@@ -1,5 +1,6 @@
 //! `attest dev seed`: the data it writes is what the portal itself would have written.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::db::schema::{attestations, outbox, parties, stations, verifications};
 use diesel::prelude::*;
@@ -41,6 +42,7 @@ fn token_with_status(conn: &mut attest::db::DbConnection, status: &str) -> (Stri
 
 #[tokio::test]
 async fn a_seeded_database_holds_what_was_asked_and_every_proof_checks_out() {
+    backend!();
     let store = fresh_store();
     let out = seed(&store, "1200");
     assert!(
@@ -120,6 +122,7 @@ async fn a_seeded_database_holds_what_was_asked_and_every_proof_checks_out() {
 
 #[tokio::test]
 async fn seeding_a_database_twice_is_refused_and_adds_nothing() {
+    backend!();
     let store = fresh_store();
     assert!(seed(&store, "10").status.success());
     let again = seed(&store, "10");

@@ -1,5 +1,6 @@
 //! Session lifetime: idle and absolute timeouts, restarts, cache headers.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::Role;
 use reqwest::StatusCode;
@@ -28,6 +29,7 @@ async fn logged_in_officer() -> TestApp {
 
 #[tokio::test]
 async fn a_session_idle_for_31_minutes_ends() {
+    backend!();
     let app = logged_in_officer().await;
     assert_eq!(app.get("/station").await.status(), StatusCode::OK);
 
@@ -38,6 +40,7 @@ async fn a_session_idle_for_31_minutes_ends() {
 
 #[tokio::test]
 async fn a_session_in_use_ends_12_hours_after_login() {
+    backend!();
     let app = logged_in_officer().await;
 
     // Used a moment ago, but logged in 29 minutes ago: still fine.
@@ -50,6 +53,7 @@ async fn a_session_in_use_ends_12_hours_after_login() {
 
 #[tokio::test]
 async fn a_restart_does_not_log_anyone_out() {
+    backend!();
     let app = logged_in_officer().await;
     let cookie = app.get("/station").await;
     assert_eq!(cookie.status(), StatusCode::OK);
@@ -71,6 +75,7 @@ async fn a_restart_does_not_log_anyone_out() {
 
 #[tokio::test]
 async fn pages_behind_login_are_not_stored() {
+    backend!();
     let app = logged_in_officer().await;
 
     let response = app.get("/station").await;
@@ -80,6 +85,7 @@ async fn pages_behind_login_are_not_stored() {
 
 #[tokio::test]
 async fn session_cookies_are_http_only_and_same_site() {
+    backend!();
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     app.add_staff(Role::Station, "officer@example.cn", Some("440304-001"));

@@ -1,6 +1,7 @@
 //! The station's side: dashboard, search, desk checks, suspect, directory and log — each
 //! limited to the officer's own station.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::domain::Role;
 use reqwest::{Client, StatusCode};
@@ -40,6 +41,7 @@ fn audit_actions(app: &TestApp) -> Vec<(String, Option<String>)> {
 
 #[tokio::test]
 async fn the_dashboard_counts_today_and_the_week_for_its_own_station_only() {
+    backend!();
     let d = desk().await;
     let first = d
         .app
@@ -99,6 +101,7 @@ async fn the_dashboard_counts_today_and_the_week_for_its_own_station_only() {
 
 #[tokio::test]
 async fn an_officer_finds_a_proof_by_the_full_id_number_and_the_search_is_audited() {
+    backend!();
     let d = desk().await;
     let id = d
         .app
@@ -203,6 +206,7 @@ async fn an_officer_finds_a_proof_by_the_full_id_number_and_the_search_is_audite
 
 #[tokio::test]
 async fn at_the_desk_the_officer_checks_the_card_records_the_use_and_flags_a_suspect() {
+    backend!();
     let d = desk().await;
     let id = d
         .app
@@ -393,6 +397,7 @@ async fn at_the_desk_the_officer_checks_the_card_records_the_use_and_flags_a_sus
 
 #[tokio::test]
 async fn the_directory_suspends_and_reinstates_and_a_suspended_party_cannot_issue() {
+    backend!();
     let d = desk().await;
     d.app
         .issue_with(&d.hr, "employment", &employment_form())
@@ -479,6 +484,7 @@ async fn the_directory_suspends_and_reinstates_and_a_suspended_party_cannot_issu
 
 #[tokio::test]
 async fn the_verification_log_shows_who_checked_what_for_its_station() {
+    backend!();
     let d = desk().await;
     let id = d
         .app
@@ -518,6 +524,7 @@ async fn the_verification_log_shows_who_checked_what_for_its_station() {
 
 #[tokio::test]
 async fn a_station_chooses_its_notification_mode() {
+    backend!();
     let d = desk().await;
     let page = d
         .app
@@ -557,6 +564,7 @@ async fn a_station_chooses_its_notification_mode() {
 
 #[tokio::test]
 async fn the_migration_gives_existing_verifications_their_station() {
+    backend!();
     use attest::db::{DbConnection, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
     use diesel_migrations::MigrationHarness;
     let d = desk().await;

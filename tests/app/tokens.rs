@@ -1,5 +1,6 @@
 //! The token format, checked by an independent JOSE implementation, and attacks on it.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -20,6 +21,7 @@ fn decode_part(part: &str) -> Value {
 
 #[tokio::test]
 async fn an_independent_jose_library_verifies_our_tokens_from_our_jwks() {
+    backend!();
     use jwt_simple::prelude::*;
     let (app, id) = app_with_proof().await;
     let token = app.token_of(&id);
@@ -73,6 +75,7 @@ async fn an_independent_jose_library_verifies_our_tokens_from_our_jwks() {
 
 #[tokio::test]
 async fn no_full_id_number_in_the_token_or_any_verify_answer() {
+    backend!();
     let (app, id) = app_with_proof().await;
     let token = app.token_of(&id);
     let payload = decode_part(token.split('.').nth(1).unwrap());
@@ -122,6 +125,7 @@ fn our_header(token: &str) -> Header {
 
 #[tokio::test]
 async fn attacks_get_the_right_status_and_never_a_5xx() {
+    backend!();
     let (app, id) = app_with_proof().await;
     let token = app.token_of(&id);
     let header = our_header(&token);
@@ -253,6 +257,7 @@ async fn attacks_get_the_right_status_and_never_a_5xx() {
 
 #[tokio::test]
 async fn rotation_keeps_old_tokens_valid_and_signs_new_ones_with_the_new_key() {
+    backend!();
     let (app, old_id) = app_with_proof().await;
     let old_token = app.token_of(&old_id);
     let old_kid = our_header(&old_token).kid.unwrap();
@@ -305,6 +310,7 @@ async fn rotation_keeps_old_tokens_valid_and_signs_new_ones_with_the_new_key() {
 
 #[tokio::test]
 async fn private_keys_are_private_files() {
+    backend!();
     use std::os::unix::fs::PermissionsExt;
     let (app, _) = app_with_proof().await;
     let dir = app.data_dir.path().join("keys");

@@ -3,6 +3,7 @@
 //! other server error) — on SQLite, where a write transaction that did not take the write
 //! lock first used to fail at once with "database is locked", and on PostgreSQL.
 
+use crate::gates::backend;
 use crate::helpers::*;
 use attest::db::models::parties;
 use attest::domain::{PartyStatus, Role, Uscc};
@@ -46,6 +47,7 @@ fn credit_code(n: usize) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_clients_writing_at_once_never_get_a_503() {
+    backend!();
     let app = Arc::new(
         spawn_app_configured(fresh_store(), |c| {
             c.limits.sign_in_per_minute = 1_000_000;
