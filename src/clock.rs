@@ -13,7 +13,8 @@ pub struct Clock {
 impl Clock {
     /// Now, in UTC without an offset, as stored.
     pub fn now(&self) -> chrono::NaiveDateTime {
-        crate::db::now() + chrono::Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
+        chrono::Utc::now().naive_utc()
+            + chrono::Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
     }
 
     /// Moves this clock (and every clone of it) forward by `by`.

@@ -77,18 +77,6 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-impl From<crate::issuing::IssueError> for AppError {
-    fn from(e: crate::issuing::IssueError) -> Self {
-        use crate::issuing::IssueError;
-        match e {
-            IssueError::NotApproved => AppError::Refused("error.party.not_approved"),
-            IssueError::KindNotAllowed => AppError::Refused("error.party.kind_not_allowed"),
-            IssueError::Database(e) => e.into(),
-            IssueError::Internal(e) => AppError::Internal(e),
-        }
-    }
-}
-
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         AppError::Unavailable(e.into())
@@ -130,7 +118,7 @@ impl ResponseError for AppError {
         match self {
             AppError::Unauthorized => {
                 return response
-                    .insert_header((header::LOCATION, crate::routes::paths::LOGIN))
+                    .insert_header((header::LOCATION, crate::web::paths::LOGIN))
                     .finish();
             }
             AppError::TooManyRequests { retry_after_secs } => {

@@ -4,23 +4,11 @@
 //! had a declared type, and the audit that shows what that settled.
 
 use crate::db::models::attestations;
-use crate::db::models::parties::{self, Party};
+use crate::db::models::parties::{self, Party, StoredIdentifier};
 use crate::db::DbConnection;
 use crate::domain::IdentifierType;
 use crate::domain::{IdNumber, PartyIdentifier, PartyKind};
 use crate::secrets::Secrets;
-
-/// A party identifier in its stored form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredIdentifier {
-    /// The credit code, or `hmac:` and the keyed hash of the ID number.
-    pub identifier: String,
-    /// The masked ID number (individuals only).
-    pub masked: Option<String>,
-    /// The ID number encrypted under the portal secret (individuals only).
-    pub sealed: Option<String>,
-    pub kind: IdentifierType,
-}
 
 /// How `identifier` is stored.
 pub fn stored(secrets: &Secrets, identifier: &PartyIdentifier) -> StoredIdentifier {

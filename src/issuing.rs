@@ -7,6 +7,7 @@ use crate::db::models::parties::Party;
 use crate::db::models::stations;
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::{AttestationKind, NewAttestation, PartyKind, PartyStatus, VerificationCode};
+use crate::error::AppError;
 use crate::mail::notify;
 use crate::secrets::Secrets;
 use crate::tokens::claims::{end_of_day, start_of_day, IssuerClaim, SubjectClaim};
@@ -158,4 +159,15 @@ pub fn revoke(
         notify::attestation_revoked(conn, portal, &station, party, &row, reason)?;
         Ok(true)
     })
+}
+
+impl From<IssueError> for AppError {
+    fn from(e: IssueError) -> Self {
+        match e {
+            IssueError::NotApproved => AppError::Refused("error.party.not_approved"),
+            IssueError::KindNotAllowed => AppError::Refused("error.party.kind_not_allowed"),
+            IssueError::Database(e) => e.into(),
+            IssueError::Internal(e) => AppError::Internal(e),
+        }
+    }
 }

@@ -102,7 +102,7 @@ pub fn attempt(
                 if account_failures + 1 == ACCOUNT_CEILING
                     && users::find_by_email(conn, email)?.is_some()
                 {
-                    crate::mail::account::login_ceiling(conn, portal, email)?;
+                    crate::mail::account::login_ceiling(conn, portal, email, ACCOUNT_CEILING)?;
                 }
                 Ok::<_, AppError>(())
             })?;

@@ -21,7 +21,9 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use url::Url;
 
+mod limits;
 mod proxies;
+pub use limits::Limits;
 mod values;
 
 pub use proxies::TrustedProxies;
@@ -122,7 +124,7 @@ pub struct Config {
     pub mail_from: String,
     pub log_format: LogFormat,
     /// Rate limits (verify and issue per minute configurable; tests lower the others).
-    pub limits: crate::web::limits::Limits,
+    pub limits: Limits,
     /// The bearer token of `/metrics`; `None`: not served.
     pub metrics_token: Option<String>,
     /// The reverse proxies whose forwarding headers name the client.
@@ -188,8 +190,8 @@ impl Config {
             1..=600,
             "seconds",
         )?);
-        let defaults = crate::web::limits::Limits::default();
-        let limits = crate::web::limits::Limits {
+        let defaults = Limits::default();
+        let limits = Limits {
             verify_per_minute: number_in(
                 "ATTEST_VERIFY_PER_MINUTE",
                 args.verify_per_minute.as_deref(),

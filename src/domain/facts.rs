@@ -1,6 +1,6 @@
 //! The facts each kind of proof states, as on the paper documents, and their validation.
 
-use super::attestation::AttestationKind;
+use super::attestation_kind::AttestationKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

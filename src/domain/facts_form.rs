@@ -1,6 +1,6 @@
 //! The facts form: every fact field as typed, validated for one kind of proof.
 
-use super::attestation::AttestationKind;
+use super::attestation_kind::AttestationKind;
 use super::facts::{
     AttendanceFacts, ContractType, EmploymentFacts, Facts, HousingBasis, ResidenceFacts,
 };

@@ -1,7 +1,7 @@
 //! A party's legal identifier, by the type the party declares: an organisation's credit
 //! code, or an individual lessor's resident ID number.
 
-use super::party::PartyKind;
+use super::party_kind::PartyKind;
 use super::{IdNumber, Uscc};
 use serde::{Deserialize, Serialize};
 

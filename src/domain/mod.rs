@@ -1,6 +1,7 @@
 //! Validated types and rules of the product. Nothing here knows about HTTP or SQL.
 
 pub mod attestation;
+pub mod attestation_kind;
 pub mod bulk;
 pub mod china_time;
 pub mod code;
@@ -10,14 +11,17 @@ pub mod fields;
 pub mod id_number;
 pub mod identifier;
 pub mod party;
+pub mod party_kind;
 pub mod role;
 pub mod uscc;
 
-pub use attestation::{AttestationKind, NewAttestation};
+pub use attestation::NewAttestation;
+pub use attestation_kind::AttestationKind;
 pub use code::VerificationCode;
 pub use facts::Facts;
 pub use id_number::{IdNumber, IdNumberError};
 pub use identifier::{IdentifierType, PartyIdentifier};
-pub use party::{PartyDetails, PartyKind, PartyStatus};
+pub use party::PartyDetails;
+pub use party_kind::{PartyKind, PartyStatus};
 pub use role::Role;
 pub use uscc::{Uscc, UsccError};

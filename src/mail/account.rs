@@ -32,8 +32,13 @@ fn to_account(
 
 /// The account `email` reached the ceiling of failed logins from many clients: its owner
 /// should know (and keeps logging in from the clients it used before).
-pub fn login_ceiling(conn: &mut DbConnection, portal: &str, email: &str) -> anyhow::Result<()> {
-    let failures = crate::sign_in::ACCOUNT_CEILING.to_string();
+pub fn login_ceiling(
+    conn: &mut DbConnection,
+    portal: &str,
+    email: &str,
+    failures: i64,
+) -> anyhow::Result<()> {
+    let failures = failures.to_string();
     let more = vec![MailFact::plain("mail.fact.failures", failures)];
     to_account(
         conn,

@@ -7,7 +7,6 @@ pub mod auth;
 pub mod bulk;
 pub mod home;
 pub mod party;
-pub mod paths;
 pub mod station;
 pub mod verify;
 
@@ -15,7 +14,7 @@ use actix_web::web;
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use paths::*;
+    use crate::web::paths::*;
     cfg.route(HOME, web::get().to(home::index_get))
         .route(HEALTHZ, web::get().to(home::healthz_get))
         .route(METRICS, web::get().to(home::metrics_get))

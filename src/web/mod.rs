@@ -7,6 +7,7 @@ pub mod errors;
 pub mod limits;
 pub mod metrics;
 pub mod page;
+pub mod paths;
 pub mod redirect;
 pub mod session;
 

@@ -5,7 +5,7 @@ use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
-async fn app_with(change: impl FnOnce(&mut attest::web::limits::Limits)) -> TestApp {
+async fn app_with(change: impl FnOnce(&mut attest::config::Limits)) -> TestApp {
     spawn_app_configured(fresh_store(), |config| change(&mut config.limits)).await
 }
 

@@ -14,6 +14,7 @@
 
 mod gates;
 mod helpers;
+mod layers;
 mod migrations_support;
 mod nginx;
 mod pg_cluster;

@@ -89,33 +89,6 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<A
         .optional()
 }
 
-/// What a party's list shows.
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    pub kind: Option<String>,
-    pub status: Option<String>,
-    /// A subject name (part of it) or a verification code.
-    pub search: Option<String>,
-    /// Keyset cursor: list what was issued before this (issued_at, id).
-    pub before: Option<(chrono::NaiveDateTime, String)>,
-}
-
-/// A page of `party_id`'s attestations, newest first, `limit` at most.
-pub fn list_for_party(
-    conn: &mut DbConnection,
-    party_id: &str,
-    filter: &ListFilter,
-    limit: i64,
-) -> QueryResult<Vec<Attestation>> {
-    let filter = super::jurisdiction::StationFilter {
-        common: filter.clone(),
-        party_id: Some(party_id.to_owned()),
-        ..Default::default()
-    };
-    let rows = super::jurisdiction::list_attestations(conn, None, &filter, limit)?;
-    Ok(rows.into_iter().map(|(a, _)| a).collect())
-}
-
 /// Revokes an active attestation of `party_id`; false when it was not active.
 pub fn revoke(
     conn: &mut DbConnection,

@@ -1,85 +1,14 @@
 //! What a station sees of its jurisdiction: attestations, counts, parties, verifications.
 //! Every query takes the station's id as its scope (`None`: every station, for admins).
 
-use crate::db::models::attestations::{Attestation, ListFilter};
+use crate::db::models::attestation_list::AttestationWithParty;
+use crate::db::models::attestations::Attestation;
 use crate::db::models::parties::Party;
 use crate::db::models::verifications::Verification;
 use crate::db::schema::{attestation_uses, attestations, parties, users, verifications};
 use crate::db::DbConnection;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-
-/// Filters of the station's attestation list, beyond those of a party's list.
-#[derive(Debug, Clone, Default)]
-pub struct StationFilter {
-    pub common: ListFilter,
-    pub party_id: Option<String>,
-    /// Issued on or after this time.
-    pub from: Option<NaiveDateTime>,
-    /// Issued before this time.
-    pub until: Option<NaiveDateTime>,
-    /// Exact match on the keyed hash of a full ID number.
-    pub id_hmac: Option<String>,
-}
-
-/// An attestation with its issuer's name.
-pub type AttestationWithParty = (Attestation, String);
-
-/// A page of the jurisdiction's attestations, newest first.
-pub fn list_attestations(
-    conn: &mut DbConnection,
-    scope: Option<&str>,
-    filter: &StationFilter,
-    limit: i64,
-) -> QueryResult<Vec<AttestationWithParty>> {
-    let mut query = attestations::table
-        .inner_join(parties::table)
-        .select((Attestation::as_select(), parties::legal_name))
-        .order((attestations::issued_at.desc(), attestations::id.desc()))
-        .limit(limit)
-        .into_boxed();
-    if let Some(scope) = scope {
-        query = query.filter(attestations::station_id.eq(scope.to_owned()));
-    }
-    let f = &filter.common;
-    if let Some(kind) = &f.kind {
-        query = query.filter(attestations::kind.eq(kind.clone()));
-    }
-    if let Some(status) = &f.status {
-        query = query.filter(attestations::status.eq(status.clone()));
-    }
-    if let Some(party) = &filter.party_id {
-        query = query.filter(attestations::party_id.eq(party.clone()));
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(attestations::issued_at.ge(from));
-    }
-    if let Some(until) = filter.until {
-        query = query.filter(attestations::issued_at.lt(until));
-    }
-    if let Some(hmac) = &filter.id_hmac {
-        query = query.filter(attestations::subject_id_hmac.eq(hmac.clone()));
-    } else if let Some(search) = &f.search {
-        let code = crate::domain::VerificationCode::parse(search).map(|c| c.as_str().to_owned());
-        let pattern = format!("%{}%", search.replace(['%', '_', '\\'], ""));
-        query = match code {
-            Some(code) => query.filter(
-                attestations::code
-                    .eq(code)
-                    .or(attestations::subject_name.like(pattern)),
-            ),
-            None => query.filter(attestations::subject_name.like(pattern)),
-        };
-    }
-    if let Some((at, id)) = &f.before {
-        query = query.filter(
-            attestations::issued_at.lt(*at).or(attestations::issued_at
-                .eq(*at)
-                .and(attestations::id.lt(id.clone()))),
-        );
-    }
-    query.load(conn)
-}
 
 /// The attestation `id` if it is in the scope.
 pub fn find_attestation(

@@ -2,7 +2,7 @@
 
 use crate::db::schema::{parties, stations};
 use crate::db::DbConnection;
-use crate::domain::PartyStatus;
+use crate::domain::{IdentifierType, PartyStatus};
 use diesel::prelude::*;
 
 /// A party row. For an organisation `identifier` is its credit code; for an individual
@@ -156,12 +156,24 @@ pub fn list_all(conn: &mut DbConnection) -> QueryResult<Vec<Party>> {
         .load(conn)
 }
 
+/// A party identifier in its stored form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredIdentifier {
+    /// The credit code, or `hmac:` and the keyed hash of the ID number.
+    pub identifier: String,
+    /// The masked ID number (individuals only).
+    pub masked: Option<String>,
+    /// The ID number encrypted under the portal secret (individuals only).
+    pub sealed: Option<String>,
+    pub kind: IdentifierType,
+}
+
 /// Sets a party's identifier as stored (the keyed hash for an individual, with its masked
 /// and sealed forms) and its declared type.
 pub fn set_identifier(
     conn: &mut DbConnection,
     id: &str,
-    stored: &crate::identifiers::StoredIdentifier,
+    stored: &StoredIdentifier,
 ) -> QueryResult<()> {
     diesel::update(parties::table.find(id))
         .set((

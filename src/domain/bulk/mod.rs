@@ -9,7 +9,7 @@ mod rows;
 pub use file::{decode, Encoding, FileError};
 pub use rows::{check_row, duplicate_of, parse, Row, RowError};
 
-use super::attestation::AttestationKind;
+use super::attestation_kind::AttestationKind;
 use crate::i18n::Lang;
 
 /// Rows a file may hold; more is refused with a request to split it.

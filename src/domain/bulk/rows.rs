@@ -3,8 +3,9 @@
 
 use super::cells::{choice_value, iso_date};
 use super::{columns, header_key, FileError, MAX_ROWS};
-use crate::domain::attestation::{AttestationForm, AttestationKind, NewAttestation};
+use crate::domain::attestation::{AttestationForm, NewAttestation};
 use crate::domain::fields::FieldErrors;
+use crate::domain::AttestationKind;
 use crate::domain::{IdNumber, PartyKind};
 use crate::i18n::Lang;
 use chrono::NaiveDate;

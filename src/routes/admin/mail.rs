@@ -3,9 +3,9 @@
 use crate::db::models::outbox::{self, OutboxRow};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::routes::paths;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
+use crate::web::paths;
 use crate::web::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};

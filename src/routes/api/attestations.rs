@@ -10,7 +10,7 @@ use crate::domain::{AttestationKind, PartyKind};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::issuing;
-use crate::routes::paths;
+use crate::web::paths;
 use crate::web::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};

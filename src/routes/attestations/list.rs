@@ -1,7 +1,7 @@
 //! `GET /party/attestations`: newest first, filtered, paged by keyset (no OFFSET).
 
 use super::{AttestationView, PartyContext};
-use crate::db::models::attestations::{self, ListFilter};
+use crate::db::models::attestation_list::{self as attestations, ListFilter};
 use crate::domain::AttestationKind;
 use crate::error::AppError;
 use crate::web::page::Page;
@@ -84,7 +84,7 @@ pub async fn list_get(
         ];
         format!(
             "{}?{}",
-            crate::routes::paths::ATTESTATIONS,
+            crate::web::paths::ATTESTATIONS,
             url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(params)
                 .finish()

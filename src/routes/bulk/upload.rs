@@ -7,8 +7,8 @@ use crate::domain::china_time;
 use crate::domain::AttestationKind;
 use crate::error::AppError;
 use crate::routes::attestations::PartyContext;
-use crate::routes::paths;
 use crate::web::page::Page;
+use crate::web::paths;
 use crate::web::{csrf, html, AppState};
 use actix_multipart::Multipart;
 use actix_web::http::header::{

@@ -22,7 +22,9 @@ pub struct IndexPage {
 /// `GET /`: the landing page, or the user's own home when logged in.
 pub async fn index_get(page: Page) -> impl Responder {
     match &page.user {
-        Some(user) => Either::Left(web::Redirect::to(super::paths::home_of(user.role)).see_other()),
+        Some(user) => {
+            Either::Left(web::Redirect::to(crate::web::paths::home_of(user.role)).see_other())
+        }
         None => Either::Right(IndexPage { page }),
     }
 }
@@ -96,7 +98,7 @@ pub async fn lang_get(
 ) -> Result<HttpResponse, AppError> {
     let lang = Lang::parse(&query.to).ok_or(AppError::BadRequest)?;
     let next = crate::web::redirect::local_path(&query.next)
-        .unwrap_or_else(|| super::paths::HOME.to_owned());
+        .unwrap_or_else(|| crate::web::paths::HOME.to_owned());
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
         .http_only(true)

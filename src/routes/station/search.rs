@@ -3,9 +3,10 @@
 //! every such search is audited).
 
 use super::{scope_of, STAFF};
-use crate::db::models::attestations::ListFilter;
+use crate::db::models::attestation_list::ListFilter;
+use crate::db::models::attestation_list::{self, AttestationWithParty, StationFilter};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::jurisdiction::{self, AttestationWithParty, StationFilter};
+use crate::db::models::jurisdiction;
 use crate::db::models::parties::Party;
 use crate::domain::{china_time, fields, AttestationKind, IdNumber, VerificationCode};
 use crate::error::AppError;
@@ -145,7 +146,7 @@ async fn search(
                 crate::db::write(conn, |conn| audit_log::insert(conn, &entry))?;
             }
             let scope = scope.as_deref();
-            let items = jurisdiction::list_attestations(conn, scope, &filter, PAGE_SIZE)?;
+            let items = attestation_list::list_attestations(conn, scope, &filter, PAGE_SIZE)?;
             let parties = jurisdiction::directory(conn, scope)?
                 .into_iter()
                 .map(|(p, _)| p)

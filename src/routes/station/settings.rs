@@ -3,9 +3,9 @@
 use crate::db::models::stations::{self, Station};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::routes::paths;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
+use crate::web::paths;
 use crate::web::{html, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
