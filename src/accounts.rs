@@ -104,7 +104,7 @@ fn insert_user(
         id: new_id(),
         email: email.to_owned(),
         password_hash: password_hash.to_owned(),
-        role: role.as_str().to_owned(),
+        role,
         station_id,
         party_id,
         created_at: now(),
@@ -150,21 +150,21 @@ pub fn create_party(
         let approved = new.status == PartyStatus::Approved;
         let party = Party {
             id: new_id(),
-            kind: d.kind.as_str().to_owned(),
+            kind: d.kind,
             legal_name: d.legal_name.clone(),
             identifier: stored.identifier,
             address: d.address.clone(),
             contact_name: d.contact_name.clone(),
             contact_phone: d.contact_phone.clone(),
             station_id: station.id,
-            status: new.status.as_str().to_owned(),
+            status: new.status,
             status_reason: None,
             decided_by: None,
             decided_at: approved.then_some(created_at),
             created_at,
             identifier_masked: stored.masked,
             identifier_sealed: stored.sealed,
-            identifier_type: Some(stored.kind.as_str().to_owned()),
+            identifier_type: Some(stored.kind),
         };
         parties::insert(conn, &party)?;
         let user = insert_user(
@@ -239,7 +239,7 @@ pub fn create_api_key(
         revoked_at: None,
     };
     crate::db::write(conn, |conn| {
-        if parties::find_by_id(conn, party_id)?.status != PartyStatus::Approved.as_str() {
+        if parties::find_by_id(conn, party_id)?.status != PartyStatus::Approved {
             return Err(AccountError::NotApproved);
         }
         api_keys::insert(conn, &row)?;

@@ -8,6 +8,7 @@ use crate::db::models::bulk::{self, Batch, BatchRow};
 use crate::db::models::stations::Station;
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::bulk::{check_row, duplicate_of, Encoding, Row, RowError};
+use crate::domain::BatchState;
 use crate::domain::{AttestationKind, PartyKind};
 use crate::issuing::{IssueError, Issuer};
 use crate::mail::notify;
@@ -66,12 +67,12 @@ pub fn create(
     let batch = Batch {
         id: id.clone(),
         party_id: upload.party_id.to_owned(),
-        kind: upload.kind.as_str().to_owned(),
+        kind: upload.kind,
         file_name: upload.file_name.chars().take(200).collect(),
         encoding: upload.encoding.as_str().to_owned(),
         created_by: upload.user_id.to_owned(),
         created_at: now(),
-        state: bulk::DRAFT.to_owned(),
+        state: BatchState::Draft,
         row_count: i32::try_from(rows.len())?,
         issued_count: 0,
         lease_until: None,
@@ -121,7 +122,7 @@ pub fn fix_row(
     cells: BTreeMap<String, String>,
     today: NaiveDate,
 ) -> anyhow::Result<Vec<RowError>> {
-    let kind = AttestationKind::parse(&batch.kind).unwrap_or(AttestationKind::Residence);
+    let kind = batch.kind;
     let mut row = check_row(line, cells, kind, party, today);
     let stored = row_to_store(secrets, &batch.id, &row)?;
     if let Some(hmac) = &stored.subject_id_hmac {
@@ -155,9 +156,9 @@ pub fn issue_next(
     today: NaiveDate,
 ) -> Result<Step, IssueError> {
     let batch = bulk::find(conn, &by.party.id, batch_id)?;
-    let kind = AttestationKind::parse(&batch.kind).ok_or(IssueError::KindNotAllowed)?;
+    let kind = batch.kind;
     crate::issuing::may_issue(by.party, kind)?;
-    let party_kind = PartyKind::parse(&by.party.kind).ok_or(IssueError::KindNotAllowed)?;
+    let party_kind = by.party.kind;
     let rows = bulk::rows_to_issue(conn, batch_id, CHUNK)?;
     if rows.is_empty() {
         finish(conn, by, station, &batch)?;
@@ -198,7 +199,7 @@ pub fn issue_next(
             .iter()
             .map(|a| {
                 AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&a.id))
-                    .detail(&a.kind)
+                    .detail(a.kind.as_str())
             })
             .collect();
         audit_log::insert_many(conn, &audit)?;

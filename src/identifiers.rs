@@ -34,7 +34,7 @@ pub fn stored(secrets: &Secrets, identifier: &PartyIdentifier) -> StoredIdentifi
 /// A resident ID number stored in clear as a lessor's identifier: one registered before
 /// the type was declared whose number passed the credit-code checksum (about 3 % do).
 fn number_in_clear(party: &Party) -> Option<IdNumber> {
-    (PartyKind::parse(&party.kind) == Some(PartyKind::Lessor))
+    (party.kind == PartyKind::Lessor)
         .then(|| IdNumber::parse(&party.identifier).ok())
         .flatten()
 }
@@ -73,7 +73,7 @@ pub fn settle_types(conn: &mut DbConnection, secrets: &Secrets) -> diesel::Query
 #[derive(Debug, Default)]
 pub struct Audit {
     /// Parties whose resident ID number is stored in clear (id, kind, legal name, masked).
-    pub parties_in_clear: Vec<(String, String, String, String)>,
+    pub parties_in_clear: Vec<(String, PartyKind, String, String)>,
     /// Proofs whose signed token carries an issuer's full resident ID number (id, party id):
     /// tokens cannot change, so every surface masks the number when it shows them.
     pub tokens_with_number: Vec<(String, String)>,
@@ -88,19 +88,12 @@ pub fn audit(conn: &mut DbConnection) -> diesel::QueryResult<Audit> {
     let parties_in_clear = all
         .iter()
         .filter_map(|p| {
-            number_in_clear(p).map(|n| {
-                (
-                    p.id.clone(),
-                    p.kind.clone(),
-                    p.legal_name.clone(),
-                    n.masked(),
-                )
-            })
+            number_in_clear(p).map(|n| (p.id.clone(), p.kind, p.legal_name.clone(), n.masked()))
         })
         .collect();
     let lessors: Vec<String> = all
         .iter()
-        .filter(|p| p.kind == PartyKind::Lessor.as_str())
+        .filter(|p| p.kind == PartyKind::Lessor)
         .map(|p| p.id.clone())
         .collect();
     let tokens = attestations::tokens_of_parties(conn, &lessors)?;

@@ -1,12 +1,13 @@
 //! Issuing and revoking attestations: one transaction writes the attestation, its token
 //! and its audit row. Shared by the browser pages and the JSON API.
 
-use crate::db::models::attestations::{self, Attestation, ACTIVE};
+use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::parties::Party;
 use crate::db::models::stations;
 use crate::db::{new_id, now, DbConnection};
-use crate::domain::{AttestationKind, NewAttestation, PartyKind, PartyStatus, VerificationCode};
+use crate::domain::AttestationStatus;
+use crate::domain::{AttestationKind, NewAttestation, PartyStatus, VerificationCode};
 use crate::error::AppError;
 use crate::mail::notify;
 use crate::secrets::Secrets;
@@ -39,10 +40,10 @@ pub enum IssueError {
 
 /// True when `party` may issue `kind` now.
 pub fn may_issue(party: &Party, kind: AttestationKind) -> Result<(), IssueError> {
-    if PartyStatus::parse(&party.status) != Some(PartyStatus::Approved) {
+    if party.status != PartyStatus::Approved {
         return Err(IssueError::NotApproved);
     }
-    let party_kind = PartyKind::parse(&party.kind).ok_or(IssueError::KindNotAllowed)?;
+    let party_kind = party.kind;
     if !AttestationKind::allowed_for(party_kind).contains(&kind) {
         return Err(IssueError::KindNotAllowed);
     }
@@ -62,7 +63,7 @@ pub fn issue(
         audit_log::insert(
             conn,
             &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
-                .detail(&row.kind),
+                .detail(row.kind.as_str()),
         )?;
         let station = stations::find_by_id(conn, &row.station_id)?;
         notify::attestation_issued(conn, by.portal, &station, by.party, &row)?;
@@ -78,7 +79,7 @@ pub fn signed_row(
     new: &NewAttestation,
     issued_at: chrono::NaiveDateTime,
 ) -> Result<Attestation, IssueError> {
-    let party_kind = PartyKind::parse(&by.party.kind).ok_or(IssueError::KindNotAllowed)?;
+    let party_kind = by.party.kind;
     let (kid, key) = by
         .ring
         .signer()
@@ -112,7 +113,7 @@ pub fn signed_row(
         id,
         party_id: by.party.id.clone(),
         station_id: by.party.station_id.clone(),
-        kind: new.kind.as_str().to_owned(),
+        kind: new.kind,
         code: VerificationCode::generate().as_str().to_owned(),
         subject_name: new.subject_name.clone(),
         subject_id_masked: new.subject_id.masked(),
@@ -126,7 +127,7 @@ pub fn signed_row(
         issued_by: by.user_id.to_owned(),
         kid: kid.to_owned(),
         token,
-        status: ACTIVE.to_owned(),
+        status: AttestationStatus::Active,
         revoked_at: None,
         revoked_by: None,
         revoke_reason: None,

@@ -1,10 +1,11 @@
 //! Online verification: the signature, then the record (revocation), then the time.
 //! Every verification is recorded.
 
-use crate::db::models::attestations::{self, Attestation, REVOKED, SUSPECT};
+use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::stations;
 use crate::db::models::verifications::{self, Verification};
 use crate::db::{new_id, now, DbConnection};
+use crate::domain::AttestationStatus;
 use crate::domain::VerificationCode;
 use crate::tokens::verify::{check_with_ring, time_status, InvalidReason};
 use crate::tokens::{Claims, KeyRing, VerifyStatus};
@@ -161,7 +162,7 @@ fn judge(
         return Ok(Verdict::invalid("verify.reason.aud"));
     }
     let code = Some(VerificationCode::from_stored(row.code));
-    if row.status == SUSPECT {
+    if row.status == AttestationStatus::Suspect {
         return Ok(Verdict {
             status: VerifyStatus::Suspect,
             reason: row.suspect_reason.map(Reason::Given),
@@ -170,7 +171,7 @@ fn judge(
             code,
         });
     }
-    if row.status == REVOKED {
+    if row.status == AttestationStatus::Revoked {
         return Ok(Verdict {
             status: VerifyStatus::Revoked,
             reason: row.revoke_reason.map(Reason::Given),

@@ -2,6 +2,7 @@
 
 pub mod models;
 pub mod schema;
+pub mod types;
 
 use crate::config::Database;
 use anyhow::Context;

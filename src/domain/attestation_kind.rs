@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 /// The three kinds of proof.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum AttestationKind {
     Residence,
     Employment,

@@ -8,8 +8,19 @@ use serde::{Deserialize, Serialize};
 /// What kind of identifier a party declares: never guessed from the number, since about
 /// 3 % of resident ID numbers also pass the credit-code checksum.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+    utoipa::ToSchema,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum IdentifierType {
     /// An individual's resident ID number (an individual lessor): stored as a keyed hash, a
     /// masked form and a sealed copy; shown and signed masked.

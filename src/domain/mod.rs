@@ -2,6 +2,7 @@
 
 pub mod attestation;
 pub mod attestation_kind;
+pub mod attestation_status;
 pub mod bulk;
 pub mod china_time;
 pub mod code;
@@ -17,6 +18,8 @@ pub mod uscc;
 
 pub use attestation::NewAttestation;
 pub use attestation_kind::AttestationKind;
+pub use attestation_status::AttestationStatus;
+pub use bulk::BatchState;
 pub use code::VerificationCode;
 pub use facts::Facts;
 pub use id_number::{IdNumber, IdNumberError};
@@ -25,3 +28,29 @@ pub use party::PartyDetails;
 pub use party_kind::{PartyKind, PartyStatus};
 pub use role::Role;
 pub use uscc::{Uscc, UsccError};
+
+/// Shows a stored enum as its stored value (in templates, logs and message keys).
+macro_rules! display_as_str {
+    ($($ty:ty),*) => {$(
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+    )*};
+}
+
+display_as_str!(
+    AttestationKind,
+    AttestationStatus,
+    BatchState,
+    IdentifierType,
+    PartyKind,
+    PartyStatus,
+    Role
+);

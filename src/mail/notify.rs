@@ -6,7 +6,7 @@ use crate::db::models::outbox::{self, OutboxRow, HELD, PENDING};
 use crate::db::models::parties::Party;
 use crate::db::models::stations::Station;
 use crate::db::{new_id, now, DbConnection};
-use crate::domain::{AttestationKind, PartyKind, VerificationCode};
+use crate::domain::VerificationCode;
 
 /// Writes `notification` for `recipients`. A station in digest mode gets it in its digest.
 pub fn enqueue(
@@ -41,8 +41,8 @@ pub fn enqueue(
 }
 
 fn title_key(row: &Attestation, party: &Party) -> &'static str {
-    let kind = AttestationKind::parse(&row.kind).unwrap_or(AttestationKind::Residence);
-    kind.title_key(PartyKind::parse(&party.kind).unwrap_or(PartyKind::Lessor))
+    let kind = row.kind;
+    kind.title_key(party.kind)
 }
 
 fn attestation_facts(row: &Attestation, party: &Party) -> Vec<MailFact> {

@@ -89,7 +89,7 @@ fn is_expired(session: &Session, now: NaiveDateTime) -> bool {
 
 fn session_user(user: User, session_hash: String) -> Option<SessionUser> {
     Some(SessionUser {
-        role: Role::parse(&user.role)?,
+        role: user.role,
         user_id: user.id,
         email: user.email,
         station_id: user.station_id,

@@ -122,7 +122,7 @@ async fn an_officer_cannot_decide_for_another_station() {
     assert_eq!(approve.status(), StatusCode::NOT_FOUND);
     assert_eq!(reject.status(), StatusCode::NOT_FOUND);
     let party = attest::db::models::parties::find_by_id(&mut w.app.conn(), &w.other).unwrap();
-    assert_eq!(party.status, "pending");
+    assert_eq!(party.status.as_str(), "pending");
 }
 
 #[tokio::test]
@@ -151,5 +151,5 @@ async fn an_admin_sees_and_decides_for_every_station() {
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let party = attest::db::models::parties::find_by_id(&mut w.app.conn(), &w.other).unwrap();
-    assert_eq!(party.status, "approved");
+    assert_eq!(party.status.as_str(), "approved");
 }

@@ -347,7 +347,7 @@ async fn another_partys_attestation_is_not_found() {
     let row = attest::db::models::attestations::find_by_id(&mut app.conn(), &id)
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "active");
+    assert_eq!(row.status.as_str(), "active");
     assert!(!app
         .get_with(&b, "/party/attestations")
         .await

@@ -122,3 +122,61 @@ fn schema_rs_matches_the_migrated_database() {
         "src/db/schema.rs has drifted from the migrations"
     );
 }
+
+/// A stored kind, status or role the portal does not know is an error naming the column and
+/// the value — never read as another kind.
+#[tokio::test]
+async fn an_unknown_stored_value_is_an_error_naming_column_and_value() {
+    backend!();
+    let app = crate::helpers::spawn_app().await;
+    app.add_station("440304-001", "福田派出所");
+    let party = app.add_party(
+        attest::domain::PartyKind::Employer,
+        "91350100M000100Y43",
+        "440304-001",
+        "hr@example.cn",
+        attest::domain::PartyStatus::Approved,
+    );
+    let mut conn = app.conn();
+    let read = attest::db::models::parties::find_by_id(&mut conn, &party);
+    assert_eq!(read.expect("the party").kind, attest::domain::PartyKind::Employer);
+
+    for (table, column, value) in [
+        ("parties", "kind", "landlord"),
+        ("parties", "status", "archived"),
+    ] {
+        diesel::sql_query(format!("UPDATE {table} SET {column} = '{value}' WHERE id = '{party}'"))
+            .execute(&mut *conn)
+            .expect("update");
+        let error = attest::db::models::parties::find_by_id(&mut conn, &party)
+            .expect_err("an unknown value is an error");
+        let error = with_causes(&error);
+        assert!(
+            error.contains(&format!("{table}.{column}")) && error.contains(value),
+            "{error}"
+        );
+        let restore = if column == "kind" { "employer" } else { "approved" };
+        diesel::sql_query(format!("UPDATE {table} SET {column} = '{restore}' WHERE id = '{party}'"))
+            .execute(&mut *conn)
+            .expect("restore");
+    }
+    diesel::sql_query("UPDATE users SET role = 'superuser' WHERE email = 'hr@example.cn'")
+        .execute(&mut *conn)
+        .expect("update");
+    let error = attest::db::models::users::find_by_email(&mut conn, "hr@example.cn")
+        .expect_err("an unknown role is an error");
+    let error = with_causes(&error);
+    assert!(error.contains("users.role") && error.contains("superuser"), "{error}");
+}
+
+/// An error and its causes, as the log shows them.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}

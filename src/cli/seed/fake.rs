@@ -2,13 +2,13 @@
 //! each proof.
 
 use super::{Batch, SeedParty, LARGE_PARTY_SHARE};
-use crate::db::models::attestations::{REVOKED, SUSPECT};
 use crate::db::models::verifications::Verification;
 use crate::db::new_id;
 use crate::domain::facts::{
     AttendanceFacts, ContractType, EmploymentFacts, HousingBasis, ResidenceFacts,
 };
-use crate::domain::{AttestationKind, Facts, IdNumber, NewAttestation, PartyKind};
+use crate::domain::AttestationStatus;
+use crate::domain::{AttestationKind, Facts, IdNumber, NewAttestation};
 use crate::issuing::{signed_row, Issuer};
 use crate::secrets::Secrets;
 use crate::tokens::KeyRing;
@@ -76,13 +76,13 @@ pub(super) fn make_batch(
         };
         match rng.gen_range(0..1000) {
             0..30 => {
-                row.status = REVOKED.to_owned();
+                row.status = AttestationStatus::Revoked;
                 row.revoked_at = Some(later(&mut rng));
                 row.revoked_by = Some(owner.user_id.clone());
                 row.revoke_reason = Some("员工已离职".to_owned());
             }
             30..32 => {
-                row.status = SUSPECT.to_owned();
+                row.status = AttestationStatus::Suspect;
                 row.suspect_at = Some(later(&mut rng));
                 row.suspect_by = Some(owner.officer_id.clone());
                 row.suspect_reason = Some("证明内容与实际不符".to_owned());
@@ -111,7 +111,7 @@ fn new_attestation(
     owner: &SeedParty,
     issued_at: NaiveDateTime,
 ) -> Result<NewAttestation, String> {
-    let party_kind = PartyKind::parse(&owner.party.kind).ok_or("seeded party kind")?;
+    let party_kind = owner.party.kind;
     let kinds = AttestationKind::allowed_for(party_kind);
     // Employers and schools mostly attest their own kind; residence now and then.
     let kind = if rng.gen_bool(0.85) {

@@ -2,6 +2,7 @@
 
 use crate::db::schema::attestations;
 use crate::db::DbConnection;
+use crate::domain::{AttestationKind, AttestationStatus};
 use diesel::prelude::*;
 
 /// An attestation row.
@@ -11,7 +12,7 @@ pub struct Attestation {
     pub id: String,
     pub party_id: String,
     pub station_id: String,
-    pub kind: String,
+    pub kind: AttestationKind,
     pub code: String,
     pub subject_name: String,
     pub subject_id_masked: String,
@@ -25,7 +26,7 @@ pub struct Attestation {
     pub issued_by: String,
     pub kid: String,
     pub token: String,
-    pub status: String,
+    pub status: AttestationStatus,
     pub revoked_at: Option<chrono::NaiveDateTime>,
     pub revoked_by: Option<String>,
     pub revoke_reason: Option<String>,
@@ -33,13 +34,6 @@ pub struct Attestation {
     pub suspect_by: Option<String>,
     pub suspect_reason: Option<String>,
 }
-
-/// Stored status of an attestation that has not been revoked.
-pub const ACTIVE: &str = "active";
-/// Stored status of a revoked attestation.
-pub const REVOKED: &str = "revoked";
-/// Stored status of an attestation a station flagged as suspect (Article 18).
-pub const SUSPECT: &str = "suspect";
 
 /// Inserts an attestation.
 pub fn insert(conn: &mut DbConnection, row: &Attestation) -> QueryResult<()> {
@@ -101,10 +95,13 @@ pub fn revoke(
         attestations::table
             .filter(attestations::id.eq(id))
             .filter(attestations::party_id.eq(party_id))
-            .filter(attestations::status.eq_any([ACTIVE, SUSPECT])),
+            .filter(
+                attestations::status
+                    .eq_any([AttestationStatus::Active, AttestationStatus::Suspect]),
+            ),
     )
     .set((
-        attestations::status.eq(REVOKED),
+        attestations::status.eq(AttestationStatus::Revoked),
         attestations::revoked_at.eq(crate::db::now()),
         attestations::revoked_by.eq(by),
         attestations::revoke_reason.eq(reason),

@@ -3,15 +3,9 @@
 use crate::db::models::attestations::Attestation;
 use crate::db::schema::{attestations, bulk_batches, bulk_rows};
 use crate::db::DbConnection;
+use crate::domain::{AttestationKind, BatchState};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-
-/// Uploaded and checked; nothing issued yet.
-pub const DRAFT: &str = "draft";
-/// Being issued (by the instance holding the lease).
-pub const ISSUING: &str = "issuing";
-/// Every valid row issued; the station told.
-pub const DONE: &str = "done";
 
 /// A batch.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -19,12 +13,12 @@ pub const DONE: &str = "done";
 pub struct Batch {
     pub id: String,
     pub party_id: String,
-    pub kind: String,
+    pub kind: AttestationKind,
     pub file_name: String,
     pub encoding: String,
     pub created_by: String,
     pub created_at: NaiveDateTime,
-    pub state: String,
+    pub state: BatchState,
     pub row_count: i32,
     pub issued_count: i32,
     pub lease_until: Option<NaiveDateTime>,
@@ -193,12 +187,14 @@ pub fn claim(
 ) -> QueryResult<bool> {
     let taken = diesel::update(bulk_batches::table.find(id))
         .filter(
-            bulk_batches::state.eq(DRAFT).or(bulk_batches::state
-                .eq(ISSUING)
-                .and(bulk_batches::lease_until.lt(now))),
+            bulk_batches::state
+                .eq(BatchState::Draft)
+                .or(bulk_batches::state
+                    .eq(BatchState::Issuing)
+                    .and(bulk_batches::lease_until.lt(now))),
         )
         .set((
-            bulk_batches::state.eq(ISSUING),
+            bulk_batches::state.eq(BatchState::Issuing),
             bulk_batches::lease_until.eq(lease_until),
         ))
         .execute(conn)?;
@@ -224,7 +220,7 @@ pub fn progress(
 pub fn finish(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(bulk_batches::table.find(id))
         .set((
-            bulk_batches::state.eq(DONE),
+            bulk_batches::state.eq(BatchState::Done),
             bulk_batches::finished_at.eq(at),
             bulk_batches::lease_until.eq(None::<NaiveDateTime>),
         ))
@@ -238,7 +234,7 @@ pub fn finish(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResu
 /// Deletes every draft older than `before` (the sealed cells of its rows with it).
 pub fn delete_stale_drafts(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     let stale: Vec<String> = bulk_batches::table
-        .filter(bulk_batches::state.eq(DRAFT))
+        .filter(bulk_batches::state.eq(BatchState::Draft))
         .filter(bulk_batches::created_at.lt(before))
         .select(bulk_batches::id)
         .load(conn)?;

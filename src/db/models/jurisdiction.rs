@@ -7,6 +7,7 @@ use crate::db::models::parties::Party;
 use crate::db::models::verifications::Verification;
 use crate::db::schema::{attestation_uses, attestations, parties, users, verifications};
 use crate::db::DbConnection;
+use crate::domain::AttestationStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -86,14 +87,14 @@ pub fn mark_suspect(
 ) -> QueryResult<bool> {
     let mut query = diesel::update(attestations::table)
         .filter(attestations::id.eq(id.to_owned()))
-        .filter(attestations::status.eq(super::attestations::ACTIVE))
+        .filter(attestations::status.eq(AttestationStatus::Active))
         .into_boxed();
     if let Some(scope) = scope {
         query = query.filter(attestations::station_id.eq(scope.to_owned()));
     }
     query
         .set((
-            attestations::status.eq(super::attestations::SUSPECT),
+            attestations::status.eq(AttestationStatus::Suspect),
             attestations::suspect_at.eq(crate::db::now()),
             attestations::suspect_by.eq(by),
             attestations::suspect_reason.eq(reason),

@@ -2,7 +2,7 @@
 
 use crate::db::schema::{parties, stations};
 use crate::db::DbConnection;
-use crate::domain::{IdentifierType, PartyStatus};
+use crate::domain::{IdentifierType, PartyKind, PartyStatus};
 use diesel::prelude::*;
 
 /// A party row. For an organisation `identifier` is its credit code; for an individual
@@ -13,14 +13,14 @@ use diesel::prelude::*;
 #[diesel(table_name = parties)]
 pub struct Party {
     pub id: String,
-    pub kind: String,
+    pub kind: PartyKind,
     pub legal_name: String,
     pub identifier: String,
     pub address: String,
     pub contact_name: String,
     pub contact_phone: String,
     pub station_id: String,
-    pub status: String,
+    pub status: PartyStatus,
     pub status_reason: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<chrono::NaiveDateTime>,
@@ -29,7 +29,7 @@ pub struct Party {
     pub identifier_sealed: Option<String>,
     /// `id` or `uscc` as the party declared it (`IdentifierType`); `None` only for a party
     /// registered before the declaration, until the start-up settles it.
-    pub identifier_type: Option<String>,
+    pub identifier_type: Option<IdentifierType>,
 }
 
 impl Party {
@@ -180,7 +180,7 @@ pub fn set_identifier(
             parties::identifier.eq(&stored.identifier),
             parties::identifier_masked.eq(&stored.masked),
             parties::identifier_sealed.eq(&stored.sealed),
-            parties::identifier_type.eq(stored.kind.as_str()),
+            parties::identifier_type.eq(stored.kind),
         ))
         .execute(conn)
         .map(drop)

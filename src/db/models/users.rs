@@ -2,6 +2,7 @@
 
 use crate::db::schema::users;
 use crate::db::DbConnection;
+use crate::domain::Role;
 use diesel::prelude::*;
 
 /// A user row.
@@ -11,7 +12,7 @@ pub struct User {
     pub id: String,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub station_id: Option<String>,
     pub party_id: Option<String>,
     pub created_at: chrono::NaiveDateTime,

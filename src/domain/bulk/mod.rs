@@ -131,3 +131,33 @@ mod tests {
         assert!(t.contains("学号") && t.contains("是否全日制"));
     }
 }
+
+/// Where a bulk batch is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum BatchState {
+    /// Uploaded and checked; nothing issued yet.
+    Draft,
+    /// Being issued (by the instance holding the lease).
+    Issuing,
+    /// Every valid row issued; the station told.
+    Done,
+}
+
+impl BatchState {
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Issuing => "issuing",
+            Self::Done => "done",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Draft, Self::Issuing, Self::Done]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}

@@ -6,7 +6,7 @@ use crate::domain::attestation::AttestationForm;
 use crate::domain::china_time;
 use crate::domain::facts_form::FactsForm;
 use crate::domain::fields::{FieldErrors, Limit, Text};
-use crate::domain::{AttestationKind, PartyKind};
+use crate::domain::AttestationKind;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::issuing;
@@ -132,8 +132,8 @@ fn to_json(row: Attestation, portal: &str) -> AttestationResponse {
         verify_url: format!("{portal}/verify#{}", row.token),
         print_url: format!("{portal}{}", paths::attestation_print(&row.id)),
         token: row.token,
-        kind: row.kind,
-        status: row.status,
+        kind: row.kind.to_string(),
+        status: row.status.to_string(),
         id: row.id,
     }
 }
@@ -183,7 +183,7 @@ pub async fn attestations_post(
         responsibility: body.responsibility_accepted.to_string(),
         facts: facts_form(body.facts),
     };
-    let party_kind = PartyKind::parse(&party.kind).ok_or(AppError::Forbidden)?;
+    let party_kind = party.kind;
     let mut errors = FieldErrors::default();
     let Some(new) = form.validate(kind, party_kind, china_time::today(), &mut errors) else {
         return Ok(validation_error(lang, &errors, api_field));
@@ -290,6 +290,6 @@ pub async fn revoke_post(
             Ok(attestations::find_for_party(conn, &party.id, &id)?)
         })
         .await?;
-    state.metrics.revoked(&row.kind);
+    state.metrics.revoked(row.kind.as_str());
     Ok(HttpResponse::Ok().json(to_json(row, &state.config.portal())))
 }

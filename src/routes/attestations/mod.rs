@@ -16,7 +16,8 @@ use crate::db::models::attestations::Attestation;
 use crate::db::models::parties::{self, Party};
 use crate::db::models::stations::{self, Station};
 use crate::domain::facts::FactRow;
-use crate::domain::{AttestationKind, Facts, PartyKind, Role, VerificationCode};
+use crate::domain::AttestationStatus;
+use crate::domain::{Facts, PartyKind, Role, VerificationCode};
 use crate::error::AppError;
 use crate::web::page::Page;
 use crate::web::session::SessionUser;
@@ -51,7 +52,7 @@ impl PartyContext {
 
     /// The party's kind.
     pub fn party_kind(&self) -> PartyKind {
-        PartyKind::parse(&self.party.kind).unwrap_or(PartyKind::Lessor)
+        self.party.kind
     }
 }
 
@@ -70,7 +71,7 @@ pub struct AttestationView {
 impl AttestationView {
     /// Prepares `row`, issued by a party of `party_kind`, for display.
     pub fn new(row: Attestation, party_kind: PartyKind, portal: &str) -> Self {
-        let kind = AttestationKind::parse(&row.kind).unwrap_or(AttestationKind::Residence);
+        let kind = row.kind;
         let facts = serde_json::from_str(&row.facts)
             .ok()
             .and_then(|v| Facts::from_json(kind, v).ok())
@@ -88,7 +89,7 @@ impl AttestationView {
 
     /// True while the attestation has not been revoked.
     pub fn is_active(&self) -> bool {
-        self.row.status == crate::db::models::attestations::ACTIVE
+        self.row.status == AttestationStatus::Active
     }
 }
 
@@ -125,7 +126,7 @@ pub async fn issue_as(
                 ring: &ring,
             };
             let row = crate::issuing::issue(conn, &issuer, &new)?;
-            st.metrics.issued(&row.kind);
+            st.metrics.issued(row.kind.as_str());
             Ok(row)
         })
         .await

@@ -76,7 +76,7 @@ pub async fn revoke_post(
         })
         .await?;
     if revoked {
-        state.metrics.revoked(&a.row.kind);
+        state.metrics.revoked(a.row.kind.as_str());
     }
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, paths::attestation(&a.row.id)))

@@ -3,9 +3,10 @@
 
 use super::{kind_of, load};
 use crate::bulk::{errors_of, Step, LEASE_SECS};
-use crate::db::models::bulk::{self, Batch, DONE, DRAFT, ISSUING};
+use crate::db::models::bulk::{self, Batch};
 use crate::db::models::stations;
 use crate::domain::china_time;
+use crate::domain::BatchState;
 use crate::error::AppError;
 use crate::routes::attestations::PartyContext;
 use crate::web::csrf::CsrfForm;
@@ -75,7 +76,7 @@ impl BatchPage {
                     .collect(),
             })
             .collect();
-        let stalled = batch.state == ISSUING
+        let stalled = batch.state == BatchState::Issuing
             && batch
                 .lease_until
                 .is_none_or(|until| until < crate::db::now());
@@ -92,15 +93,15 @@ impl BatchPage {
     }
 
     fn is_draft(&self) -> bool {
-        self.batch.state == DRAFT
+        self.batch.state == BatchState::Draft
     }
 
     fn is_issuing(&self) -> bool {
-        self.batch.state == ISSUING
+        self.batch.state == BatchState::Issuing
     }
 
     fn is_done(&self) -> bool {
-        self.batch.state == DONE
+        self.batch.state == BatchState::Done
     }
 }
 
@@ -130,7 +131,7 @@ pub async fn progress_get(
 ) -> Result<web::Json<Progress>, AppError> {
     let (_, batch) = load(&page, &state, id.into_inner()).await?;
     Ok(web::Json(Progress {
-        state: batch.state,
+        state: batch.state.to_string(),
         rows: batch.row_count,
         issued: batch.issued_count,
     }))

@@ -35,7 +35,7 @@ async fn load(
 
 /// The kind of a stored batch.
 fn kind_of(batch: &Batch) -> AttestationKind {
-    AttestationKind::parse(&batch.kind).unwrap_or(AttestationKind::Residence)
+    batch.kind
 }
 
 /// A column as the pages show it.

@@ -2,8 +2,9 @@
 
 use super::{kind_of, load, ColumnView};
 use crate::bulk::{cells_of, errors_of};
-use crate::db::models::bulk::{self, DRAFT};
+use crate::db::models::bulk;
 use crate::domain::china_time;
+use crate::domain::BatchState;
 use crate::error::AppError;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
@@ -91,7 +92,7 @@ pub async fn row_post(
 ) -> Result<HttpResponse, AppError> {
     let (id, line) = path.into_inner();
     let (ctx, batch) = load(&page, &state, id).await?;
-    if batch.state != DRAFT {
+    if batch.state != BatchState::Draft {
         return Err(AppError::Conflict);
     }
     let columns = ColumnView::of(&page, kind_of(&batch));

@@ -10,7 +10,7 @@ use crate::db::models::verifications::{self, Verification};
 use crate::db::models::{parties, users};
 use crate::domain::facts::FactRow;
 use crate::domain::fields::{Limit, Text};
-use crate::domain::{AttestationKind, Facts, IdNumber, VerificationCode};
+use crate::domain::{Facts, IdNumber, VerificationCode};
 use crate::error::AppError;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
@@ -49,7 +49,7 @@ async fn load(page: Page, state: &web::Data<AppState>, id: String) -> Result<Des
             Ok((a, party_name, uses, history))
         })
         .await?;
-    let kind = AttestationKind::parse(&a.kind).unwrap_or(AttestationKind::Residence);
+    let kind = a.kind;
     let facts = serde_json::from_str(&a.facts)
         .ok()
         .and_then(|v| Facts::from_json(kind, v).ok())
