@@ -32,10 +32,7 @@ fn row_to_store(secrets: &Secrets, batch_id: &str, row: &Row) -> anyhow::Result<
         batch_id: batch_id.to_owned(),
         line: row.line,
         subject_name: row.cells.get("subject_name").cloned().unwrap_or_default(),
-        subject_id_hmac: row
-            .id_number
-            .as_ref()
-            .map(|id| secrets.keyed_hash("id_number", id.expose())),
+        subject_id_hmac: row.id_number.as_ref().map(|id| secrets.id_number_hash(id)),
         cells: secrets.seal(SEAL, &serde_json::to_string(&row.cells)?),
         errors: serde_json::to_string(&row.errors)?,
         attestation_id: None,

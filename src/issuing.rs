@@ -117,7 +117,7 @@ pub fn signed_row(
         code: VerificationCode::generate().as_str().to_owned(),
         subject_name: new.subject_name.clone(),
         subject_id_masked: new.subject_id.masked(),
-        subject_id_hmac: by.secrets.keyed_hash("id_number", new.subject_id.expose()),
+        subject_id_hmac: by.secrets.id_number_hash(&new.subject_id),
         facts: facts.to_string(),
         valid_from: new.valid_from,
         valid_until: new.valid_until,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod i18n;
 pub mod identifiers;
 pub mod issuing;
+pub mod jurisdiction;
 pub mod mail;
 pub mod password;
 pub mod routes;

@@ -60,6 +60,12 @@ impl Secrets {
         mac.update(data.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
+
+    /// The keyed hash of a subject's ID number: how proofs are found by it (search, desk,
+    /// bulk duplicates) without storing it.
+    pub fn id_number_hash(&self, number: &crate::domain::IdNumber) -> String {
+        self.keyed_hash("id_number", number.expose())
+    }
 }
 
 /// Creates `dir` (and its parents) readable by the owner only, when missing.

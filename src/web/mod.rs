@@ -43,6 +43,18 @@ impl AppState {
         .await?
     }
 
+    /// Runs `f` as one write transaction (`db::write`: on SQLite, after the process's writer
+    /// lock and `BEGIN IMMEDIATE`): the one way a request changes the database.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
+    where
+        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, crate::error::AppError>
+            + Send
+            + 'static,
+        T: Send + 'static,
+    {
+        self.db(move |conn| crate::db::write(conn, f)).await
+    }
+
     /// Refuses a login or sign-up with 429 when `ip` is sending too many (a flood guard; the
     /// per-account lock is counted in the audit log).
     pub fn check_address(&self, ip: Option<IpAddr>) -> Result<(), crate::error::AppError> {

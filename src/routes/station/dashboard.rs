@@ -1,16 +1,13 @@
 //! `GET /station`: today's and the last 7 days' counts, and the parties waiting.
 
 use super::{scope_of, PartyRow, STAFF};
-use crate::db::models::jurisdiction::{self, Counts};
-use crate::db::models::parties;
 use crate::domain::china_time;
-use crate::domain::PartyStatus;
 use crate::error::AppError;
+use crate::jurisdiction::{self, Counts, Dashboard};
 use crate::web::page::Page;
 use crate::web::AppState;
 use actix_web::web;
 use askama_web::WebTemplate;
-use chrono::Duration;
 
 /// The dashboard.
 #[derive(askama::Template, WebTemplate)]
@@ -26,15 +23,12 @@ pub struct StationHomePage {
 pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationHomePage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
     let midnight = china_time::day_start(china_time::today());
-    let (today, week, pending) = state
-        .db(move |conn| {
-            let scope = scope.as_deref();
-            Ok((
-                jurisdiction::counts_since(conn, scope, midnight)?,
-                jurisdiction::counts_since(conn, scope, midnight - Duration::days(6))?,
-                parties::list_by_status(conn, scope, PartyStatus::Pending, 200)?,
-            ))
-        })
+    let Dashboard {
+        today,
+        week,
+        pending,
+    } = state
+        .db(move |conn| jurisdiction::dashboard(conn, scope.as_deref(), midnight))
         .await?;
     Ok(StationHomePage {
         page,

@@ -3,11 +3,9 @@
 //! party are written in one transaction.
 
 use super::{load_in_scope, StationPartyPage, STAFF};
-use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::{parties, users};
 use crate::domain::fields::{Limit, Text};
-use crate::domain::PartyStatus;
 use crate::error::AppError;
+use crate::jurisdiction::{self, Decision};
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
 use crate::web::paths;
@@ -23,39 +21,6 @@ pub struct DecisionForm {
     reason: String,
 }
 
-/// One status change a station may make.
-struct Change {
-    from: PartyStatus,
-    to: PartyStatus,
-    action: Action,
-    needs_reason: bool,
-}
-
-const APPROVE: Change = Change {
-    from: PartyStatus::Pending,
-    to: PartyStatus::Approved,
-    action: Action::PartyApproved,
-    needs_reason: false,
-};
-const REJECT: Change = Change {
-    from: PartyStatus::Pending,
-    to: PartyStatus::Rejected,
-    action: Action::PartyRejected,
-    needs_reason: true,
-};
-const SUSPEND: Change = Change {
-    from: PartyStatus::Approved,
-    to: PartyStatus::Suspended,
-    action: Action::PartySuspended,
-    needs_reason: true,
-};
-const REINSTATE: Change = Change {
-    from: PartyStatus::Suspended,
-    to: PartyStatus::Approved,
-    action: Action::PartyReinstated,
-    needs_reason: true,
-};
-
 /// `POST …/approve`.
 pub async fn approve_post(
     page: Page,
@@ -63,7 +28,7 @@ pub async fn approve_post(
     id: web::Path<String>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    change(page, state, id.into_inner(), APPROVE, form).await
+    change(page, state, id.into_inner(), Decision::APPROVE, form).await
 }
 
 /// `POST …/reject`: the reason is shown to the party.
@@ -73,7 +38,7 @@ pub async fn reject_post(
     id: web::Path<String>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    change(page, state, id.into_inner(), REJECT, form).await
+    change(page, state, id.into_inner(), Decision::REJECT, form).await
 }
 
 /// `POST …/suspend`: a suspended party cannot issue.
@@ -83,7 +48,7 @@ pub async fn suspend_post(
     id: web::Path<String>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    change(page, state, id.into_inner(), SUSPEND, form).await
+    change(page, state, id.into_inner(), Decision::SUSPEND, form).await
 }
 
 /// `POST …/reinstate`.
@@ -93,14 +58,14 @@ pub async fn reinstate_post(
     id: web::Path<String>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    change(page, state, id.into_inner(), REINSTATE, form).await
+    change(page, state, id.into_inner(), Decision::REINSTATE, form).await
 }
 
 async fn change(
     page: Page,
     state: web::Data<AppState>,
     id: String,
-    change: Change,
+    change: Decision,
     form: DecisionForm,
 ) -> Result<HttpResponse, AppError> {
     let user = page.require(STAFF)?.clone();
@@ -127,36 +92,14 @@ async fn change(
     let party_id = id.clone();
     state
         .db(move |conn| {
-            crate::db::write(conn, |conn| {
-                if !parties::change_status(
-                    conn,
-                    &party_id,
-                    change.from,
-                    change.to,
-                    reason.as_deref(),
-                    &user.user_id,
-                )? {
-                    return Ok(());
-                }
-                let entry = AuditEntry::new(change.action, Some(&user.user_id), Some(&party_id));
-                let entry = match &reason {
-                    Some(r) => entry.detail(r),
-                    None => entry,
-                };
-                audit_log::insert(conn, &entry)?;
-                let party = parties::find_by_id(conn, &party_id)?;
-                if let Some(to) = users::first_of_party(conn, &party_id)? {
-                    crate::mail::notify::party_status(
-                        conn,
-                        &portal,
-                        &to.email,
-                        &party,
-                        change.to.as_str(),
-                        reason.as_deref(),
-                    )?;
-                }
-                Ok::<_, AppError>(())
-            })
+            jurisdiction::decide(
+                conn,
+                &portal,
+                &party_id,
+                change,
+                reason.as_deref(),
+                &user.user_id,
+            )
         })
         .await?;
     Ok(HttpResponse::SeeOther()

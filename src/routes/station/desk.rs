@@ -3,15 +3,12 @@
 //! emailed), and the application it was used for.
 
 use super::{scope_of, STAFF};
-use crate::db::models::attestations::Attestation;
-use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::jurisdiction::{self, AttestationUse};
-use crate::db::models::verifications::{self, Verification};
-use crate::db::models::{parties, users};
 use crate::domain::facts::FactRow;
 use crate::domain::fields::{Limit, Text};
 use crate::domain::{Facts, IdNumber, VerificationCode};
 use crate::error::AppError;
+use crate::jurisdiction::desk::{Attestation, AttestationUse, Verification};
+use crate::jurisdiction::{self, DeskView};
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
 use crate::web::paths;
@@ -41,13 +38,13 @@ pub struct DeskPage {
 
 async fn load(page: Page, state: &web::Data<AppState>, id: String) -> Result<DeskPage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
-    let (a, party_name, uses, history) = state
-        .db(move |conn| {
-            let (a, party_name) = jurisdiction::find_attestation(conn, scope.as_deref(), &id)?;
-            let uses = jurisdiction::uses_of(conn, &id)?;
-            let history = verifications::list_for_attestation(conn, &id)?;
-            Ok((a, party_name, uses, history))
-        })
+    let DeskView {
+        a,
+        party_name,
+        uses,
+        history,
+    } = state
+        .db(move |conn| jurisdiction::desk_view(conn, scope.as_deref(), &id))
         .await?;
     let kind = a.kind;
     let facts = serde_json::from_str(&a.facts)
@@ -107,37 +104,11 @@ pub async fn id_check_post(
             return html(&desk, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let matches = state.secrets.keyed_hash("id_number", number.expose()) == desk.a.subject_id_hmac;
-    let result = if matches { "match" } else { "no_match" };
-    let (attestation_id, station_id) = (desk.a.id.clone(), desk.a.station_id.clone());
     let ip = client_ip(&req).map(|i| i.to_string());
-    state
+    let (secrets, a) = (state.secrets.clone(), desk.a.clone());
+    let matches = state
         .db(move |conn| {
-            crate::db::write(conn, |conn| {
-                verifications::insert(
-                    conn,
-                    &Verification {
-                        id: crate::db::new_id(),
-                        at: crate::db::now(),
-                        attestation_id: Some(attestation_id.clone()),
-                        method: "id_card".into(),
-                        result: result.into(),
-                        user_id: Some(user.user_id.clone()),
-                        client_ip: ip,
-                        station_id: Some(station_id),
-                    },
-                )?;
-                audit_log::insert(
-                    conn,
-                    &AuditEntry::new(
-                        Action::IdNumberChecked,
-                        Some(&user.user_id),
-                        Some(&attestation_id),
-                    )
-                    .detail(result),
-                )?;
-                Ok::<_, AppError>(())
-            })
+            jurisdiction::check_id_number(conn, &secrets, &a, &number, &user.user_id, ip)
         })
         .await?;
     desk.id_match = Some(matches);
@@ -186,34 +157,8 @@ pub async fn suspect_post(
     let target = id.clone();
     state
         .db(move |conn| {
-            crate::db::write(conn, |conn| {
-                let (a, _) = jurisdiction::find_attestation(conn, scope.as_deref(), &target)?;
-                if !jurisdiction::mark_suspect(
-                    conn,
-                    scope.as_deref(),
-                    &target,
-                    &user.user_id,
-                    &reason,
-                )? {
-                    return Err(AppError::Conflict);
-                }
-                audit_log::insert(
-                    conn,
-                    &AuditEntry::new(
-                        Action::AttestationSuspect,
-                        Some(&user.user_id),
-                        Some(&target),
-                    )
-                    .detail(&reason),
-                )?;
-                let party = parties::find_by_id(conn, &a.party_id)?;
-                if let Some(to) = users::first_of_party(conn, &party.id)? {
-                    crate::mail::notify::attestation_suspect(
-                        conn, &portal, &to.email, &party, &a, &reason,
-                    )?;
-                }
-                Ok(())
-            })
+            let scope = scope.as_deref();
+            jurisdiction::mark_suspect(conn, &portal, scope, &target, &user.user_id, &reason)
         })
         .await?;
     Ok(back_to_desk(&id))
@@ -236,25 +181,8 @@ pub async fn use_post(
     let target = id.clone();
     state
         .db(move |conn| {
-            crate::db::write(conn, |conn| {
-                jurisdiction::find_attestation(conn, scope.as_deref(), &target)?;
-                jurisdiction::insert_use(
-                    conn,
-                    &AttestationUse {
-                        id: crate::db::new_id(),
-                        attestation_id: target.clone(),
-                        application_no: application_no.clone(),
-                        recorded_by: user.user_id.clone(),
-                        recorded_at: crate::db::now(),
-                    },
-                )?;
-                audit_log::insert(
-                    conn,
-                    &AuditEntry::new(Action::AttestationUsed, Some(&user.user_id), Some(&target))
-                        .detail(&application_no),
-                )?;
-                Ok::<_, AppError>(())
-            })
+            let scope = scope.as_deref();
+            jurisdiction::record_use(conn, scope, &target, &user.user_id, &application_no)
         })
         .await?;
     Ok(back_to_desk(&id))

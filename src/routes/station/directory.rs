@@ -2,10 +2,9 @@
 //! checked what, when, with what result).
 
 use super::{scope_of, STAFF};
-use crate::db::models::jurisdiction::{self, LogLine};
-use crate::db::models::parties::Party;
 use crate::domain::VerificationCode;
 use crate::error::AppError;
+use crate::jurisdiction::{self, LogLine, Party};
 use crate::web::page::Page;
 use crate::web::AppState;
 use actix_web::web;
@@ -33,7 +32,7 @@ pub async fn parties_get(
 ) -> Result<DirectoryPage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
     let list = state
-        .db(move |conn| Ok(jurisdiction::directory(conn, scope.as_deref())?))
+        .db(move |conn| jurisdiction::directory(conn, scope.as_deref()))
         .await?;
     let rows = list
         .into_iter()
@@ -68,14 +67,7 @@ pub async fn verifications_get(
 ) -> Result<LogPage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
     let lines = state
-        .db(move |conn| {
-            Ok(jurisdiction::verification_log(
-                conn,
-                scope.as_deref(),
-                None,
-                500,
-            )?)
-        })
+        .db(move |conn| jurisdiction::verification_log(conn, scope.as_deref(), 500))
         .await?;
     Ok(LogPage { page, lines })
 }

@@ -14,10 +14,9 @@ pub use directory::{parties_get, verifications_get};
 pub use search::{attestations_get, attestations_post};
 pub use settings::{settings_get, settings_post};
 
-use crate::db::models::parties::{self, PartyWithStation};
-use crate::db::models::users;
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::jurisdiction::{self, Party, PartyWithStation};
 use crate::web::page::Page;
 use crate::web::session::SessionUser;
 use crate::web::AppState;
@@ -38,7 +37,7 @@ pub fn scope_of(user: &SessionUser) -> Result<Option<String>, AppError> {
 
 /// A party as the station lists it (identifier masked when personal).
 pub struct PartyRow {
-    pub party: parties::Party,
+    pub party: Party,
     pub identifier: String,
     pub station_code: String,
     pub station_name: String,
@@ -73,15 +72,10 @@ pub async fn load_in_scope(
     id: String,
 ) -> Result<(PartyRow, String), AppError> {
     let scope = scope_of(user)?;
-    state
-        .db(move |conn| {
-            let found = parties::find_in_scope(conn, &id, scope.as_deref())?;
-            let email = users::first_of_party(conn, &id)?
-                .map(|u| u.email)
-                .unwrap_or_default();
-            Ok((PartyRow::from(found), email))
-        })
-        .await
+    let (found, email) = state
+        .db(move |conn| jurisdiction::party_in_scope(conn, scope.as_deref(), &id))
+        .await?;
+    Ok((PartyRow::from(found), email))
 }
 
 /// `GET /station/parties/{id}`.

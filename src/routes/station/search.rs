@@ -3,13 +3,9 @@
 //! every such search is audited).
 
 use super::{scope_of, STAFF};
-use crate::db::models::attestation_list::ListFilter;
-use crate::db::models::attestation_list::{self, AttestationWithParty, StationFilter};
-use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::jurisdiction;
-use crate::db::models::parties::Party;
 use crate::domain::{china_time, fields, AttestationKind, IdNumber, VerificationCode};
 use crate::error::AppError;
+use crate::jurisdiction::{self, AttestationWithParty, ListFilter, Party, StationFilter};
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
 use crate::web::AppState;
@@ -132,26 +128,21 @@ async fn search(
         until: until
             .and_then(Result::ok)
             .map(|d| china_time::day_start(d) + Duration::days(1)),
-        id_hmac: id
-            .as_ref()
-            .map(|id| state.secrets.keyed_hash("id_number", id.expose())),
+        id_hmac: id.as_ref().map(|id| state.secrets.id_number_hash(id)),
     };
     let masked = id.as_ref().map(IdNumber::masked);
     let audit_masked = masked.clone();
     let (items, parties) = state
         .db(move |conn| {
-            if let Some(masked) = &audit_masked {
-                let entry =
-                    AuditEntry::new(Action::IdNumberSearched, Some(&user.user_id), Some(masked));
-                crate::db::write(conn, |conn| audit_log::insert(conn, &entry))?;
-            }
-            let scope = scope.as_deref();
-            let items = attestation_list::list_attestations(conn, scope, &filter, PAGE_SIZE)?;
-            let parties = jurisdiction::directory(conn, scope)?
-                .into_iter()
-                .map(|(p, _)| p)
-                .collect();
-            Ok((items, parties))
+            let (scope, user_id) = (scope.as_deref(), &user.user_id);
+            jurisdiction::search(
+                conn,
+                scope,
+                user_id,
+                &filter,
+                audit_masked.as_deref(),
+                PAGE_SIZE,
+            )
         })
         .await?;
     Ok(SearchPage {

@@ -1,8 +1,8 @@
 //! `GET/POST /station/settings`: immediate emails or one daily digest at a chosen hour.
 
-use crate::db::models::stations::{self, Station};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::jurisdiction::{self, Station};
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
 use crate::web::paths;
@@ -25,9 +25,7 @@ pub struct SettingsPage {
 async fn own_station(page: &Page, state: &web::Data<AppState>) -> Result<Station, AppError> {
     let user = page.require(&[Role::Station])?;
     let id = user.station_id.clone().ok_or(AppError::Forbidden)?;
-    state
-        .db(move |conn| Ok(stations::find_by_id(conn, &id)?))
-        .await
+    state.db(move |conn| jurisdiction::station(conn, &id)).await
 }
 
 /// `GET /station/settings`.
@@ -81,7 +79,7 @@ pub async fn settings_post(
     };
     let id = station.id.clone();
     state
-        .db(move |conn| Ok(stations::set_notify_mode(conn, &id, mode, hour)?))
+        .db(move |conn| jurisdiction::set_notify_mode(conn, &id, mode, hour))
         .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, paths::STATION_SETTINGS))

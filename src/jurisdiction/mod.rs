@@ -1,0 +1,110 @@
+//! What station staff do in their jurisdiction: its parties, proofs, verifications and
+//! settings. Every function takes the station's id as its scope (`None`: every station, for
+//! admins); routes call these and never the tables.
+
+mod decisions;
+pub mod desk;
+
+pub use decisions::{decide, Decision};
+pub use desk::{check_id_number, desk_view, mark_suspect, record_use, DeskView};
+
+pub use crate::db::models::attestation_list::{AttestationWithParty, ListFilter, StationFilter};
+pub use crate::db::models::jurisdiction::{Counts, LogLine};
+pub use crate::db::models::parties::{Party, PartyWithStation};
+pub use crate::db::models::stations::Station;
+
+use crate::db::models::audit_log::{self, Action, AuditEntry};
+use crate::db::models::{attestation_list, jurisdiction, parties, stations, users};
+use crate::db::DbConnection;
+use crate::domain::PartyStatus;
+use crate::error::AppError;
+use chrono::{Duration, NaiveDateTime};
+
+/// A party of the jurisdiction with the email of its first user.
+pub fn party_in_scope(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+    id: &str,
+) -> Result<(PartyWithStation, String), AppError> {
+    let found = parties::find_in_scope(conn, id, scope)?;
+    let email = users::first_of_party(conn, id)?
+        .map(|u| u.email)
+        .unwrap_or_default();
+    Ok((found, email))
+}
+
+/// Every party of the jurisdiction with its number of proofs.
+pub fn directory(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+) -> Result<Vec<(Party, i64)>, AppError> {
+    Ok(jurisdiction::directory(conn, scope)?)
+}
+
+/// The latest verifications of the jurisdiction's proofs.
+pub fn verification_log(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+    limit: i64,
+) -> Result<Vec<LogLine>, AppError> {
+    Ok(jurisdiction::verification_log(conn, scope, None, limit)?)
+}
+
+/// The station's home: today's and the week's counts, and the parties waiting.
+pub struct Dashboard {
+    pub today: Counts,
+    pub week: Counts,
+    pub pending: Vec<PartyWithStation>,
+}
+
+/// The dashboard of the day that starts at `midnight` (China time).
+pub fn dashboard(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+    midnight: NaiveDateTime,
+) -> Result<Dashboard, AppError> {
+    Ok(Dashboard {
+        today: jurisdiction::counts_since(conn, scope, midnight)?,
+        week: jurisdiction::counts_since(conn, scope, midnight - Duration::days(6))?,
+        pending: parties::list_by_status(conn, scope, PartyStatus::Pending, 200)?,
+    })
+}
+
+/// A page of the jurisdiction's proofs and its parties (for the filter). A search by a full
+/// ID number is audited first, under its masked form.
+pub fn search(
+    conn: &mut DbConnection,
+    scope: Option<&str>,
+    user_id: &str,
+    filter: &StationFilter,
+    id_masked: Option<&str>,
+    limit: i64,
+) -> Result<(Vec<AttestationWithParty>, Vec<Party>), AppError> {
+    if let Some(masked) = id_masked {
+        let entry = AuditEntry::new(Action::IdNumberSearched, Some(user_id), Some(masked));
+        crate::db::write(conn, |conn| audit_log::insert(conn, &entry))?;
+    }
+    let items = attestation_list::list_attestations(conn, scope, filter, limit)?;
+    let parties = jurisdiction::directory(conn, scope)?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    Ok((items, parties))
+}
+
+/// The station `id`.
+pub fn station(conn: &mut DbConnection, id: &str) -> Result<Station, AppError> {
+    Ok(stations::find_by_id(conn, id)?)
+}
+
+/// Sets how the station is emailed: each proof at once, or a digest at `hour`.
+pub fn set_notify_mode(
+    conn: &mut DbConnection,
+    id: &str,
+    mode: &str,
+    hour: i32,
+) -> Result<(), AppError> {
+    crate::db::write(conn, |conn| {
+        Ok(stations::set_notify_mode(conn, id, mode, hour)?)
+    })
+}
