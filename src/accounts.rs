@@ -3,9 +3,11 @@
 
 use crate::db::models::api_keys;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::parties::{self, Party};
-use crate::db::models::stations::{self, Station};
+pub use crate::db::models::parties::Party;
+pub use crate::db::models::stations::Station;
+
 use crate::db::models::users::{self, User};
+use crate::db::models::{parties, stations};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::{PartyDetails, PartyStatus, Role};
 
@@ -271,4 +273,19 @@ pub fn authenticate_api_key(
         crate::db::write(conn, |conn| api_keys::touch(conn, &row.id))?;
     }
     parties::find_by_id(conn, &row.party_id).map(Some)
+}
+
+/// A party and its station.
+pub fn party_and_station(
+    conn: &mut DbConnection,
+    party_id: &str,
+) -> Result<(Party, Station), crate::error::AppError> {
+    let party = parties::find_by_id(conn, party_id)?;
+    let station = stations::find_by_id(conn, &party.station_id)?;
+    Ok((party, station))
+}
+
+/// Every station, for the sign-up form.
+pub fn stations(conn: &mut DbConnection) -> Result<Vec<Station>, crate::error::AppError> {
+    Ok(stations::list_all(conn)?)
 }

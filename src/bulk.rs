@@ -5,12 +5,12 @@
 use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::bulk::{self, Batch, BatchRow};
-use crate::db::models::stations::Station;
+use crate::db::models::stations;
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::bulk::{check_row, duplicate_of, Encoding, Row, RowError};
 use crate::domain::BatchState;
 use crate::domain::{AttestationKind, PartyKind};
-use crate::issuing::{IssueError, Issuer};
+use crate::issuing::{IssueError, Issuer, Party, Portal};
 use crate::mail::notify;
 use crate::secrets::Secrets;
 use chrono::{Duration, NaiveDate};
@@ -147,18 +147,29 @@ pub enum Step {
 /// Issues the next chunk of batch `batch_id` (claimed by the caller), or finishes it.
 pub fn issue_next(
     conn: &mut DbConnection,
-    by: &Issuer,
-    station: &Station,
+    portal: &Portal,
+    party: &Party,
+    user_id: &str,
     batch_id: &str,
     today: NaiveDate,
 ) -> Result<Step, IssueError> {
+    let ring = portal.keys.ring(conn)?;
+    let station = stations::find_by_id(conn, &party.station_id)?;
+    let by = &Issuer {
+        party,
+        station: &station,
+        user_id,
+        portal: &portal.url,
+        secrets: portal.secrets,
+        ring: &ring,
+    };
     let batch = bulk::find(conn, &by.party.id, batch_id)?;
     let kind = batch.kind;
     crate::issuing::may_issue(by.party, kind)?;
     let party_kind = by.party.kind;
     let rows = bulk::rows_to_issue(conn, batch_id, CHUNK)?;
     if rows.is_empty() {
-        finish(conn, by, station, &batch)?;
+        finish(conn, by, &batch)?;
         return Ok(Step::Done);
     }
     let at = now();
@@ -221,12 +232,7 @@ pub fn issue_next(
 }
 
 /// Marks the batch done, forgets its cells, and queues the station's one email.
-fn finish(
-    conn: &mut DbConnection,
-    by: &Issuer,
-    station: &Station,
-    batch: &Batch,
-) -> Result<(), IssueError> {
+fn finish(conn: &mut DbConnection, by: &Issuer, batch: &Batch) -> Result<(), IssueError> {
     let rows: Vec<Attestation> = bulk::issued(conn, &batch.id)?
         .into_iter()
         .map(|(_, a)| a)
@@ -238,7 +244,7 @@ fn finish(
             &AuditEntry::new(Action::BulkIssued, Some(by.user_id), Some(&batch.id))
                 .detail(&format!("{} issued", rows.len())),
         )?;
-        notify::batch_issued(conn, by.portal, station, by.party, &rows)?;
+        notify::batch_issued(conn, by.portal, by.station, by.party, &rows)?;
         Ok::<_, IssueError>(())
     })
 }

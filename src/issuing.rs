@@ -1,10 +1,14 @@
 //! Issuing and revoking attestations: one transaction writes the attestation, its token
 //! and its audit row. Shared by the browser pages and the JSON API.
 
-use crate::db::models::attestations::{self, Attestation};
+pub use crate::db::models::attestations::Attestation;
+pub use crate::db::models::parties::Party;
+pub use crate::db::models::stations::Station;
+
+use crate::db::models::attestations;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::parties::Party;
 use crate::db::models::stations;
+use crate::db::models::users;
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::AttestationStatus;
 use crate::domain::{AttestationKind, NewAttestation, PartyStatus, VerificationCode};
@@ -12,12 +16,13 @@ use crate::error::AppError;
 use crate::mail::notify;
 use crate::secrets::Secrets;
 use crate::tokens::claims::{end_of_day, start_of_day, IssuerClaim, SubjectClaim};
-use crate::tokens::{verify, Claims, KeyRing};
+use crate::tokens::{verify, Claims, KeyRing, KeyStore};
 
 /// Who issues, and with what.
 pub struct Issuer<'a> {
     pub party: &'a Party,
-    pub station_code: &'a str,
+    /// The party's station: the token's audience, emailed of each proof.
+    pub station: &'a Station,
     pub user_id: &'a str,
     /// The portal's public URL without the trailing slash (the `iss` claim).
     pub portal: &'a str,
@@ -50,6 +55,59 @@ pub fn may_issue(party: &Party, kind: AttestationKind) -> Result<(), IssueError>
     Ok(())
 }
 
+/// What issuing takes from the running portal.
+pub struct Portal<'a> {
+    /// The public URL without the trailing slash.
+    pub url: String,
+    pub secrets: &'a Secrets,
+    pub keys: &'a KeyStore,
+    /// Proofs with an applicant email (so emails to applicants) per party per hour.
+    pub applicant_emails_per_hour: i64,
+}
+
+/// Issues `new` for `party` — from the browser by `user_id`, through the API (`None`) under
+/// the party's first user: the one way a single proof is issued. Reads the station once.
+pub fn issue_for(
+    conn: &mut DbConnection,
+    portal: &Portal,
+    party: &Party,
+    user_id: Option<&str>,
+    new: &NewAttestation,
+) -> Result<Attestation, AppError> {
+    if new.applicant_email.is_some() {
+        let since = now() - chrono::Duration::hours(1);
+        if attestations::count_with_applicant_email_since(conn, &party.id, since)?
+            >= portal.applicant_emails_per_hour
+        {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: 3600,
+            });
+        }
+    }
+    let user_id = match user_id {
+        Some(id) => id.to_owned(),
+        None => first_user(conn, &party.id)?,
+    };
+    let ring = portal.keys.ring(conn)?;
+    let station = stations::find_by_id(conn, &party.station_id)?;
+    let issuer = Issuer {
+        party,
+        station: &station,
+        user_id: &user_id,
+        portal: &portal.url,
+        secrets: portal.secrets,
+        ring: &ring,
+    };
+    Ok(issue(conn, &issuer, new)?)
+}
+
+/// The user an API action is recorded under: the party's first user.
+pub fn first_user(conn: &mut DbConnection, party_id: &str) -> Result<String, AppError> {
+    users::first_of_party(conn, party_id)?
+        .map(|u| u.id)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("party {party_id} has no user")))
+}
+
 /// Signs and stores `new`; returns the stored row (with its token and code).
 pub fn issue(
     conn: &mut DbConnection,
@@ -65,8 +123,7 @@ pub fn issue(
             &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
                 .detail(row.kind.as_str()),
         )?;
-        let station = stations::find_by_id(conn, &row.station_id)?;
-        notify::attestation_issued(conn, by.portal, &station, by.party, &row)?;
+        notify::attestation_issued(conn, by.portal, by.station, by.party, &row)?;
         Ok::<_, IssueError>(())
     })?;
     Ok(row)
@@ -92,7 +149,7 @@ pub fn signed_row(
         iat: issued_at.and_utc().timestamp(),
         nbf: start_of_day(new.valid_from),
         exp: end_of_day(new.valid_until),
-        aud: by.station_code.to_owned(),
+        aud: by.station.code.clone(),
         kind: new.kind,
         issuer: IssuerClaim {
             name: by.party.legal_name.clone(),

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod limits;
 pub mod metrics;
 pub mod page;
+pub mod party;
 pub mod paths;
 pub mod redirect;
 pub mod session;
@@ -53,6 +54,16 @@ impl AppState {
         T: Send + 'static,
     {
         self.db(move |conn| crate::db::write(conn, f)).await
+    }
+
+    /// What issuing takes from this portal.
+    pub fn issuing_portal(&self) -> crate::issuing::Portal<'_> {
+        crate::issuing::Portal {
+            url: self.config.portal(),
+            secrets: &self.secrets,
+            keys: &self.keys,
+            applicant_emails_per_hour: self.limiters.limits.applicant_emails_per_hour,
+        }
     }
 
     /// Refuses a login or sign-up with 429 when `ip` is sending too many (a flood guard; the

@@ -64,7 +64,7 @@ pub(super) fn make_batch(
         let new = new_attestation(&mut rng, owner, issued_at)?;
         let issuer = Issuer {
             party: &owner.party,
-            station_code: &owner.station_code,
+            station: &owner.station,
             user_id: &owner.user_id,
             portal,
             secrets,

@@ -89,7 +89,7 @@ const PARTY_KINDS: [PartyKind; 10] = [
 struct SeedParty {
     party: Party,
     user_id: String,
-    station_code: String,
+    station: crate::db::models::stations::Station,
     officer_id: String,
 }
 
@@ -184,10 +184,13 @@ fn create_accounts(
                 secrets,
             },
         )?;
+        let station = crate::db::models::stations::find_by_code(conn, &station_code)
+            .map_err(anyhow::Error::from)?
+            .ok_or_else(|| anyhow::anyhow!("seeded station {station_code}"))?;
         parties.push(SeedParty {
             party,
             user_id: user.id,
-            station_code,
+            station,
             officer_id,
         });
     }

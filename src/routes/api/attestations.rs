@@ -188,9 +188,7 @@ pub async fn attestations_post(
     let Some(new) = form.validate(kind, party_kind, china_time::today(), &mut errors) else {
         return Ok(validation_error(lang, &errors, api_field));
     };
-    let party_id = party.id.clone();
-    let user_id = state.db(move |conn| first_user(conn, &party_id)).await?;
-    let row = crate::routes::attestations::issue_as(&state, party, user_id, new).await?;
+    let row = crate::routes::attestations::issue_as(&state, party, None, new).await?;
     let location = format!("{}/{}", paths::API_ATTESTATIONS, row.id);
     let json = to_json(row, &state.config.portal());
     Ok(HttpResponse::Created()
@@ -202,13 +200,6 @@ pub async fn attestations_post(
             verify_url: json.verify_url,
             print_url: json.print_url,
         }))
-}
-
-/// The user an API issuance is recorded under: the party's first user.
-fn first_user(conn: &mut crate::db::DbConnection, party_id: &str) -> Result<String, AppError> {
-    crate::db::models::users::first_of_party(conn, party_id)?
-        .map(|u| u.id)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("party {party_id} has no user")))
 }
 
 /// `GET /api/v1/attestations/{id}`: own party only.
@@ -283,7 +274,7 @@ pub async fn revoke_post(
     let row = state
         .db(move |conn| {
             let row = attestations::find_for_party(conn, &party.id, &id)?;
-            let user = first_user(conn, &party.id)?;
+            let user = issuing::first_user(conn, &party.id)?;
             if !issuing::revoke(conn, &portal, &party, &row.id, &user, &reason)? {
                 return Err(AppError::Conflict);
             }

@@ -73,10 +73,10 @@ fn checked_kind(ctx: &PartyContext, kind: &str) -> Result<AttestationKind, AppEr
 /// `GET /party/attestations/new/{kind}`.
 pub async fn new_get(
     page: Page,
-    state: web::Data<AppState>,
+    ctx: PartyContext,
+    _state: web::Data<AppState>,
     kind: web::Path<String>,
 ) -> Result<NewPage, AppError> {
-    let ctx = PartyContext::load(&page, &state).await?;
     let kind = checked_kind(&ctx, &kind)?;
     Ok(NewPage::new(
         page,
@@ -91,11 +91,11 @@ pub async fn new_get(
 #[tracing::instrument(skip_all)]
 pub async fn new_post(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     kind: web::Path<String>,
     CsrfForm(form): CsrfForm<AttestationForm>,
 ) -> Result<HttpResponse, AppError> {
-    let ctx = PartyContext::load(&page, &state).await?;
     let kind = checked_kind(&ctx, &kind)?;
     let mut errors = FieldErrors::default();
     let Some(new) = form.validate(kind, ctx.party_kind(), china_time::today(), &mut errors) else {
@@ -104,7 +104,7 @@ pub async fn new_post(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let row = super::issue_as(&state, ctx.party, ctx.user.user_id, new).await?;
+    let row = super::issue_as(&state, ctx.party, Some(ctx.user.user_id), new).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, paths::attestation(&row.id)))
         .finish())

@@ -49,10 +49,10 @@ fn parse_cursor(s: &str) -> Option<(chrono::NaiveDateTime, String)> {
 /// `GET /party/attestations`.
 pub async fn list_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
-    let ctx = PartyContext::load(&page, &state).await?;
     let query = query.into_inner();
     let filter = ListFilter {
         kind: AttestationKind::parse(&query.kind).map(|k| k.as_str().to_owned()),

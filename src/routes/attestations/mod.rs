@@ -12,49 +12,15 @@ pub use show::{
     detail_get, pdf_get, pdf_response, print_get, printed_proof, qr_data_url, PrintPage,
 };
 
-use crate::db::models::attestations::Attestation;
-use crate::db::models::parties::{self, Party};
-use crate::db::models::stations::{self, Station};
 use crate::domain::facts::FactRow;
 use crate::domain::AttestationStatus;
-use crate::domain::{Facts, PartyKind, Role, VerificationCode};
+use crate::domain::{Facts, PartyKind, VerificationCode};
 use crate::error::AppError;
-use crate::web::page::Page;
-use crate::web::session::SessionUser;
+use crate::issuing::{self, Attestation, Party};
 use crate::web::AppState;
 use actix_web::web;
 
-/// The logged-in party user, their party and its station.
-pub struct PartyContext {
-    pub user: SessionUser,
-    pub party: Party,
-    pub station: Station,
-}
-
-impl PartyContext {
-    /// Loads the context of a party user; any other role is 403.
-    pub async fn load(page: &Page, state: &web::Data<AppState>) -> Result<Self, AppError> {
-        let user = page.require(&[Role::Party])?.clone();
-        let party_id = user.party_id.clone().ok_or(AppError::Forbidden)?;
-        let (party, station) = state
-            .db(move |conn| {
-                let party = parties::find_by_id(conn, &party_id)?;
-                let station = stations::find_by_id(conn, &party.station_id)?;
-                Ok((party, station))
-            })
-            .await?;
-        Ok(Self {
-            user,
-            party,
-            station,
-        })
-    }
-
-    /// The party's kind.
-    pub fn party_kind(&self) -> PartyKind {
-        self.party.kind
-    }
-}
+pub use crate::web::party::PartyContext;
 
 /// An attestation as its pages show it.
 pub struct AttestationView {
@@ -93,41 +59,20 @@ impl AttestationView {
     }
 }
 
-/// Signs and stores `new` for `party`, recorded as issued by `user_id`.
+/// Issues `new` for `party` (by `user_id`; `None`: through the API) and counts it.
 pub async fn issue_as(
     state: &web::Data<AppState>,
     party: Party,
-    user_id: String,
+    user_id: Option<String>,
     new: crate::domain::NewAttestation,
 ) -> Result<Attestation, AppError> {
     let st = state.clone();
-    let limit = state.limiters.limits.applicant_emails_per_hour;
-    state
+    let row = state
         .db(move |conn| {
-            if new.applicant_email.is_some() {
-                let since = crate::db::now() - chrono::Duration::hours(1);
-                if crate::db::models::attestations::count_with_applicant_email_since(
-                    conn, &party.id, since,
-                )? >= limit
-                {
-                    return Err(AppError::TooManyRequests {
-                        retry_after_secs: 3600,
-                    });
-                }
-            }
-            let ring = st.keys.ring(conn)?;
-            let station = stations::find_by_id(conn, &party.station_id)?;
-            let issuer = crate::issuing::Issuer {
-                party: &party,
-                station_code: &station.code,
-                user_id: &user_id,
-                portal: &st.config.portal(),
-                secrets: &st.secrets,
-                ring: &ring,
-            };
-            let row = crate::issuing::issue(conn, &issuer, &new)?;
-            st.metrics.issued(row.kind.as_str());
-            Ok(row)
+            let portal = st.issuing_portal();
+            issuing::issue_for(conn, &portal, &party, user_id.as_deref(), &new)
         })
-        .await
+        .await?;
+    state.metrics.issued(row.kind.as_str());
+    Ok(row)
 }

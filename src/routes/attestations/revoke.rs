@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::issuing;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
+use crate::web::party::PartyContext;
 use crate::web::paths;
 use crate::web::{html, AppState};
 use actix_web::http::{header, StatusCode};
@@ -27,10 +28,11 @@ pub struct RevokePage {
 /// `GET …/revoke`: asks for the reason and a confirmation.
 pub async fn revoke_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<RevokePage, AppError> {
-    let (_, a) = load(&page, &state, id.into_inner()).await?;
+    let (_, a) = load(ctx, &state, id.into_inner()).await?;
     Ok(RevokePage {
         page,
         a,
@@ -49,11 +51,12 @@ pub struct RevokeForm {
 /// `POST …/revoke`.
 pub async fn revoke_post(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
     CsrfForm(form): CsrfForm<RevokeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (ctx, a) = load(&page, &state, id.into_inner()).await?;
+    let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
     let reason = match Text::required(&form.reason, Limit::Chars200) {
         Ok(reason) => reason,
         Err(key) => {

@@ -16,11 +16,10 @@ use askama_web::WebTemplate;
 
 /// Loads attestation `id` of the logged-in party (another party's is 404).
 pub async fn load(
-    page: &Page,
+    ctx: PartyContext,
     state: &web::Data<AppState>,
     id: String,
 ) -> Result<(PartyContext, AttestationView), AppError> {
-    let ctx = PartyContext::load(page, state).await?;
     let party_id = ctx.party.id.clone();
     let row = state
         .db(move |conn| Ok(attestations::find_for_party(conn, &party_id, &id)?))
@@ -40,10 +39,11 @@ pub struct DetailPage {
 /// `GET /party/attestations/{id}`.
 pub async fn detail_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<DetailPage, AppError> {
-    let (_, a) = load(&page, &state, id.into_inner()).await?;
+    let (_, a) = load(ctx, &state, id.into_inner()).await?;
     Ok(DetailPage { page, a })
 }
 
@@ -61,10 +61,11 @@ pub struct PrintPage {
 /// `GET /party/attestations/{id}/print`.
 pub async fn print_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<PrintPage, AppError> {
-    let (ctx, a) = load(&page, &state, id.into_inner()).await?;
+    let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
     let proof = printed_proof(&page, &ctx.party, &a);
     let qr_src = qr_data_url(&proof.verify_url)?;
     Ok(PrintPage {
@@ -78,10 +79,11 @@ pub async fn print_get(
 /// `GET /party/attestations/{id}/pdf`: the same proof as a PDF.
 pub async fn pdf_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (ctx, a) = load(&page, &state, id.into_inner()).await?;
+    let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
     let proof = printed_proof(&page, &ctx.party, &a);
     let name = format!("{}-{}.pdf", proof.title, a.row.subject_name);
     pdf_response(&page, vec![proof], name).await

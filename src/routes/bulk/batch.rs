@@ -4,7 +4,6 @@
 use super::{kind_of, load};
 use crate::bulk::{errors_of, Step, LEASE_SECS};
 use crate::db::models::bulk::{self, Batch};
-use crate::db::models::stations;
 use crate::domain::china_time;
 use crate::domain::BatchState;
 use crate::error::AppError;
@@ -108,10 +107,11 @@ impl BatchPage {
 /// `GET /party/attestations/bulk/{id}`.
 pub async fn batch_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<BatchPage, AppError> {
-    let (ctx, batch) = load(&page, &state, id.into_inner()).await?;
+    let (ctx, batch) = load(ctx, &state, id.into_inner()).await?;
     BatchPage::new(page, &state, &ctx, batch).await
 }
 
@@ -125,11 +125,12 @@ pub struct Progress {
 
 /// `GET /party/attestations/bulk/{id}/progress` (JSON).
 pub async fn progress_get(
-    page: Page,
+    _page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<web::Json<Progress>, AppError> {
-    let (_, batch) = load(&page, &state, id.into_inner()).await?;
+    let (_, batch) = load(ctx, &state, id.into_inner()).await?;
     Ok(web::Json(Progress {
         state: batch.state.to_string(),
         rows: batch.row_count,
@@ -149,11 +150,12 @@ pub struct IssueForm {
 #[tracing::instrument(skip_all)]
 pub async fn issue_post(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
     CsrfForm(form): CsrfForm<IssueForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (ctx, batch) = load(&page, &state, id.into_inner()).await?;
+    let (ctx, batch) = load(ctx, &state, id.into_inner()).await?;
     crate::issuing::may_issue(&ctx.party, kind_of(&batch))?;
     if form.responsibility != "on" {
         let mut again = BatchPage::new(page, &state, &ctx, batch).await?;
@@ -190,20 +192,13 @@ async fn issue_all(
         let (st, ctx, batch_id) = (state.clone(), ctx.clone(), batch_id.clone());
         let step = state
             .db(move |conn| {
-                let ring = st.keys.ring(conn)?;
-                let station = stations::find_by_id(conn, &ctx.party.station_id)?;
-                let issuer = crate::issuing::Issuer {
-                    party: &ctx.party,
-                    station_code: &station.code,
-                    user_id: &ctx.user.user_id,
-                    portal: &st.config.portal(),
-                    secrets: &st.secrets,
-                    ring: &ring,
-                };
+                let portal = st.issuing_portal();
+                let (party, user) = (&ctx.party, &ctx.user.user_id);
                 let step = crate::bulk::issue_next(
                     conn,
-                    &issuer,
-                    &station,
+                    &portal,
+                    party,
+                    user,
                     &batch_id,
                     china_time::today(),
                 )?;

@@ -21,11 +21,10 @@ use actix_web::web;
 
 /// The logged-in party's batch `id` (another party's is 404).
 async fn load(
-    page: &Page,
+    ctx: PartyContext,
     state: &web::Data<AppState>,
     id: String,
 ) -> Result<(PartyContext, Batch), AppError> {
-    let ctx = PartyContext::load(page, state).await?;
     let party_id = ctx.party.id.clone();
     let batch = state
         .db(move |conn| Ok(bulk::find(conn, &party_id, &id)?))

@@ -18,10 +18,11 @@ use rayon::prelude::*;
 /// The proofs of batch `id`, as printed, in file order.
 async fn proofs(
     page: &Page,
+    ctx: PartyContext,
     state: &web::Data<AppState>,
     id: String,
 ) -> Result<(PartyContext, Batch, Vec<PrintedProof>), AppError> {
-    let (ctx, batch) = load(page, state, id).await?;
+    let (ctx, batch) = load(ctx, state, id).await?;
     let batch_id = batch.id.clone();
     let issued = state
         .db(move |conn| Ok(bulk::issued(conn, &batch_id)?))
@@ -41,10 +42,11 @@ async fn proofs(
 /// with the masked ID number, code and verify URL; the others with what was wrong.
 pub async fn results_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (ctx, batch) = load(&page, &state, id.into_inner()).await?;
+    let (ctx, batch) = load(ctx, &state, id.into_inner()).await?;
     let batch_id = batch.id.clone();
     let (issued, failed) = state
         .db(move |conn| {
@@ -150,10 +152,11 @@ pub struct BatchPrintPage {
 /// `GET /party/attestations/bulk/{id}/print`.
 pub async fn print_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<BatchPrintPage, AppError> {
-    let (ctx, batch, proofs) = proofs(&page, &state, id.into_inner()).await?;
+    let (ctx, batch, proofs) = proofs(&page, ctx, &state, id.into_inner()).await?;
     let documents = web::block(move || {
         proofs
             .into_par_iter()
@@ -173,10 +176,11 @@ pub async fn print_get(
 /// `GET /party/attestations/bulk/{id}/pdf`: one PDF, a page per proof.
 pub async fn pdf_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, batch, proofs) = proofs(&page, &state, id.into_inner()).await?;
+    let (_, batch, proofs) = proofs(&page, ctx, &state, id.into_inner()).await?;
     if proofs.is_empty() {
         return Err(AppError::NotFound);
     }

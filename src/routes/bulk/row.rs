@@ -8,6 +8,7 @@ use crate::domain::BatchState;
 use crate::error::AppError;
 use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
+use crate::web::party::PartyContext;
 use crate::web::paths;
 use crate::web::{html, AppState};
 use actix_web::http::{header, StatusCode};
@@ -61,11 +62,12 @@ impl RowPage {
 /// `GET /party/attestations/bulk/{id}/rows/{line}`.
 pub async fn row_get(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     path: web::Path<(String, i32)>,
 ) -> Result<RowPage, AppError> {
     let (id, line) = path.into_inner();
-    let (_, batch) = load(&page, &state, id).await?;
+    let (_, batch) = load(ctx, &state, id).await?;
     let batch_id = batch.id.clone();
     let row = state
         .db(move |conn| Ok(bulk::find_row(conn, &batch_id, line)?))
@@ -86,12 +88,13 @@ pub async fn row_get(
 /// preview when it passes, the form with its messages when not.
 pub async fn row_post(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     path: web::Path<(String, i32)>,
     CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let (id, line) = path.into_inner();
-    let (ctx, batch) = load(&page, &state, id).await?;
+    let (ctx, batch) = load(ctx, &state, id).await?;
     if batch.state != BatchState::Draft {
         return Err(AppError::Conflict);
     }

@@ -70,8 +70,11 @@ impl UploadPage {
 }
 
 /// `GET /party/attestations/bulk`.
-pub async fn upload_get(page: Page, state: web::Data<AppState>) -> Result<UploadPage, AppError> {
-    let ctx = PartyContext::load(&page, &state).await?;
+pub async fn upload_get(
+    page: Page,
+    ctx: PartyContext,
+    state: web::Data<AppState>,
+) -> Result<UploadPage, AppError> {
     UploadPage::new(page, &state, &ctx).await
 }
 
@@ -79,10 +82,10 @@ pub async fn upload_get(page: Page, state: web::Data<AppState>) -> Result<Upload
 /// BOM, header row in the page's language).
 pub async fn template_get(
     page: Page,
-    state: web::Data<AppState>,
+    ctx: PartyContext,
+    _state: web::Data<AppState>,
     kind: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let ctx = PartyContext::load(&page, &state).await?;
     let kind = AttestationKind::parse(&kind).ok_or(AppError::NotFound)?;
     if !AttestationKind::allowed_for(ctx.party_kind()).contains(&kind) {
         return Err(AppError::NotFound);
@@ -161,11 +164,11 @@ async fn receive(mut payload: Multipart) -> Result<Received, AppError> {
 #[tracing::instrument(skip_all)]
 pub async fn upload_post(
     page: Page,
+    ctx: PartyContext,
     state: web::Data<AppState>,
     req: HttpRequest,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let ctx = PartyContext::load(&page, &state).await?;
     let form = receive(payload).await?;
     csrf::check_token(&req, &form.csrf_token)?;
     let kind = AttestationKind::parse(&form.kind)

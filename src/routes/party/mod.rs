@@ -24,8 +24,11 @@ pub struct PartyHomePage {
 }
 
 /// `GET /party`.
-pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<PartyHomePage, AppError> {
-    let ctx = crate::routes::attestations::PartyContext::load(&page, &state).await?;
+pub async fn home_get(
+    page: Page,
+    ctx: crate::web::party::PartyContext,
+    _state: web::Data<AppState>,
+) -> Result<PartyHomePage, AppError> {
     let party_kind = ctx.party_kind();
     let issue_links = crate::domain::AttestationKind::allowed_for(party_kind)
         .iter()
