@@ -1,6 +1,8 @@
 //! Creating stations, users and parties: shared by the operator CLI and the sign-up page so
 //! that both apply the same rules. Each function runs in one transaction with its audit row.
 
+pub use crate::db::models::api_keys::ApiKey;
+
 use crate::db::models::api_keys;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 pub use crate::db::models::parties::Party;
@@ -288,4 +290,31 @@ pub fn party_and_station(
 /// Every station, for the sign-up form.
 pub fn stations(conn: &mut DbConnection) -> Result<Vec<Station>, crate::error::AppError> {
     Ok(stations::list_all(conn)?)
+}
+
+/// The party's API keys.
+pub fn api_keys(
+    conn: &mut DbConnection,
+    party_id: &str,
+) -> Result<Vec<ApiKey>, crate::error::AppError> {
+    Ok(api_keys::list_for_party(conn, party_id)?)
+}
+
+/// Revokes the party's API key `id` (audited); false when the party has no such key.
+pub fn revoke_api_key(
+    conn: &mut DbConnection,
+    party_id: &str,
+    user_id: &str,
+    id: &str,
+) -> Result<bool, crate::error::AppError> {
+    crate::db::write(conn, |conn| {
+        let revoked = api_keys::revoke(conn, party_id, id)?;
+        if revoked {
+            audit_log::insert(
+                conn,
+                &AuditEntry::new(Action::ApiKeyRevoked, Some(user_id), Some(id)),
+            )?;
+        }
+        Ok(revoked)
+    })
 }

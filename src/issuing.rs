@@ -1,6 +1,7 @@
 //! Issuing and revoking attestations: one transaction writes the attestation, its token
 //! and its audit row. Shared by the browser pages and the JSON API.
 
+pub use crate::db::models::attestation_list::ListFilter;
 pub use crate::db::models::attestations::Attestation;
 pub use crate::db::models::parties::Party;
 pub use crate::db::models::stations::Station;
@@ -217,6 +218,44 @@ pub fn revoke(
         notify::attestation_revoked(conn, portal, &station, party, &row, reason)?;
         Ok(true)
     })
+}
+
+/// The party's attestation `id` (another party's is 404).
+pub fn attestation(
+    conn: &mut DbConnection,
+    party_id: &str,
+    id: &str,
+) -> Result<Attestation, AppError> {
+    Ok(attestations::find_for_party(conn, party_id, id)?)
+}
+
+/// A page of the party's attestations, newest first, `limit` at most.
+pub fn attestations_of(
+    conn: &mut DbConnection,
+    party_id: &str,
+    filter: &ListFilter,
+    limit: i64,
+) -> Result<Vec<Attestation>, AppError> {
+    Ok(crate::db::models::attestation_list::list_for_party(
+        conn, party_id, filter, limit,
+    )?)
+}
+
+/// Revokes the party's attestation `id` through the API (recorded under the party's first
+/// user): 404 when there is none, 409 when it is not active; returns it revoked.
+pub fn revoke_through_api(
+    conn: &mut DbConnection,
+    portal: &str,
+    party: &Party,
+    id: &str,
+    reason: &str,
+) -> Result<Attestation, AppError> {
+    let row = attestations::find_for_party(conn, &party.id, id)?;
+    let user = first_user(conn, &party.id)?;
+    if !revoke(conn, portal, party, &row.id, &user, reason)? {
+        return Err(AppError::Conflict);
+    }
+    Ok(attestations::find_for_party(conn, &party.id, id)?)
 }
 
 impl From<IssueError> for AppError {

@@ -12,7 +12,7 @@
 //! Failures are counted from the audit log, so every instance sees the same counts.
 
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::users;
+use crate::db::models::{sessions, users};
 use crate::db::DbConnection;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -119,4 +119,21 @@ fn known_client(
 ) -> diesel::QueryResult<bool> {
     let since = now - Duration::days(KNOWN_CLIENT_DAYS);
     Ok(audit_log::count_since(conn, Action::LoginSuccess, Some(email), Some(ip), since)? > 0)
+}
+
+/// Ends the session `session_hash` of `user_id` (audited): its cookie no longer works.
+pub fn logout(
+    conn: &mut DbConnection,
+    user_id: &str,
+    email: &str,
+    session_hash: &str,
+) -> Result<(), AppError> {
+    crate::db::write(conn, |conn| {
+        sessions::delete(conn, session_hash)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::Logout, Some(user_id), Some(email)),
+        )?;
+        Ok(())
+    })
 }

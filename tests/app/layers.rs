@@ -1,4 +1,5 @@
-//! The layers of `src/`, read from its source: no import cycle between modules.
+//! The layers of `src/`, read from its source: no import cycle between modules, and routes
+//! reach the database only through services.
 //!
 //! Each file is a module; `use` paths and `crate::…` paths in its code (not its unit tests)
 //! are its imports, resolved through the `pub use` re-exports of a module's `mod.rs` to the
@@ -294,4 +295,27 @@ fn no_import_cycle_between_modules() {
         })
         .collect();
     assert!(found.is_empty(), "import cycles:\n{}", found.join("\n"));
+}
+#[test]
+fn routes_reach_the_database_only_through_services() {
+    let graph = imports();
+    let offending: Vec<String> = graph
+        .iter()
+        .filter(|(module, _)| module.starts_with("routes"))
+        .flat_map(|(module, targets)| {
+            targets
+                .iter()
+                .filter(|t| {
+                    t.starts_with("db::models")
+                        || t.as_str() == "db::schema"
+                        || t.starts_with("mail::")
+                })
+                .map(move |t| format!("{module} → {t}"))
+        })
+        .collect();
+    assert!(
+        offending.is_empty(),
+        "routes importing the database:\n{}",
+        offending.join("\n")
+    );
 }

@@ -285,7 +285,9 @@ try {
   const until = Date.now() + 120000;
   while (!(await page.locator("#done-text").count())) {
     const bar = page.locator("#bulk-progress");
-    if (await bar.count()) seen.push(Number(await bar.getAttribute("value")));
+    // The page reloads itself when the batch is done: the bar may be gone by the time it is read.
+    const value = (await bar.count()) ? await bar.getAttribute("value", { timeout: 2000 }).catch(() => null) : null;
+    if (value !== null) seen.push(Number(value));
     if (Date.now() > until) {
       const progress = await page.evaluate(async (u) => (await fetch(`${u}/progress`)).text(), batchUrl);
       throw new Error(`the batch is not done after 2 minutes: ${progress}; bar ${seen.slice(-5).join(",")}`);

@@ -1,6 +1,6 @@
 //! `GET /admin/mail`: emails waiting or failed, with retry.
 
-use crate::db::models::outbox::{self, OutboxRow};
+use crate::admin::{self, OutboxRow};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::web::csrf::CsrfForm;
@@ -24,14 +24,7 @@ pub struct MailPage {
 /// `GET /admin/mail`.
 pub async fn mail_get(page: Page, state: web::Data<AppState>) -> Result<MailPage, AppError> {
     page.require(&[Role::Admin])?;
-    let (failed, pending) = state
-        .db(|conn| {
-            Ok((
-                outbox::list_by_status(conn, &[outbox::FAILED], 200)?,
-                outbox::list_by_status(conn, &[outbox::PENDING, outbox::SENDING], 200)?,
-            ))
-        })
-        .await?;
+    let (failed, pending) = state.db(admin::mail_queue).await?;
     Ok(MailPage {
         page,
         failed,
@@ -52,10 +45,8 @@ pub async fn mail_retry_post(
 ) -> Result<HttpResponse, AppError> {
     page.require(&[Role::Admin])?;
     let id = id.into_inner();
-    let requeued = state
-        .db(move |conn| Ok(outbox::requeue_failed(conn, Some(&id))?))
-        .await?;
-    if requeued == 0 {
+    let requeued = state.db(move |conn| admin::retry_mail(conn, &id)).await?;
+    if !requeued {
         return Err(AppError::NotFound);
     }
     Ok(HttpResponse::SeeOther()

@@ -5,9 +5,7 @@ mod mail;
 
 pub use mail::{mail_get, mail_retry_post};
 
-use crate::db::models::audit_log::{self, AuditEntry};
-use crate::db::models::stations::{self, Station};
-use crate::db::models::users::{self, User};
+use crate::admin::{self, AuditEntry, Overview, Station, User};
 use crate::domain::{fields, Role};
 use crate::error::AppError;
 use crate::web::csrf::CsrfForm;
@@ -59,14 +57,12 @@ async fn load(
     page.require(&[Role::Admin])?;
     let action = Some(query.action.trim().to_owned()).filter(|a| !a.is_empty());
     let day = fields::date(&query.day).ok();
-    let (stations, staff, audit) = state
-        .db(move |conn| {
-            Ok((
-                stations::list_all(conn)?,
-                users::list_staff(conn)?,
-                audit_log::list_filtered(conn, action.as_deref(), day, 200)?,
-            ))
-        })
+    let Overview {
+        stations,
+        staff,
+        audit,
+    } = state
+        .db(move |conn| admin::overview(conn, action.as_deref(), day))
         .await?;
     Ok(AdminHomePage {
         page,
@@ -106,7 +102,7 @@ pub async fn station_email_post(
     match fields::email_list(&form.email) {
         Ok(email) => {
             let found = state
-                .db(move |conn| Ok(stations::set_email(conn, &id, &email)?))
+                .db(move |conn| admin::set_station_email(conn, &id, &email))
                 .await?;
             if !found {
                 return Err(AppError::NotFound);

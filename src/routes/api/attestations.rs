@@ -1,7 +1,6 @@
 //! `POST /api/v1/attestations`, `GET /api/v1/attestations/{id}`, `POST …/{id}/revoke`.
 
 use super::{api_party, validation_error, ApiError};
-use crate::db::models::attestations::{self, Attestation};
 use crate::domain::attestation::AttestationForm;
 use crate::domain::china_time;
 use crate::domain::facts_form::FactsForm;
@@ -10,6 +9,7 @@ use crate::domain::AttestationKind;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::issuing;
+use crate::issuing::Attestation;
 use crate::web::paths;
 use crate::web::AppState;
 use actix_web::http::header;
@@ -223,7 +223,7 @@ pub async fn attestation_get(
     let party = api_party(&req, &state).await?;
     let id = id.into_inner();
     let row = state
-        .db(move |conn| Ok(attestations::find_for_party(conn, &party.id, &id)?))
+        .db(move |conn| issuing::attestation(conn, &party.id, &id))
         .await?;
     Ok(HttpResponse::Ok().json(to_json(row, &state.config.portal())))
 }
@@ -272,14 +272,7 @@ pub async fn revoke_post(
     let id = id.into_inner();
     let portal = state.config.portal();
     let row = state
-        .db(move |conn| {
-            let row = attestations::find_for_party(conn, &party.id, &id)?;
-            let user = issuing::first_user(conn, &party.id)?;
-            if !issuing::revoke(conn, &portal, &party, &row.id, &user, &reason)? {
-                return Err(AppError::Conflict);
-            }
-            Ok(attestations::find_for_party(conn, &party.id, &id)?)
-        })
+        .db(move |conn| issuing::revoke_through_api(conn, &portal, &party, &id, &reason))
         .await?;
     state.metrics.revoked(row.kind.as_str());
     Ok(HttpResponse::Ok().json(to_json(row, &state.config.portal())))

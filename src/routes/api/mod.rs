@@ -10,7 +10,7 @@ pub use attestations::{attestation_get, attestations_post, revoke_post};
 pub use openapi::openapi_get;
 
 use crate::accounts;
-use crate::db::models::parties::Party;
+use crate::accounts::Party;
 use crate::domain::fields::FieldErrors;
 use crate::error::AppError;
 use crate::i18n::Lang;

@@ -1,9 +1,9 @@
 //! `GET /party/attestations`: newest first, filtered, paged by keyset (no OFFSET).
 
 use super::{AttestationView, PartyContext};
-use crate::db::models::attestation_list::{self as attestations, ListFilter};
 use crate::domain::AttestationKind;
 use crate::error::AppError;
+use crate::issuing::{self, ListFilter};
 use crate::web::page::Page;
 use crate::web::AppState;
 use actix_web::web;
@@ -63,14 +63,7 @@ pub async fn list_get(
     };
     let party_id = ctx.party.id.clone();
     let mut rows = state
-        .db(move |conn| {
-            Ok(attestations::list_for_party(
-                conn,
-                &party_id,
-                &filter,
-                PAGE_SIZE + 1,
-            )?)
-        })
+        .db(move |conn| issuing::attestations_of(conn, &party_id, &filter, PAGE_SIZE + 1))
         .await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);

@@ -1,11 +1,10 @@
 //! `GET /party/attestations/{id}` and its printable page.
 
 use super::{AttestationView, PartyContext};
-use crate::db::models::attestations;
-use crate::db::models::parties::Party;
 use crate::documents::qr::QrMatrix;
 use crate::documents::{pdf, PrintedProof};
 use crate::error::AppError;
+use crate::issuing::{self, Party};
 use crate::web::page::Page;
 use crate::web::AppState;
 use actix_web::http::header::{
@@ -22,7 +21,7 @@ pub async fn load(
 ) -> Result<(PartyContext, AttestationView), AppError> {
     let party_id = ctx.party.id.clone();
     let row = state
-        .db(move |conn| Ok(attestations::find_for_party(conn, &party_id, &id)?))
+        .db(move |conn| issuing::attestation(conn, &party_id, &id))
         .await?;
     let view = AttestationView::new(row, ctx.party_kind(), &state.config.portal());
     Ok((ctx, view))

@@ -1,7 +1,5 @@
 //! `GET/POST /login`, `POST /logout`.
 
-use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::sessions;
 use crate::domain::fields::FieldErrors;
 use crate::error::AppError;
 use crate::sign_in::{self, Outcome};
@@ -133,16 +131,7 @@ pub async fn logout_post(
 ) -> Result<HttpResponse, AppError> {
     if let Some(user) = page.user {
         state
-            .db(move |conn| {
-                crate::db::write(conn, |conn| {
-                    sessions::delete(conn, &user.session_hash)?;
-                    audit_log::insert(
-                        conn,
-                        &AuditEntry::new(Action::Logout, Some(&user.user_id), Some(&user.email)),
-                    )?;
-                    Ok(())
-                })
-            })
+            .db(move |conn| sign_in::logout(conn, &user.user_id, &user.email, &user.session_hash))
             .await?;
     }
     Ok(HttpResponse::SeeOther()

@@ -1,7 +1,7 @@
 //! `GET/POST /register`: an assisting party signs itself up; it starts `pending`.
 
+use crate::accounts::Station;
 use crate::accounts::{self, AccountError, NewParty};
-use crate::db::models::stations::{self, Station};
 use crate::domain::fields::{self, FieldErrors};
 use crate::domain::party::PartyForm;
 use crate::domain::{PartyKind, PartyStatus};
@@ -42,7 +42,7 @@ pub struct RegisterPage {
 }
 
 async fn stations_of(state: &web::Data<AppState>) -> Result<Vec<Station>, AppError> {
-    state.db(|conn| Ok(stations::list_all(conn)?)).await
+    state.db(accounts::stations).await
 }
 
 /// `GET /register`.

@@ -2,8 +2,8 @@
 //! progress while issuing, the results when done; `POST …/issue`; `GET …/progress`.
 
 use super::{kind_of, load};
-use crate::bulk::{errors_of, Step, LEASE_SECS};
-use crate::db::models::bulk::{self, Batch};
+use crate::bulk::{self, Batch};
+use crate::bulk::{errors_of, Step};
 use crate::domain::china_time;
 use crate::domain::BatchState;
 use crate::error::AppError;
@@ -15,7 +15,6 @@ use crate::web::{html, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama_web::WebTemplate;
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 /// Rows in error listed on the page (the results CSV has them all).
@@ -52,12 +51,7 @@ impl BatchPage {
     ) -> Result<Self, AppError> {
         let id = batch.id.clone();
         let ((valid, invalid), rows) = state
-            .db(move |conn| {
-                Ok((
-                    bulk::counts(conn, &id)?,
-                    bulk::rows_in_error(conn, &id, ERRORS_SHOWN)?,
-                ))
-            })
+            .db(move |conn| bulk::summary(conn, &id, ERRORS_SHOWN))
             .await?;
         let errors = rows
             .iter()
@@ -163,14 +157,7 @@ pub async fn issue_post(
         return html(&again, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let batch_id = batch.id.clone();
-    let claimed = state
-        .db(move |conn| {
-            let now = crate::db::now();
-            Ok(crate::db::write(conn, |conn| {
-                bulk::claim(conn, &batch_id, now, now + Duration::seconds(LEASE_SECS))
-            })?)
-        })
-        .await?;
+    let claimed = state.db(move |conn| bulk::claim(conn, &batch_id)).await?;
     if claimed {
         let kind = kind_of(&batch).as_str();
         actix_web::rt::spawn(issue_all(state.clone(), ctx, batch.id.clone(), kind));

@@ -10,7 +10,7 @@ pub use results::{pdf_get, print_get, results_get};
 pub use row::{row_get, row_post};
 pub use upload::{template_get, upload_get, upload_post};
 
-use crate::db::models::bulk::{self, Batch};
+use crate::bulk::{self, Batch};
 use crate::domain::bulk::{header_key, Column};
 use crate::domain::AttestationKind;
 use crate::error::AppError;
@@ -27,7 +27,7 @@ async fn load(
 ) -> Result<(PartyContext, Batch), AppError> {
     let party_id = ctx.party.id.clone();
     let batch = state
-        .db(move |conn| Ok(bulk::find(conn, &party_id, &id)?))
+        .db(move |conn| bulk::batch(conn, &party_id, &id))
         .await?;
     Ok((ctx, batch))
 }

@@ -3,7 +3,7 @@
 use super::upload::csv_download;
 use super::{kind_of, load};
 use crate::bulk::errors_of;
-use crate::db::models::bulk::{self, Batch};
+use crate::bulk::{self, Batch};
 use crate::documents::PrintedProof;
 use crate::error::AppError;
 use crate::routes::attestations::{
@@ -24,9 +24,7 @@ async fn proofs(
 ) -> Result<(PartyContext, Batch, Vec<PrintedProof>), AppError> {
     let (ctx, batch) = load(ctx, state, id).await?;
     let batch_id = batch.id.clone();
-    let issued = state
-        .db(move |conn| Ok(bulk::issued(conn, &batch_id)?))
-        .await?;
+    let issued = state.db(move |conn| bulk::issued(conn, &batch_id)).await?;
     let portal = state.config.portal();
     let proofs = issued
         .into_iter()
@@ -48,14 +46,7 @@ pub async fn results_get(
 ) -> Result<HttpResponse, AppError> {
     let (ctx, batch) = load(ctx, &state, id.into_inner()).await?;
     let batch_id = batch.id.clone();
-    let (issued, failed) = state
-        .db(move |conn| {
-            Ok((
-                bulk::issued(conn, &batch_id)?,
-                bulk::rows_in_error(conn, &batch_id, i64::MAX)?,
-            ))
-        })
-        .await?;
+    let (issued, failed) = state.db(move |conn| bulk::results(conn, &batch_id)).await?;
     let portal = state.config.portal();
     let mut lines: Vec<(i32, [String; 6])> = issued
         .into_iter()

@@ -1,8 +1,7 @@
 //! `GET/POST /party/attestations/bulk/{id}/rows/{line}`: fixing one row the preview flagged.
 
 use super::{kind_of, load, ColumnView};
-use crate::bulk::{cells_of, errors_of};
-use crate::db::models::bulk;
+use crate::bulk::{self, cells_of, errors_of};
 use crate::domain::china_time;
 use crate::domain::BatchState;
 use crate::error::AppError;
@@ -70,7 +69,7 @@ pub async fn row_get(
     let (_, batch) = load(ctx, &state, id).await?;
     let batch_id = batch.id.clone();
     let row = state
-        .db(move |conn| Ok(bulk::find_row(conn, &batch_id, line)?))
+        .db(move |conn| bulk::row(conn, &batch_id, line))
         .await?;
     let columns = ColumnView::of(&page, kind_of(&batch));
     let cells = cells_of(&state.secrets, &row);
@@ -110,7 +109,7 @@ pub async fn row_post(
     let (b, party_kind, typed) = (batch.clone(), ctx.party_kind(), cells.clone());
     let errors = state
         .db(move |conn| {
-            bulk::find_row(conn, &b.id, line)?;
+            bulk::row(conn, &b.id, line)?;
             Ok(crate::bulk::fix_row(
                 conn,
                 &st.secrets,

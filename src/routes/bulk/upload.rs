@@ -1,7 +1,7 @@
 //! `GET/POST /party/attestations/bulk`: the templates, the upload form and recent batches.
 
 use super::ColumnView;
-use crate::db::models::bulk::{self, Batch};
+use crate::bulk::{self, Batch};
 use crate::domain::bulk::{self as rules, Encoding, FileError, MAX_BYTES};
 use crate::domain::china_time;
 use crate::domain::AttestationKind;
@@ -44,9 +44,7 @@ impl UploadPage {
         ctx: &PartyContext,
     ) -> Result<Self, AppError> {
         let party_id = ctx.party.id.clone();
-        let batches = state
-            .db(move |conn| Ok(bulk::list_for_party(conn, &party_id)?))
-            .await?;
+        let batches = state.db(move |conn| bulk::batches(conn, &party_id)).await?;
         let kinds = AttestationKind::allowed_for(ctx.party_kind())
             .iter()
             .map(|k| {

@@ -9,7 +9,6 @@ use actix_web::http::header;
 use actix_web::{web, Either, HttpResponse, Responder};
 use askama::Template;
 use askama_web::WebTemplate;
-use diesel::connection::SimpleConnection;
 use serde::Deserialize;
 
 /// The public landing page.
@@ -46,15 +45,7 @@ pub async fn metrics_get(
             .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
             .finish());
     }
-    use crate::db::models::outbox;
-    let (pending, failed) = state
-        .db(|conn| {
-            Ok((
-                outbox::count_by_status(conn, outbox::PENDING)?,
-                outbox::count_by_status(conn, outbox::FAILED)?,
-            ))
-        })
-        .await?;
+    let (pending, failed) = state.db(crate::admin::mail_counts).await?;
     let text = state.metrics.render(
         [("pending", pending), ("failed", failed)],
         state.pool.state(),
@@ -68,10 +59,7 @@ pub async fn metrics_get(
 /// `GET /healthz`: 200 with `{"status":"ok"}` when the database answers, 503 otherwise.
 pub async fn healthz_get(state: web::Data<AppState>) -> HttpResponse {
     let check = state
-        .db(|conn| {
-            conn.batch_execute("SELECT 1")
-                .map_err(|e| AppError::Unavailable(e.into()))
-        })
+        .db(|conn| crate::db::ping(conn).map_err(|e| AppError::Unavailable(e.into())))
         .await;
     match check {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": "ok"})),

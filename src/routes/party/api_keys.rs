@@ -1,8 +1,7 @@
 //! `GET/POST /party/api-keys`: a party's keys for the JSON API (shown once, stored hashed).
 
+use crate::accounts::ApiKey;
 use crate::accounts::{self, AccountError};
-use crate::db::models::api_keys::{self, ApiKey};
-use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::domain::fields::{Limit, Text};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -37,7 +36,7 @@ fn party_of(page: &Page) -> Result<(String, String), AppError> {
 
 async fn keys_of(state: &web::Data<AppState>, party_id: String) -> Result<Vec<ApiKey>, AppError> {
     state
-        .db(move |conn| Ok(api_keys::list_for_party(conn, &party_id)?))
+        .db(move |conn| accounts::api_keys(conn, &party_id))
         .await
 }
 
@@ -138,18 +137,7 @@ pub async fn api_key_revoke_post(
     let (party_id, user_id) = party_of(&page)?;
     let id = id.into_inner();
     let revoked = state
-        .db(move |conn| {
-            crate::db::write(conn, |conn| {
-                let revoked = api_keys::revoke(conn, &party_id, &id)?;
-                if revoked {
-                    audit_log::insert(
-                        conn,
-                        &AuditEntry::new(Action::ApiKeyRevoked, Some(&user_id), Some(&id)),
-                    )?;
-                }
-                Ok::<_, AppError>(revoked)
-            })
-        })
+        .db(move |conn| accounts::revoke_api_key(conn, &party_id, &user_id, &id))
         .await?;
     if !revoked {
         return Err(AppError::NotFound);

@@ -4,7 +4,7 @@ mod api_keys;
 
 pub use api_keys::{api_key_revoke_post, api_keys_get, api_keys_post};
 
-use crate::db::models::{parties, stations};
+use crate::accounts::{Party, Station};
 use crate::error::AppError;
 use crate::web::page::Page;
 use crate::web::AppState;
@@ -16,9 +16,9 @@ use askama_web::WebTemplate;
 #[template(path = "party/home.html")]
 pub struct PartyHomePage {
     page: Page,
-    party: parties::Party,
+    party: Party,
     identifier: String,
-    station: stations::Station,
+    station: Station,
     /// (kind, title key) of each kind the party may issue.
     issue_links: Vec<(&'static str, &'static str)>,
 }

@@ -130,9 +130,11 @@ async fn desk_scope(
     };
     let own_code = match (user.role, user.station_id.clone()) {
         (crate::domain::Role::Admin, _) => return Ok(Some(claims.jti.clone())),
-        (crate::domain::Role::Station, Some(station_id)) => state
-            .db(move |conn| Ok(crate::db::models::stations::find_by_id(conn, &station_id)?.code))
-            .await?,
+        (crate::domain::Role::Station, Some(station_id)) => {
+            state
+                .db(move |conn| crate::jurisdiction::station(conn, &station_id).map(|s| s.code))
+                .await?
+        }
         _ => return Ok(None),
     };
     Ok((own_code == claims.aud).then(|| claims.jti.clone()))

@@ -2,9 +2,12 @@
 //! chunks (each chunk one transaction, so a batch interrupted by a restart resumes where it
 //! stopped). The station gets one email for the whole batch.
 
+mod batches;
+pub use batches::{batch, batches, claim, issued, results, row, summary, Batch, BatchRow};
+
 use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::bulk::{self, Batch, BatchRow};
+use crate::db::models::bulk;
 use crate::db::models::stations;
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::bulk::{check_row, duplicate_of, Encoding, Row, RowError};
