@@ -5,6 +5,12 @@
 //!
 //! `cargo bench --bench bulk` (`ATTEST_BENCH_ROWS` changes the size).
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at the first failure"
+)]
+
 mod common;
 
 use common::*;

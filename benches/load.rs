@@ -6,6 +6,12 @@
 //! later runs start from a copy of it. `ATTEST_BENCH_ATTESTATIONS` changes the size, `ATTEST_BENCH_SECS`
 //! the length of each load (10 s).
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at the first failure"
+)]
+
 mod common;
 
 use common::*;

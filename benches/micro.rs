@@ -3,6 +3,12 @@
 //!
 //! `cargo bench --bench micro`
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at the first failure"
+)]
+
 use askama::Template;
 use attest::db::models::attestations::Attestation;
 use attest::db::models::parties::Party;

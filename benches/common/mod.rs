@@ -1,6 +1,7 @@
 //! What the benchmarks share: the release binary, starting and stopping it, logging in.
 
-#![allow(dead_code)] // each benchmark uses a part
+// Which parts are dead depends on the benchmark, so an expectation would fail in some.
+#![allow(dead_code, reason = "each benchmark uses a part")]
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -43,7 +44,7 @@ pub fn free_port() -> u16 {
 
 /// Starts `attest serve` on `data`; returns it and the time to its first answered /healthz.
 /// (The child is waited for by `stop`.)
-#[allow(clippy::zombie_processes)]
+#[expect(clippy::zombie_processes, reason = "the child is waited for by `stop`")]
 pub fn start(data: &Path) -> (Server, Duration) {
     let port = free_port();
     let started = Instant::now();

@@ -40,10 +40,7 @@ pub fn issued(conn: &mut DbConnection, id: &str) -> Result<Issued, AppError> {
 }
 
 /// The proofs issued from the batch and every row in error (the results file).
-pub fn results(
-    conn: &mut DbConnection,
-    id: &str,
-) -> Result<(Issued, Vec<BatchRow>), AppError> {
+pub fn results(conn: &mut DbConnection, id: &str) -> Result<(Issued, Vec<BatchRow>), AppError> {
     Ok((
         bulk::issued(conn, id)?,
         bulk::rows_in_error(conn, id, i64::MAX)?,

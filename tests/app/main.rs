@@ -11,6 +11,11 @@
     clippy::duplicate_mod,
     reason = "the suite is compiled once per backend"
 )]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails at the first thing that is not as it should be"
+)]
 
 mod gates;
 mod helpers;

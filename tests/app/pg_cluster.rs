@@ -66,7 +66,7 @@ fn cluster() -> &'static Cluster {
         let stop = if is_root() { format!("runuser -u postgres -- {} -D {data_s} -m immediate stop", pg_ctl.display()) } else { format!("{} -D {data_s} -m immediate stop", pg_ctl.display()) };
         let watchdog = format!("while kill -0 {} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; rm -rf {dir_s}", std::process::id());
         // The watchdog must outlive this process: it is never waited for.
-        #[allow(clippy::zombie_processes)]
+        #[expect(clippy::zombie_processes, reason = "the watchdog outlives this process")]
         Command::new("sh").args(["-c", &watchdog]).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
         Cluster { port, template_ready: std::sync::Mutex::new(false) }
     })

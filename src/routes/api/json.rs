@@ -153,7 +153,10 @@ mod tests {
     #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Body {
-        #[allow(dead_code)]
+        #[expect(
+            dead_code,
+            reason = "only read through its error: the field is what the test rejects"
+        )]
         id_number: String,
     }
 
