@@ -94,7 +94,7 @@ pub fn attestation_issued(
             headline_key: "mail.issued_applicant",
             subject_detail: about(row),
             facts: attestation_facts(row, party),
-            link: Some(format!("{portal}/verify#{}", row.token)),
+            link: Some(crate::web::paths::verify_url(portal, &row.token)),
         };
         enqueue(
             conn,
@@ -166,7 +166,7 @@ pub fn attestation_revoked(
         headline_key: "mail.revoked",
         subject_detail: about(row),
         facts,
-        link: Some(format!("{portal}/verify")),
+        link: Some(crate::web::paths::verify_page(portal)),
     };
     enqueue(
         conn,

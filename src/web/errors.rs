@@ -80,13 +80,12 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     let page = Page::minimal(res.request());
     let (req, mut response) = res.into_parts();
     let (content_type, body) = if req.path().starts_with("/api/") {
-        let json = serde_json::json!({
-            "error": api_error_name(status),
-            "message": page.lang.t(text_key),
-            "fields": {},
-            "request_id": request_id,
-        });
-        ("application/json", json.to_string())
+        let json =
+            super::api_error::ApiError::new(status, page.lang.t(text_key)).request_id(request_id);
+        (
+            "application/json",
+            serde_json::to_string(&json).unwrap_or_default(),
+        )
     } else {
         let template = ErrorTemplate {
             page,
@@ -106,21 +105,4 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_body(|_, b| EitherBody::right(b)),
     ))
-}
-
-/// The `error` member of a JSON error answer.
-pub fn api_error_name(status: StatusCode) -> &'static str {
-    match status {
-        StatusCode::BAD_REQUEST => "bad_request",
-        StatusCode::UNAUTHORIZED => "unauthorized",
-        StatusCode::FORBIDDEN => "forbidden",
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::CONFLICT => "conflict",
-        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-        StatusCode::UNPROCESSABLE_ENTITY => "validation",
-        StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
-        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
-        _ => "internal",
-    }
 }

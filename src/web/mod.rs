@@ -1,6 +1,7 @@
 //! What every page shares: the application state, the page context (language, user, CSRF
 //! token), CSRF-checked forms, security headers and error pages.
 
+pub mod api_error;
 pub mod client;
 pub mod csrf;
 pub mod errors;

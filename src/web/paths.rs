@@ -35,6 +35,17 @@ pub fn station_attestation(id: &str) -> String {
 }
 pub const SCRIPT: &str = "/static/app.js";
 pub const VERIFY: &str = "/verify";
+
+/// What a proof's QR code holds: `<portal>/verify#<token>` (the token after `#` never
+/// reaches a server log).
+pub fn verify_url(portal: &str, token: &str) -> String {
+    format!("{portal}{VERIFY}#{token}")
+}
+
+/// The verify page, printed for people who type the code.
+pub fn verify_page(portal: &str) -> String {
+    format!("{portal}{VERIFY}")
+}
 pub const JWKS: &str = "/.well-known/jwks.json";
 pub const ATTESTATIONS: &str = "/party/attestations";
 pub const ATTESTATION_NEW: &str = "/party/attestations/new/{kind}";

@@ -129,7 +129,7 @@ fn to_json(row: Attestation, portal: &str) -> AttestationResponse {
         issued_at: row.issued_at.and_utc().to_rfc3339(),
         revoked_at: row.revoked_at.map(|t| t.and_utc().to_rfc3339()),
         revoke_reason: row.revoke_reason,
-        verify_url: format!("{portal}/verify#{}", row.token),
+        verify_url: crate::web::paths::verify_url(portal, &row.token),
         print_url: format!("{portal}{}", paths::attestation_print(&row.id)),
         token: row.token,
         kind: row.kind.to_string(),

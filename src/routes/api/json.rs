@@ -2,6 +2,7 @@
 //! whose message names the field and the type expected, never the value sent (an ID
 //! number sent as a number must not come back in the answer, nor reach the log).
 
+use crate::web::api_error::ApiError;
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
@@ -53,11 +54,7 @@ impl ResponseError for BodyError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(serde_json::json!({
-            "error": crate::web::errors::api_error_name(self.status),
-            "message": self.message,
-            "fields": {},
-        }))
+        ApiError::new(self.status, self.message.clone()).response(self.status)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The JSON API, `/api/v1`. Errors are `{"error": …, "message": …, "fields": {…}}`.
 
+pub use crate::web::api_error::ApiError;
 mod attestations;
 mod json;
 mod openapi;
@@ -27,32 +28,24 @@ pub fn validation_error(
     errors: &FieldErrors,
     rename: impl Fn(&str) -> String,
 ) -> HttpResponse {
-    let fields: serde_json::Map<String, serde_json::Value> = errors
+    let fields = errors
         .fields()
         .into_iter()
-        .map(|f| {
-            (
-                rename(f),
-                serde_json::Value::String(lang.t(errors.get(f).unwrap_or_default())),
-            )
-        })
+        .map(|f| (rename(f), lang.t(errors.get(f).unwrap_or_default())))
         .collect();
-    HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).json(serde_json::json!({
-        "error": "validation",
-        "message": lang.t("error.api.validation"),
-        "fields": fields,
-    }))
+    ApiError::validation(lang.t("error.api.validation"), fields)
+        .response(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 /// 405 for a method the path does not have, with the one it has.
 pub async fn method_not_allowed(allow: &'static str) -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, allow))
-        .json(serde_json::json!({
-            "error": crate::web::errors::api_error_name(StatusCode::METHOD_NOT_ALLOWED),
-            "message": format!("this path answers {allow} only"),
-            "fields": {},
-        }))
+    let status = StatusCode::METHOD_NOT_ALLOWED;
+    let mut response =
+        ApiError::new(status, format!("this path answers {allow} only")).response(status);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+    response
 }
 
 /// The party whose API key the request carries (`Authorization: Bearer …`).
@@ -75,18 +68,6 @@ pub fn bearer_key(req: &HttpRequest) -> Result<String, AppError> {
         .map(|k| k.trim().to_owned())
         .filter(|k| !k.is_empty() && k.len() <= 200)
         .ok_or(AppError::InvalidApiKey)
-}
-
-/// The body of every error answer.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct ApiError {
-    /// `bad_request`, `unauthorized`, `forbidden`, `not_found`, `method_not_allowed`,
-    /// `conflict`, `validation`, `too_many_requests`, `unavailable` or `internal`.
-    error: String,
-    /// What went wrong, in the language of `Accept-Language` (Chinese by default).
-    message: String,
-    /// Each invalid field (API name) with its message.
-    fields: std::collections::BTreeMap<String, String>,
 }
 
 /// `POST /api/v1/verify` body: exactly one of `token` (or a scanned verify URL) and `code`.
@@ -131,11 +112,10 @@ pub async fn verify_post(
         (Some(token), None) => VerifyInput::parse(token),
         (None, Some(code)) => VerifyInput::parse(code),
         _ => {
-            return Ok(HttpResponse::BadRequest().json(serde_json::json!({
-                "error": "bad_request",
-                "message": "send exactly one of \"token\" and \"code\"",
-                "fields": {},
-            })))
+            let message = "send exactly one of \"token\" and \"code\"";
+            return Ok(
+                ApiError::new(StatusCode::BAD_REQUEST, message).response(StatusCode::BAD_REQUEST)
+            );
         }
     };
     let verdict = run(&state, input, None, &req).await?;

@@ -47,8 +47,8 @@ impl AttestationView {
             code: VerificationCode::from_stored(row.code.clone()).display(),
             title_key: kind.title_key(party_kind),
             facts,
-            verify_url: format!("{portal}/verify#{}", row.token),
-            verify_page: format!("{portal}/verify"),
+            verify_url: crate::web::paths::verify_url(portal, &row.token),
+            verify_page: crate::web::paths::verify_page(portal),
             row,
         }
     }
