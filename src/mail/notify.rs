@@ -151,6 +151,24 @@ pub fn batch_issued(
     enqueue(conn, "batch_issued", &station.email, Some(station), &n)
 }
 
+/// The notification `headline_key` about `row`, with its facts, `reason` and `link`.
+fn with_reason(
+    headline_key: &'static str,
+    row: &Attestation,
+    party: &Party,
+    reason: &str,
+    link: String,
+) -> Notification {
+    let mut facts = attestation_facts(row, party);
+    facts.push(MailFact::plain("mail.fact.reason", reason));
+    Notification {
+        headline_key,
+        subject_detail: about(row),
+        facts,
+        link: Some(link),
+    }
+}
+
 /// An attestation was revoked: its station, and the applicant when an email was given.
 pub fn attestation_revoked(
     conn: &mut DbConnection,
@@ -160,14 +178,8 @@ pub fn attestation_revoked(
     row: &Attestation,
     reason: &str,
 ) -> anyhow::Result<()> {
-    let mut facts = attestation_facts(row, party);
-    facts.push(MailFact::plain("mail.fact.reason", reason));
-    let n = Notification {
-        headline_key: "mail.revoked",
-        subject_detail: about(row),
-        facts,
-        link: Some(crate::web::paths::verify_page(portal)),
-    };
+    let link = crate::web::paths::verify_page(portal);
+    let n = with_reason("mail.revoked", row, party, reason, link);
     enqueue(
         conn,
         "attestation_revoked",
@@ -190,14 +202,8 @@ pub fn attestation_suspect(
     row: &Attestation,
     reason: &str,
 ) -> anyhow::Result<()> {
-    let mut facts = attestation_facts(row, party);
-    facts.push(MailFact::plain("mail.fact.reason", reason));
-    let n = Notification {
-        headline_key: "mail.suspect",
-        subject_detail: about(row),
-        facts,
-        link: Some(format!("{portal}/party/attestations/{}", row.id)),
-    };
+    let link = format!("{portal}{}", crate::web::paths::attestation(&row.id));
+    let n = with_reason("mail.suspect", row, party, reason, link);
     enqueue(conn, "attestation_suspect", party_email, None, &n)
 }
 

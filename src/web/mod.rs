@@ -74,6 +74,15 @@ impl AppState {
     }
 }
 
+/// The application state, for an extractor.
+pub fn state_of(
+    req: &actix_web::HttpRequest,
+) -> Result<actix_web::web::Data<AppState>, crate::error::AppError> {
+    req.app_data::<actix_web::web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| crate::error::AppError::Internal(anyhow::anyhow!("state missing")))
+}
+
 /// The client of `req`: its address and whether it used HTTPS, forwarding headers believed
 /// only from a trusted proxy (`ATTEST_TRUSTED_PROXIES`).
 pub fn client(req: &actix_web::HttpRequest) -> client::Client {

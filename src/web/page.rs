@@ -86,10 +86,7 @@ impl FromRequest for Page {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
+            let state = super::state_of(&req)?;
             let name = session::cookie_name(super::https(&req));
             let user = match req.cookie(name) {
                 Some(c) if !c.value().is_empty() => {

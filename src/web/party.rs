@@ -3,12 +3,11 @@
 
 use super::page::Page;
 use super::session::SessionUser;
-use super::AppState;
 use crate::accounts::{self, Party, Station};
 use crate::domain::Role;
 use crate::error::AppError;
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -43,10 +42,7 @@ impl FromRequest for PartyContext {
                 return Err(AppError::Forbidden);
             }
             let party_id = user.party_id.clone().ok_or(AppError::Forbidden)?;
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
+            let state = super::state_of(&req)?;
             let (party, station) = state
                 .db(move |conn| accounts::party_and_station(conn, &party_id))
                 .await?;
