@@ -13,13 +13,11 @@ use askama::Template;
 use attest::db::models::attestations::Attestation;
 use attest::db::models::parties::Party;
 use attest::db::models::stations::Station;
-use attest::documents::{pdf, qr::QrMatrix};
+use attest::documents::{pdf, printed_proof, qr::QrMatrix, qr_data_url};
 use attest::domain::{AttestationKind, IdNumber, PartyKind, Role, Uscc};
 use attest::i18n::Lang;
 use attest::routes::attestations::PrintPage;
-use attest::routes::attestations::{
-    printed_proof, qr_data_url, AttestationView, ListPage, ListQuery, PartyContext,
-};
+use attest::routes::attestations::{AttestationView, ListPage, ListQuery, PartyContext};
 use attest::tokens::claims::{IssuerClaim, SubjectClaim};
 use attest::tokens::verify::{check_signature, sign};
 use attest::tokens::Claims;
@@ -198,7 +196,7 @@ fn templates(c: &mut Criterion) {
         b.iter(|| black_box(&list).render().unwrap())
     });
     let a = views().remove(0);
-    let proof = printed_proof(&page(Lang::Zh), &context().party, &a);
+    let proof = printed_proof(Lang::Zh, &context().party, &a);
     let print = PrintPage {
         page: page(Lang::Zh),
         id: a.row.id.clone(),

@@ -3,6 +3,16 @@
 
 pub mod pdf;
 pub mod qr;
+mod results;
+mod view;
+
+pub use results::{results_csv, ResultLine};
+pub use view::AttestationView;
+
+use crate::db::models::parties::Party;
+use crate::domain::china_time;
+use crate::i18n::Lang;
+use qr::QrMatrix;
 
 /// One proof as printed: every line of text, translated, and the data of its QR code.
 #[derive(Debug, Clone)]
@@ -27,4 +37,61 @@ pub struct PrintedProof {
     pub verify_at: String,
     /// What the QR code holds: `<public url>/verify#<token>`.
     pub verify_url: String,
+}
+
+/// The QR code of `data` as a PNG `data:` URL.
+pub fn qr_data_url(data: &str) -> anyhow::Result<String> {
+    QrMatrix::new(data)
+        .map_err(|e| anyhow::anyhow!("QR code: {e:?}"))
+        .and_then(|qr| Ok(qr.png_data_url()?))
+}
+
+/// Attestation `a` of `party` as printed, in `lang`.
+pub fn printed_proof(lang: Lang, party: &Party, a: &AttestationView) -> PrintedProof {
+    let mut facts = vec![
+        (lang.t("attestations.subject"), a.row.subject_name.clone()),
+        (
+            lang.t("attestations.subject_id_number"),
+            a.row.subject_id_masked.clone(),
+        ),
+    ];
+    facts.extend(a.facts.iter().map(|f| {
+        let value = if f.translate {
+            lang.t(&f.value)
+        } else {
+            f.value.clone()
+        };
+        (lang.t(f.label), value)
+    }));
+    facts.push((
+        lang.t("attestations.validity"),
+        format!("{} – {}", a.row.valid_from, a.row.valid_until),
+    ));
+    PrintedProof {
+        title: lang.t(a.title_key),
+        stamp: (!a.is_active()).then(|| lang.t("attestations.revoked_stamp")),
+        lead: lang.t("print.lead"),
+        facts,
+        purpose: lang.t("print.purpose"),
+        issuer: vec![
+            format!("{}：{}", lang.t("print.issuer"), party.legal_name),
+            format!(
+                "{}：{}",
+                lang.t("field.identifier"),
+                party.display_identifier()
+            ),
+            format!("{}：{}", lang.t("print.address"), party.address),
+            format!(
+                "{}：{}",
+                lang.t("print.issued_on"),
+                china_time::minute(a.row.issued_at)
+            ),
+        ],
+        statement: lang.t("print.statement"),
+        qr_caption: lang.t("print.qr_caption"),
+        code_label: lang.t("print.code"),
+        code: a.code.clone(),
+        verify_at: format!("{} {}", lang.t("print.verify_at"), a.verify_page),
+        verify_url: a.verify_url.clone(),
+    }
 }

@@ -21,6 +21,11 @@ pub fn day_start(day: NaiveDate) -> NaiveDateTime {
     day.and_time(chrono::NaiveTime::MIN) - OFFSET
 }
 
+/// `at` (UTC) as shown to people: China time to the minute, `2026-11-28 09:30`.
+pub fn minute(at: NaiveDateTime) -> String {
+    local(at).format("%Y-%m-%d %H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,8 +120,6 @@ impl FromRequest for Page {
 impl Page {
     /// A stored UTC time shown in China Standard Time (UTC+8, no daylight saving).
     pub fn time(&self, at: &chrono::NaiveDateTime) -> String {
-        crate::domain::china_time::local(*at)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
+        crate::domain::china_time::minute(*at)
     }
 }

@@ -1,10 +1,9 @@
 //! `GET /party/attestations/{id}` and its printable page.
 
 use super::{AttestationView, PartyContext};
-use crate::documents::qr::QrMatrix;
-use crate::documents::{pdf, PrintedProof};
+use crate::documents::{pdf, printed_proof, qr_data_url, PrintedProof};
 use crate::error::AppError;
-use crate::issuing::{self, Party};
+use crate::issuing::{self};
 use crate::web::page::Page;
 use crate::web::AppState;
 use actix_web::http::header::{
@@ -65,8 +64,8 @@ pub async fn print_get(
     id: web::Path<String>,
 ) -> Result<PrintPage, AppError> {
     let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
-    let proof = printed_proof(&page, &ctx.party, &a);
-    let qr_src = qr_data_url(&proof.verify_url)?;
+    let proof = printed_proof(page.lang, &ctx.party, &a);
+    let qr_src = qr_data_url(&proof.verify_url).map_err(AppError::Internal)?;
     Ok(PrintPage {
         id: a.row.id,
         page,
@@ -83,7 +82,7 @@ pub async fn pdf_get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
-    let proof = printed_proof(&page, &ctx.party, &a);
+    let proof = printed_proof(page.lang, &ctx.party, &a);
     let name = format!("{}-{}.pdf", proof.title, a.row.subject_name);
     pdf_response(&page, vec![proof], name).await
 }
@@ -111,62 +110,4 @@ pub async fn pdf_response(
             })],
         })
         .body(pdf))
-}
-
-/// The QR code of `data` as a PNG `data:` URL.
-pub fn qr_data_url(data: &str) -> Result<String, AppError> {
-    QrMatrix::new(data)
-        .map_err(|e| anyhow::anyhow!("QR code: {e:?}"))
-        .and_then(|qr| Ok(qr.png_data_url()?))
-        .map_err(AppError::Internal)
-}
-
-/// Attestation `a` of `party` as printed, in the page's language.
-pub fn printed_proof(page: &Page, party: &Party, a: &AttestationView) -> PrintedProof {
-    let mut facts = vec![
-        (page.t("attestations.subject"), a.row.subject_name.clone()),
-        (
-            page.t("attestations.subject_id_number"),
-            a.row.subject_id_masked.clone(),
-        ),
-    ];
-    facts.extend(a.facts.iter().map(|f| {
-        let value = if f.translate {
-            page.t(&f.value)
-        } else {
-            f.value.clone()
-        };
-        (page.t(f.label), value)
-    }));
-    facts.push((
-        page.t("attestations.validity"),
-        format!("{} – {}", a.row.valid_from, a.row.valid_until),
-    ));
-    PrintedProof {
-        title: page.t(a.title_key),
-        stamp: (!a.is_active()).then(|| page.t("attestations.revoked_stamp")),
-        lead: page.t("print.lead"),
-        facts,
-        purpose: page.t("print.purpose"),
-        issuer: vec![
-            format!("{}：{}", page.t("print.issuer"), party.legal_name),
-            format!(
-                "{}：{}",
-                page.t("field.identifier"),
-                party.display_identifier()
-            ),
-            format!("{}：{}", page.t("print.address"), party.address),
-            format!(
-                "{}：{}",
-                page.t("print.issued_on"),
-                page.time(&a.row.issued_at)
-            ),
-        ],
-        statement: page.t("print.statement"),
-        qr_caption: page.t("print.qr_caption"),
-        code_label: page.t("print.code"),
-        code: a.code.clone(),
-        verify_at: format!("{} {}", page.t("print.verify_at"), a.verify_page),
-        verify_url: a.verify_url.clone(),
-    }
 }

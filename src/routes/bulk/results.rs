@@ -5,10 +5,9 @@ use super::{kind_of, load};
 use crate::bulk::errors_of;
 use crate::bulk::{self, Batch};
 use crate::documents::PrintedProof;
+use crate::documents::{printed_proof, qr_data_url, results_csv, AttestationView, ResultLine};
 use crate::error::AppError;
-use crate::routes::attestations::{
-    pdf_response, printed_proof, qr_data_url, AttestationView, PartyContext,
-};
+use crate::routes::attestations::{pdf_response, PartyContext};
 use crate::web::page::Page;
 use crate::web::AppState;
 use actix_web::{web, HttpResponse};
@@ -30,7 +29,7 @@ async fn proofs(
         .into_iter()
         .map(|(_, row)| {
             let view = AttestationView::new(row, ctx.party_kind(), &portal);
-            printed_proof(page, &ctx.party, &view)
+            printed_proof(page.lang, &ctx.party, &view)
         })
         .collect();
     Ok((ctx, batch, proofs))
@@ -48,85 +47,25 @@ pub async fn results_get(
     let batch_id = batch.id.clone();
     let (issued, failed) = state.db(move |conn| bulk::results(conn, &batch_id)).await?;
     let portal = state.config.portal();
-    let mut lines: Vec<(i32, [String; 6])> = issued
+    let lines = issued
         .into_iter()
-        .map(|(line, row)| {
-            let view = AttestationView::new(row, ctx.party_kind(), &portal);
-            (
-                line,
-                [
-                    line.to_string(),
-                    view.row.subject_name.clone(),
-                    view.row.subject_id_masked.clone(),
-                    view.code.clone(),
-                    view.verify_url.clone(),
-                    page.t("bulk.result.issued"),
-                ],
-            )
+        .map(|(line, row)| ResultLine::Issued {
+            line,
+            view: Box::new(AttestationView::new(row, ctx.party_kind(), &portal)),
         })
+        .chain(failed.iter().map(|r| ResultLine::NotIssued {
+            line: r.line,
+            subject_name: r.subject_name.clone(),
+            errors: errors_of(r),
+        }))
         .collect();
-    lines.extend(failed.iter().map(|r| {
-        let problems: Vec<String> = errors_of(r)
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}: {}",
-                    page.t(crate::domain::bulk::header_key(&e.field)),
-                    e.message(page.lang)
-                )
-            })
-            .collect();
-        (
-            r.line,
-            [
-                r.line.to_string(),
-                r.subject_name.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-                format!(
-                    "{}：{}",
-                    page.t("bulk.result.not_issued"),
-                    problems.join("; ")
-                ),
-            ],
-        )
-    }));
-    lines.sort_by_key(|(line, _)| *line);
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "bulk.result.line",
-        "bulk.col.subject_name",
-        "bulk.result.masked_id",
-        "bulk.result.code",
-        "bulk.result.verify_url",
-        "bulk.result.status",
-    ]
-    .map(|k| page.t(k));
-    let written: Result<(), csv::Error> = std::iter::once(&header)
-        .chain(lines.iter().map(|(_, l)| l))
-        .try_for_each(|record| out.write_record(record.iter().map(|c| inert(c).into_owned())));
-    written.map_err(|e| AppError::Internal(e.into()))?;
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let body = format!("\u{feff}{}", String::from_utf8_lossy(&bytes));
+    let body = results_csv(page.lang, lines).map_err(AppError::Internal)?;
     let name = format!(
         "{}-{}.csv",
         batch.file_name.trim_end_matches(".csv"),
         page.t("bulk.result.suffix")
     );
     Ok(csv_download(body, &name))
-}
-
-/// `cell` as a spreadsheet shows it but never runs it: text that Excel would read as a
-/// formula (`=`, `+`, `-`, `@`, tab, CR first) is prefixed with `'`.
-fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
 }
 
 /// Every proof of a batch on one printable page.

@@ -1,0 +1,43 @@
+//! A proof as every page, print and PDF shows it: its code as printed, its title, its facts
+//! as rows, and where it is verified.
+
+use crate::db::models::attestations::Attestation;
+use crate::domain::facts::FactRow;
+use crate::domain::{AttestationStatus, Facts, PartyKind, VerificationCode};
+
+/// An attestation as its pages show it.
+pub struct AttestationView {
+    pub row: Attestation,
+    pub code: String,
+    pub title_key: &'static str,
+    pub facts: Vec<FactRow>,
+    /// `<public url>/verify#<token>`: what the QR code holds.
+    pub verify_url: String,
+    /// `<public url>/verify`: printed for people who type the code.
+    pub verify_page: String,
+}
+
+impl AttestationView {
+    /// Prepares `row`, issued by a party of `party_kind`, for display.
+    pub fn new(row: Attestation, party_kind: PartyKind, portal: &str) -> Self {
+        let kind = row.kind;
+        let facts = serde_json::from_str(&row.facts)
+            .ok()
+            .and_then(|v| Facts::from_json(kind, v).ok())
+            .map(|f| f.rows())
+            .unwrap_or_default();
+        Self {
+            code: VerificationCode::from_stored(row.code.clone()).display(),
+            title_key: kind.title_key(party_kind),
+            facts,
+            verify_url: crate::web::paths::verify_url(portal, &row.token),
+            verify_page: crate::web::paths::verify_page(portal),
+            row,
+        }
+    }
+
+    /// True while the attestation has not been revoked.
+    pub fn is_active(&self) -> bool {
+        self.row.status == AttestationStatus::Active
+    }
+}
