@@ -4,14 +4,15 @@
 use crate::db::models::attestations::Attestation;
 use crate::db::schema::{attestations, parties};
 use crate::db::DbConnection;
+use crate::domain::{AttestationKind, AttestationStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// What a party's list shows.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub kind: Option<String>,
-    pub status: Option<String>,
+    pub kind: Option<AttestationKind>,
+    pub status: Option<AttestationStatus>,
     /// A subject name (part of it) or a verification code.
     pub search: Option<String>,
     /// Keyset cursor: list what was issued before this (issued_at, id).
@@ -68,10 +69,10 @@ pub fn list_attestations(
     }
     let f = &filter.common;
     if let Some(kind) = &f.kind {
-        query = query.filter(attestations::kind.eq(kind.clone()));
+        query = query.filter(attestations::kind.eq(*kind));
     }
     if let Some(status) = &f.status {
-        query = query.filter(attestations::status.eq(status.clone()));
+        query = query.filter(attestations::status.eq(*status));
     }
     if let Some(party) = &filter.party_id {
         query = query.filter(attestations::party_id.eq(party.clone()));

@@ -2,6 +2,7 @@
 
 use super::{AttestationView, PartyContext};
 use crate::domain::AttestationKind;
+use crate::domain::AttestationStatus;
 use crate::error::AppError;
 use crate::issuing::{self, ListFilter};
 use crate::web::page::Page;
@@ -55,9 +56,8 @@ pub async fn list_get(
 ) -> Result<ListPage, AppError> {
     let query = query.into_inner();
     let filter = ListFilter {
-        kind: AttestationKind::parse(&query.kind).map(|k| k.as_str().to_owned()),
-        status: matches!(query.status.as_str(), "active" | "revoked" | "suspect")
-            .then(|| query.status.clone()),
+        kind: AttestationKind::parse(&query.kind),
+        status: AttestationStatus::parse(&query.status),
         search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
         before: parse_cursor(&query.before),
     };

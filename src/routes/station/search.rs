@@ -3,6 +3,7 @@
 //! every such search is audited).
 
 use super::{scope_of, STAFF};
+use crate::domain::AttestationStatus;
 use crate::domain::{china_time, fields, AttestationKind, IdNumber, VerificationCode};
 use crate::error::AppError;
 use crate::jurisdiction::{self, AttestationWithParty, ListFilter, Party, StationFilter};
@@ -117,9 +118,8 @@ async fn search(
     let id = id.and_then(Result::ok);
     let filter = StationFilter {
         common: ListFilter {
-            kind: AttestationKind::parse(&query.kind).map(|k| k.as_str().to_owned()),
-            status: matches!(query.status.as_str(), "active" | "revoked" | "suspect")
-                .then(|| query.status.clone()),
+            kind: AttestationKind::parse(&query.kind),
+            status: AttestationStatus::parse(&query.status),
             search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
             before: None,
         },
