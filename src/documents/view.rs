@@ -21,11 +21,7 @@ impl AttestationView {
     /// Prepares `row`, issued by a party of `party_kind`, for display.
     pub fn new(row: Attestation, party_kind: PartyKind, portal: &str) -> Self {
         let kind = row.kind;
-        let facts = serde_json::from_str(&row.facts)
-            .ok()
-            .and_then(|v| Facts::from_json(kind, v).ok())
-            .map(|f| f.rows())
-            .unwrap_or_default();
+        let facts = Facts::stored_rows(kind, &row.facts);
         Self {
             code: VerificationCode::from_stored(row.code.clone()).display(),
             title_key: kind.title_key(party_kind),

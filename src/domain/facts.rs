@@ -109,6 +109,15 @@ impl Facts {
         })
     }
 
+    /// The rows of facts stored as JSON for a `kind` proof (none when they do not parse).
+    pub fn stored_rows(kind: AttestationKind, json: &str) -> Vec<FactRow> {
+        serde_json::from_str(json)
+            .ok()
+            .and_then(|v| Self::from_json(kind, v).ok())
+            .map(|f| f.rows())
+            .unwrap_or_default()
+    }
+
     /// The lines of the printed proof, in order.
     pub fn rows(&self) -> Vec<FactRow> {
         match self {

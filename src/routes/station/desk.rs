@@ -46,12 +46,7 @@ async fn load(page: Page, state: &web::Data<AppState>, id: String) -> Result<Des
     } = state
         .db(move |conn| jurisdiction::desk_view(conn, scope.as_deref(), &id))
         .await?;
-    let kind = a.kind;
-    let facts = serde_json::from_str(&a.facts)
-        .ok()
-        .and_then(|v| Facts::from_json(kind, v).ok())
-        .map(|f| f.rows())
-        .unwrap_or_default();
+    let facts = Facts::stored_rows(a.kind, &a.facts);
     Ok(DeskPage {
         code: VerificationCode::from_stored(a.code.clone()).display(),
         page,

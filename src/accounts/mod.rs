@@ -1,9 +1,9 @@
 //! Creating stations, users and parties: shared by the operator CLI and the sign-up page so
 //! that both apply the same rules. Each function runs in one transaction with its audit row.
 
-pub use crate::db::models::api_keys::ApiKey;
+mod api_keys;
+pub use api_keys::{api_keys, authenticate_api_key, create_api_key, revoke_api_key, ApiKey};
 
-use crate::db::models::api_keys;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 pub use crate::db::models::parties::Party;
 pub use crate::db::models::stations::Station;
@@ -221,62 +221,6 @@ pub fn register(
     Ok(None)
 }
 
-/// Creates an API key for `party_id` (an approved party only); returns the row and the
-/// key, which is shown once and stored only as a keyed hash.
-pub fn create_api_key(
-    conn: &mut DbConnection,
-    secrets: &crate::secrets::Secrets,
-    party_id: &str,
-    name: &str,
-    created_by: Option<&str>,
-) -> Result<(api_keys::ApiKey, String), AccountError> {
-    let key = format!("att_{}", crate::secrets::random_token());
-    let row = api_keys::ApiKey {
-        id: new_id(),
-        party_id: party_id.to_owned(),
-        name: name.to_owned(),
-        prefix: key[..12].to_owned(),
-        key_hash: secrets.keyed_hash("api_key", &key),
-        created_at: now(),
-        created_by: created_by.map(str::to_owned),
-        last_used_at: None,
-        revoked_at: None,
-    };
-    crate::db::write(conn, |conn| {
-        if parties::find_by_id(conn, party_id)?.status != PartyStatus::Approved {
-            return Err(AccountError::NotApproved);
-        }
-        api_keys::insert(conn, &row)?;
-        audit_log::insert(
-            conn,
-            &AuditEntry::new(Action::ApiKeyCreated, created_by, Some(&row.id)),
-        )?;
-        Ok::<_, AccountError>(())
-    })?;
-    Ok((row, key))
-}
-
-/// The party of an active API key, noting its use.
-pub fn authenticate_api_key(
-    conn: &mut DbConnection,
-    secrets: &crate::secrets::Secrets,
-    key: &str,
-) -> diesel::QueryResult<Option<Party>> {
-    let Some(row) = api_keys::find_active_by_hash(conn, &secrets.keyed_hash("api_key", key))?
-    else {
-        return Ok(None);
-    };
-    // When a key was last used, to the minute: not a write per request.
-    let now = crate::db::now();
-    if row
-        .last_used_at
-        .is_none_or(|t| now - t > chrono::Duration::minutes(1))
-    {
-        crate::db::write(conn, |conn| api_keys::touch(conn, &row.id))?;
-    }
-    parties::find_by_id(conn, &row.party_id).map(Some)
-}
-
 /// A party and its station.
 pub fn party_and_station(
     conn: &mut DbConnection,
@@ -290,31 +234,4 @@ pub fn party_and_station(
 /// Every station, for the sign-up form.
 pub fn stations(conn: &mut DbConnection) -> Result<Vec<Station>, crate::error::AppError> {
     Ok(stations::list_all(conn)?)
-}
-
-/// The party's API keys.
-pub fn api_keys(
-    conn: &mut DbConnection,
-    party_id: &str,
-) -> Result<Vec<ApiKey>, crate::error::AppError> {
-    Ok(api_keys::list_for_party(conn, party_id)?)
-}
-
-/// Revokes the party's API key `id` (audited); false when the party has no such key.
-pub fn revoke_api_key(
-    conn: &mut DbConnection,
-    party_id: &str,
-    user_id: &str,
-    id: &str,
-) -> Result<bool, crate::error::AppError> {
-    crate::db::write(conn, |conn| {
-        let revoked = api_keys::revoke(conn, party_id, id)?;
-        if revoked {
-            audit_log::insert(
-                conn,
-                &AuditEntry::new(Action::ApiKeyRevoked, Some(user_id), Some(id)),
-            )?;
-        }
-        Ok(revoked)
-    })
 }
