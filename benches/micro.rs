@@ -149,7 +149,7 @@ fn context() -> PartyContext {
 fn row(token: &str, n: usize) -> Attestation {
     let claims = claims();
     Attestation {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: attest::domain::AttestationId::generate(),
         party_id: "p1".into(),
         station_id: "s1".into(),
         kind: attest::domain::AttestationKind::Employment,

@@ -8,6 +8,7 @@ pub use crate::db::models::users::User;
 
 use crate::db::models::{audit_log, outbox, stations, users};
 use crate::db::DbConnection;
+use crate::domain::StationId;
 use crate::error::AppError;
 use chrono::NaiveDate;
 
@@ -32,7 +33,11 @@ pub fn overview(
 }
 
 /// Sets the address a station is emailed at; false when there is no such station.
-pub fn set_station_email(conn: &mut DbConnection, id: &str, email: &str) -> Result<bool, AppError> {
+pub fn set_station_email(
+    conn: &mut DbConnection,
+    id: &StationId,
+    email: &str,
+) -> Result<bool, AppError> {
     crate::db::write(conn, |conn| Ok(stations::set_email(conn, id, email)?))
 }
 

@@ -6,7 +6,7 @@
 use crate::db::models::attestations;
 use crate::db::models::parties::{self, Party, StoredIdentifier};
 use crate::db::DbConnection;
-use crate::domain::IdentifierType;
+use crate::domain::{AttestationId, IdentifierType, PartyId};
 use crate::domain::{IdNumber, PartyIdentifier, PartyKind};
 use crate::secrets::Secrets;
 
@@ -73,10 +73,10 @@ pub fn settle_types(conn: &mut DbConnection, secrets: &Secrets) -> diesel::Query
 #[derive(Debug, Default)]
 pub struct Audit {
     /// Parties whose resident ID number is stored in clear (id, kind, legal name, masked).
-    pub parties_in_clear: Vec<(String, PartyKind, String, String)>,
+    pub parties_in_clear: Vec<(PartyId, PartyKind, String, String)>,
     /// Proofs whose signed token carries an issuer's full resident ID number (id, party id):
     /// tokens cannot change, so every surface masks the number when it shows them.
-    pub tokens_with_number: Vec<(String, String)>,
+    pub tokens_with_number: Vec<(AttestationId, PartyId)>,
     /// Parties checked, proofs checked.
     pub checked: (usize, usize),
 }
@@ -91,7 +91,7 @@ pub fn audit(conn: &mut DbConnection) -> diesel::QueryResult<Audit> {
             number_in_clear(p).map(|n| (p.id.clone(), p.kind, p.legal_name.clone(), n.masked()))
         })
         .collect();
-    let lessors: Vec<String> = all
+    let lessors: Vec<PartyId> = all
         .iter()
         .filter(|p| p.kind == PartyKind::Lessor)
         .map(|p| p.id.clone())

@@ -10,8 +10,9 @@ use crate::db::models::attestations;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::stations;
 use crate::db::models::users;
-use crate::db::{new_id, now, DbConnection};
+use crate::db::{now, DbConnection};
 use crate::domain::AttestationStatus;
+use crate::domain::{AttestationId, PartyId, UserId};
 use crate::domain::{AttestationKind, NewAttestation, PartyStatus, VerificationCode};
 use crate::error::AppError;
 use crate::mail::notify;
@@ -24,7 +25,7 @@ pub struct Issuer<'a> {
     pub party: &'a Party,
     /// The party's station: the token's audience, emailed of each proof.
     pub station: &'a Station,
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
     /// The portal's public URL without the trailing slash (the `iss` claim).
     pub portal: &'a str,
     pub secrets: &'a Secrets,
@@ -72,7 +73,7 @@ pub fn issue_for(
     conn: &mut DbConnection,
     portal: &Portal,
     party: &Party,
-    user_id: Option<&str>,
+    user_id: Option<&UserId>,
     new: &NewAttestation,
 ) -> Result<Attestation, AppError> {
     if new.applicant_email.is_some() {
@@ -86,7 +87,7 @@ pub fn issue_for(
         }
     }
     let user_id = match user_id {
-        Some(id) => id.to_owned(),
+        Some(id) => id.clone(),
         None => first_user(conn, &party.id)?,
     };
     let ring = portal.keys.ring(conn)?;
@@ -103,7 +104,7 @@ pub fn issue_for(
 }
 
 /// The user an API action is recorded under: the party's first user.
-pub fn first_user(conn: &mut DbConnection, party_id: &str) -> Result<String, AppError> {
+pub fn first_user(conn: &mut DbConnection, party_id: &PartyId) -> Result<UserId, AppError> {
     users::first_of_party(conn, party_id)?
         .map(|u| u.id)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("party {party_id} has no user")))
@@ -142,11 +143,11 @@ pub fn signed_row(
         .ring
         .signer()
         .ok_or_else(|| anyhow::anyhow!("no signing key"))?;
-    let id = new_id();
+    let id = AttestationId::generate();
     let facts = serde_json::to_value(&new.facts).map_err(anyhow::Error::from)?;
     let claims = Claims {
         iss: by.portal.to_owned(),
-        jti: id.clone(),
+        jti: id.to_string(),
         iat: issued_at.and_utc().timestamp(),
         nbf: start_of_day(new.valid_from),
         exp: end_of_day(new.valid_until),
@@ -182,7 +183,7 @@ pub fn signed_row(
         applicant_email: new.applicant_email.clone(),
         responsibility_accepted: true,
         issued_at,
-        issued_by: by.user_id.to_owned(),
+        issued_by: by.user_id.clone(),
         kid: kid.to_owned(),
         token,
         status: AttestationStatus::Active,
@@ -201,8 +202,8 @@ pub fn revoke(
     conn: &mut DbConnection,
     portal: &str,
     party: &Party,
-    id: &str,
-    user_id: &str,
+    id: &AttestationId,
+    user_id: &UserId,
     reason: &str,
 ) -> Result<bool, IssueError> {
     crate::db::write(conn, |conn| {
@@ -223,8 +224,8 @@ pub fn revoke(
 /// The party's attestation `id` (another party's is 404).
 pub fn attestation(
     conn: &mut DbConnection,
-    party_id: &str,
-    id: &str,
+    party_id: &PartyId,
+    id: &AttestationId,
 ) -> Result<Attestation, AppError> {
     Ok(attestations::find_for_party(conn, party_id, id)?)
 }
@@ -232,7 +233,7 @@ pub fn attestation(
 /// A page of the party's attestations, newest first, `limit` at most.
 pub fn attestations_of(
     conn: &mut DbConnection,
-    party_id: &str,
+    party_id: &PartyId,
     filter: &ListFilter,
     limit: i64,
 ) -> Result<Vec<Attestation>, AppError> {
@@ -247,7 +248,7 @@ pub fn revoke_through_api(
     conn: &mut DbConnection,
     portal: &str,
     party: &Party,
-    id: &str,
+    id: &AttestationId,
     reason: &str,
 ) -> Result<Attestation, AppError> {
     let row = attestations::find_for_party(conn, &party.id, id)?;

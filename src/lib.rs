@@ -27,3 +27,5 @@ pub mod telemetry;
 pub mod tokens;
 pub mod verification;
 pub mod web;
+
+pub use web::paths;

@@ -15,6 +15,7 @@ use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::{sessions, users};
 use crate::db::DbConnection;
 use crate::domain::Role;
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::secrets::Secrets;
 use chrono::{Duration, NaiveDateTime};
@@ -124,7 +125,7 @@ fn known_client(
 /// Ends the session `session_hash` of `user_id` (audited): its cookie no longer works.
 pub fn logout(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     email: &str,
     session_hash: &str,
 ) -> Result<(), AppError> {

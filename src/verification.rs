@@ -5,8 +5,8 @@ use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::stations;
 use crate::db::models::verifications::{self, Verification};
 use crate::db::{new_id, now, DbConnection};
-use crate::domain::AttestationStatus;
 use crate::domain::VerificationCode;
+use crate::domain::{AttestationId, AttestationStatus};
 use crate::tokens::verify::{check_with_ring, time_status, InvalidReason};
 use crate::tokens::{Claims, KeyRing, VerifyStatus};
 
@@ -92,7 +92,7 @@ impl Verdict {
 
 /// Who asked, for the record.
 pub struct Asker<'a> {
-    pub user_id: Option<&'a str>,
+    pub user_id: Option<&'a crate::domain::UserId>,
     pub client_ip: Option<&'a str>,
 }
 
@@ -108,13 +108,15 @@ pub fn verify(
         VerifyInput::Unreadable => (Verdict::invalid("verify.reason.unreadable"), None),
         VerifyInput::Token(token) => match check_with_ring(token, ring, portal) {
             Err(reason) => (Verdict::invalid(reason), None),
-            Ok(claims) => match attestations::find_by_id(conn, &claims.jti)? {
-                None => (Verdict::invalid("verify.reason.not_on_record"), None),
-                Some(row) => {
-                    let ids = (row.id.clone(), row.station_id.clone());
-                    (judge(conn, row, claims)?, Some(ids))
+            Ok(claims) => {
+                match attestations::find_by_id(conn, &AttestationId::from(claims.jti.clone()))? {
+                    None => (Verdict::invalid("verify.reason.not_on_record"), None),
+                    Some(row) => {
+                        let ids = (row.id.clone(), row.station_id.clone());
+                        (judge(conn, row, claims)?, Some(ids))
+                    }
                 }
-            },
+            }
         },
         VerifyInput::Code(code) => match attestations::find_by_code(conn, code.as_str())? {
             None => (
@@ -144,7 +146,7 @@ pub fn verify(
         station_id,
         method: input.method().to_owned(),
         result: verdict.status.as_str().to_owned(),
-        user_id: asker.user_id.map(str::to_owned),
+        user_id: asker.user_id.cloned(),
         client_ip: asker.client_ip.map(str::to_owned),
     };
     crate::db::write(conn, |conn| verifications::insert(conn, &record))?;

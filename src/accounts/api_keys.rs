@@ -8,15 +8,16 @@ use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::{api_keys, parties};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::PartyStatus;
+use crate::domain::{PartyId, UserId};
 
 /// Creates an API key for `party_id` (an approved party only); returns the row and the
 /// key, which is shown once and stored only as a keyed hash.
 pub fn create_api_key(
     conn: &mut DbConnection,
     secrets: &crate::secrets::Secrets,
-    party_id: &str,
+    party_id: &PartyId,
     name: &str,
-    created_by: Option<&str>,
+    created_by: Option<&UserId>,
 ) -> Result<(api_keys::ApiKey, String), AccountError> {
     let key = format!("att_{}", crate::secrets::random_token());
     let row = api_keys::ApiKey {
@@ -26,7 +27,7 @@ pub fn create_api_key(
         prefix: key[..12].to_owned(),
         key_hash: secrets.keyed_hash("api_key", &key),
         created_at: now(),
-        created_by: created_by.map(str::to_owned),
+        created_by: created_by.cloned(),
         last_used_at: None,
         revoked_at: None,
     };
@@ -68,7 +69,7 @@ pub fn authenticate_api_key(
 /// The party's API keys.
 pub fn api_keys(
     conn: &mut DbConnection,
-    party_id: &str,
+    party_id: &PartyId,
 ) -> Result<Vec<ApiKey>, crate::error::AppError> {
     Ok(api_keys::list_for_party(conn, party_id)?)
 }
@@ -76,8 +77,8 @@ pub fn api_keys(
 /// Revokes the party's API key `id` (audited); false when the party has no such key.
 pub fn revoke_api_key(
     conn: &mut DbConnection,
-    party_id: &str,
-    user_id: &str,
+    party_id: &PartyId,
+    user_id: &UserId,
     id: &str,
 ) -> Result<bool, crate::error::AppError> {
     crate::db::write(conn, |conn| {

@@ -7,10 +7,11 @@ pub use api_keys::{api_keys, authenticate_api_key, create_api_key, revoke_api_ke
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 pub use crate::db::models::parties::Party;
 pub use crate::db::models::stations::Station;
+use crate::domain::{PartyId, StationId, UserId};
 
 use crate::db::models::users::{self, User};
 use crate::db::models::{parties, stations};
-use crate::db::{new_id, now, DbConnection};
+use crate::db::{now, DbConnection};
 use crate::domain::{PartyDetails, PartyStatus, Role};
 
 /// Why an account could not be created.
@@ -21,7 +22,7 @@ pub enum AccountError {
     #[error("the email address {0} already has an account")]
     EmailTaken(String),
     #[error("a party with this identifier is already registered")]
-    IdentifierTaken { party_id: String },
+    IdentifierTaken { party_id: PartyId },
     #[error("the party is not approved by its station")]
     NotApproved,
     #[error("there is no station with code {0}")]
@@ -48,7 +49,7 @@ pub fn create_station(conn: &mut DbConnection, new: &NewStation) -> Result<Stati
             return Err(AccountError::StationCodeTaken(new.code.to_owned()));
         }
         let station = Station {
-            id: new_id(),
+            id: StationId::generate(),
             code: new.code.to_owned(),
             name: new.name.to_owned(),
             email: new.email.to_owned(),
@@ -98,14 +99,14 @@ fn insert_user(
     role: Role,
     email: &str,
     password_hash: &str,
-    station_id: Option<String>,
-    party_id: Option<String>,
+    station_id: Option<StationId>,
+    party_id: Option<PartyId>,
 ) -> Result<User, AccountError> {
     if users::email_taken(conn, email)? {
         return Err(AccountError::EmailTaken(email.to_owned()));
     }
     let user = User {
-        id: new_id(),
+        id: UserId::generate(),
         email: email.to_owned(),
         password_hash: password_hash.to_owned(),
         role,
@@ -153,7 +154,7 @@ pub fn create_party(
         let created_at = now();
         let approved = new.status == PartyStatus::Approved;
         let party = Party {
-            id: new_id(),
+            id: PartyId::generate(),
             kind: d.kind,
             legal_name: d.legal_name.clone(),
             identifier: stored.identifier,
@@ -224,7 +225,7 @@ pub fn register(
 /// A party and its station.
 pub fn party_and_station(
     conn: &mut DbConnection,
-    party_id: &str,
+    party_id: &PartyId,
 ) -> Result<(Party, Station), crate::error::AppError> {
     let party = parties::find_by_id(conn, party_id)?;
     let station = stations::find_by_id(conn, &party.station_id)?;

@@ -5,6 +5,7 @@ pub use crate::db::models::bulk::{Batch, BatchRow};
 use crate::db::models::attestations::Attestation;
 use crate::db::models::bulk;
 use crate::db::DbConnection;
+use crate::domain::{BatchId, PartyId};
 use crate::error::AppError;
 use chrono::Duration;
 
@@ -12,12 +13,12 @@ use chrono::Duration;
 pub type Issued = Vec<(i32, Attestation)>;
 
 /// The party's batch `id` (another party's is 404).
-pub fn batch(conn: &mut DbConnection, party_id: &str, id: &str) -> Result<Batch, AppError> {
+pub fn batch(conn: &mut DbConnection, party_id: &PartyId, id: &BatchId) -> Result<Batch, AppError> {
     Ok(bulk::find(conn, party_id, id)?)
 }
 
 /// The party's batches, newest first.
-pub fn batches(conn: &mut DbConnection, party_id: &str) -> Result<Vec<Batch>, AppError> {
+pub fn batches(conn: &mut DbConnection, party_id: &PartyId) -> Result<Vec<Batch>, AppError> {
     Ok(bulk::list_for_party(conn, party_id)?)
 }
 
@@ -25,7 +26,7 @@ pub fn batches(conn: &mut DbConnection, party_id: &str) -> Result<Vec<Batch>, Ap
 /// those in error.
 pub fn summary(
     conn: &mut DbConnection,
-    id: &str,
+    id: &BatchId,
     shown: i64,
 ) -> Result<((i64, i64), Vec<BatchRow>), AppError> {
     Ok((
@@ -35,12 +36,12 @@ pub fn summary(
 }
 
 /// The proofs issued from the batch, with their lines, in file order.
-pub fn issued(conn: &mut DbConnection, id: &str) -> Result<Issued, AppError> {
+pub fn issued(conn: &mut DbConnection, id: &BatchId) -> Result<Issued, AppError> {
     Ok(bulk::issued(conn, id)?)
 }
 
 /// The proofs issued from the batch and every row in error (the results file).
-pub fn results(conn: &mut DbConnection, id: &str) -> Result<(Issued, Vec<BatchRow>), AppError> {
+pub fn results(conn: &mut DbConnection, id: &BatchId) -> Result<(Issued, Vec<BatchRow>), AppError> {
     Ok((
         bulk::issued(conn, id)?,
         bulk::rows_in_error(conn, id, i64::MAX)?,
@@ -48,13 +49,13 @@ pub fn results(conn: &mut DbConnection, id: &str) -> Result<(Issued, Vec<BatchRo
 }
 
 /// Row `line` of the batch `id` (404 when there is none).
-pub fn row(conn: &mut DbConnection, id: &str, line: i32) -> Result<BatchRow, AppError> {
+pub fn row(conn: &mut DbConnection, id: &BatchId, line: i32) -> Result<BatchRow, AppError> {
     Ok(bulk::find_row(conn, id, line)?)
 }
 
 /// Takes the lease on the batch to issue it; false when another instance holds it or it is
 /// done.
-pub fn claim(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
+pub fn claim(conn: &mut DbConnection, id: &BatchId) -> Result<bool, AppError> {
     let now = crate::db::now();
     crate::db::write(conn, |conn| {
         Ok(bulk::claim(

@@ -9,10 +9,11 @@ use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::bulk;
 use crate::db::models::stations;
-use crate::db::{new_id, now, DbConnection};
+use crate::db::{now, DbConnection};
 use crate::domain::bulk::{check_row, duplicate_of, Encoding, Row, RowError};
 use crate::domain::BatchState;
 use crate::domain::{AttestationKind, PartyKind};
+use crate::domain::{BatchId, PartyId, UserId};
 use crate::issuing::{IssueError, Issuer, Party, Portal};
 use crate::mail::notify;
 use crate::secrets::Secrets;
@@ -30,7 +31,7 @@ pub const DRAFT_DAYS: i64 = 7;
 /// Purpose of the sealing key of a row's cells.
 const SEAL: &str = "bulk_row";
 
-fn row_to_store(secrets: &Secrets, batch_id: &str, row: &Row) -> anyhow::Result<BatchRow> {
+fn row_to_store(secrets: &Secrets, batch_id: &BatchId, row: &Row) -> anyhow::Result<BatchRow> {
     Ok(BatchRow {
         batch_id: batch_id.to_owned(),
         line: row.line,
@@ -44,8 +45,8 @@ fn row_to_store(secrets: &Secrets, batch_id: &str, row: &Row) -> anyhow::Result<
 
 /// What an upload is stored as.
 pub struct Upload<'a> {
-    pub party_id: &'a str,
-    pub user_id: &'a str,
+    pub party_id: &'a PartyId,
+    pub user_id: &'a UserId,
     pub kind: AttestationKind,
     pub file_name: &'a str,
     pub encoding: Encoding,
@@ -57,8 +58,8 @@ pub fn create(
     conn: &mut DbConnection,
     secrets: &Secrets,
     upload: &Upload,
-) -> anyhow::Result<String> {
-    let id = new_id();
+) -> anyhow::Result<BatchId> {
+    let id = BatchId::generate();
     let rows = upload
         .rows
         .par_iter()
@@ -152,8 +153,8 @@ pub fn issue_next(
     conn: &mut DbConnection,
     portal: &Portal,
     party: &Party,
-    user_id: &str,
-    batch_id: &str,
+    user_id: &UserId,
+    batch_id: &BatchId,
     today: NaiveDate,
 ) -> Result<Step, IssueError> {
     let ring = portal.keys.ring(conn)?;

@@ -1,10 +1,11 @@
-//! The stored enums as text columns on both backends. Writing stores `as_str()`; reading
+//! The stored enums and ids as text columns on both backends. Writing stores `as_str()`; reading
 //! parses, and a value the portal does not know is an error naming the column and the value,
 //! never a silent fallback to another kind.
 
 use super::{MultiBackend, MultiRawValue};
 use crate::domain::{
-    AttestationKind, AttestationStatus, BatchState, IdentifierType, PartyKind, PartyStatus, Role,
+    AttestationId, AttestationKind, AttestationStatus, BatchId, BatchState, IdentifierType,
+    PartyId, PartyKind, PartyStatus, Role, StationId, UserId,
 };
 use diesel::deserialize::{self, FromSql};
 use diesel::pg::{Pg, PgValue};
@@ -63,3 +64,8 @@ text_column!(PartyStatus, "parties.status");
 text_column!(IdentifierType, "parties.identifier_type");
 text_column!(Role, "users.role");
 text_column!(BatchState, "bulk_batches.state");
+text_column!(AttestationId, "an attestation id");
+text_column!(PartyId, "a party id");
+text_column!(UserId, "a user id");
+text_column!(StationId, "a station id");
+text_column!(BatchId, "a batch id");

@@ -141,12 +141,11 @@ mod tests {
             subject_name: "王五".into(),
             subject_id_number: "11010519491231002X".into(),
             responsibility: "on".into(),
-            facts: FactsForm {
-                position: "工程师".into(),
-                employed_since: "2024-03-01".into(),
-                contract_type: "open_ended".into(),
-                ..Default::default()
-            },
+            facts: FactsForm::from([
+                ("position", "工程师"),
+                ("employed_since", "2024-03-01"),
+                ("contract_type", "open_ended"),
+            ]),
             ..Default::default()
         }
     }

@@ -1,71 +1,32 @@
-//! The facts each kind of proof states, as on the paper documents, and their validation.
+//! The facts one proof states, as on the paper documents: the values of its kind's fields
+//! (`fact_fields`), held as the plain JSON object the token signs and the database stores.
 
 use super::attestation_kind::AttestationKind;
+use super::fact_fields::{FactField, Input};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
-/// On what basis the subject lives at the address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HousingBasis {
-    Lease,
-    Owned,
-    Dormitory,
-    Committee,
-}
-
-/// The kind of labour contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContractType {
-    FixedTerm,
-    OpenEnded,
-    Other,
-}
-
-/// Proof of residence (住宿证明 / 居住证明).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResidenceFacts {
-    pub address: String,
-    pub housing_basis: HousingBasis,
-    pub residing_since: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lease_end: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lease_registration_no: Option<String>,
-}
-
-/// Proof of employment (在职证明 / 劳动关系证明).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmploymentFacts {
-    pub position: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    pub employed_since: NaiveDate,
-    pub contract_type: ContractType,
-    /// `None` while still employed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employed_until: Option<NaiveDate>,
-}
-
-/// Proof of attendance (在读证明).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttendanceFacts {
-    pub student_number: String,
-    pub programme: String,
-    pub level: String,
-    pub enrolled_since: NaiveDate,
-    pub expected_completion: NaiveDate,
-    pub full_time: bool,
-}
-
-/// The facts of one proof; serialised as the plain object of its kind.
+/// The checked facts of one proof; serialised as the plain object of its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Facts {
-    Residence(ResidenceFacts),
-    Employment(EmploymentFacts),
-    Attendance(AttendanceFacts),
+pub struct Facts {
+    #[serde(skip)]
+    kind: AttestationKind,
+    #[serde(flatten)]
+    values: Map<String, Value>,
+}
+
+/// Why stored or signed facts are not facts of their kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FactsError {
+    #[error("the facts are not a JSON object")]
+    NotAnObject,
+    #[error("the fact `{0}` is not one of this kind")]
+    Unknown(String),
+    #[error("the fact `{0}` is missing")]
+    Missing(&'static str),
+    #[error("the fact `{0}` has a value of the wrong type")]
+    Invalid(&'static str),
 }
 
 /// One line of a printed proof: a label key and its value (a key to translate, or text).
@@ -76,37 +37,41 @@ pub struct FactRow {
     pub translate: bool,
 }
 
-fn row(label: &'static str, value: impl ToString) -> FactRow {
-    FactRow {
-        label,
-        value: value.to_string(),
-        translate: false,
+/// True when `value` has the type and form of `field`'s facts.
+fn well_typed(field: &FactField, value: &Value) -> bool {
+    match (field.input, value) {
+        (Input::Text(_), Value::String(_)) => true,
+        (Input::Date(_), Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
+        (Input::Choice(c), Value::String(s)) => c.values.contains(&s.as_str()),
+        (Input::YesNo, Value::Bool(_)) => true,
+        _ => false,
     }
-}
-
-fn key_row(label: &'static str, value: String) -> FactRow {
-    FactRow {
-        label,
-        value,
-        translate: true,
-    }
-}
-
-fn json_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 impl Facts {
-    /// Reads stored or signed facts of `kind`.
-    pub fn from_json(kind: AttestationKind, value: serde_json::Value) -> serde_json::Result<Self> {
-        Ok(match kind {
-            AttestationKind::Residence => Facts::Residence(serde_json::from_value(value)?),
-            AttestationKind::Employment => Facts::Employment(serde_json::from_value(value)?),
-            AttestationKind::Attendance => Facts::Attendance(serde_json::from_value(value)?),
-        })
+    /// Facts of `kind` from checked values (the issuing form's own output).
+    pub(super) fn checked(kind: AttestationKind, values: Map<String, Value>) -> Self {
+        Self { kind, values }
+    }
+
+    /// Reads stored or signed facts of `kind`: every field of the kind and no other, each of
+    /// its type.
+    pub fn from_json(kind: AttestationKind, value: Value) -> Result<Self, FactsError> {
+        let Value::Object(values) = value else {
+            return Err(FactsError::NotAnObject);
+        };
+        let fields = kind.fact_fields();
+        if let Some(unknown) = values.keys().find(|k| !fields.iter().any(|f| f.name == *k)) {
+            return Err(FactsError::Unknown(unknown.clone()));
+        }
+        for field in fields {
+            match values.get(field.name) {
+                None if field.required => return Err(FactsError::Missing(field.name)),
+                Some(v) if !well_typed(field, v) => return Err(FactsError::Invalid(field.name)),
+                _ => {}
+            }
+        }
+        Ok(Self { kind, values })
     }
 
     /// The rows of facts stored as JSON for a `kind` proof (none when they do not parse).
@@ -118,74 +83,105 @@ impl Facts {
             .unwrap_or_default()
     }
 
-    /// The lines of the printed proof, in order.
+    /// The kind of proof these facts belong to.
+    pub fn kind(&self) -> AttestationKind {
+        self.kind
+    }
+
+    /// The date fact `name`, when present.
+    pub fn date(&self, name: &str) -> Option<NaiveDate> {
+        let text = self.values.get(name)?.as_str()?;
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    }
+
+    /// The lines of the printed proof, in the order of the kind's fields.
     pub fn rows(&self) -> Vec<FactRow> {
-        match self {
-            Facts::Residence(f) => {
-                let mut rows = vec![
-                    row("fact.address", &f.address),
-                    key_row(
-                        "fact.housing_basis",
-                        format!("housing.{}", json_name(&f.housing_basis)),
-                    ),
-                    row("fact.residing_since", f.residing_since),
-                ];
-                rows.extend(f.lease_end.map(|d| row("fact.lease_end", d)));
-                rows.extend(
-                    f.lease_registration_no
-                        .as_ref()
-                        .map(|n| row("fact.lease_registration_no", n)),
-                );
-                rows
-            }
-            Facts::Employment(f) => {
-                let mut rows = vec![row("fact.position", &f.position)];
-                rows.extend(f.department.as_ref().map(|d| row("fact.department", d)));
-                rows.push(row("fact.employed_since", f.employed_since));
-                rows.push(key_row(
-                    "fact.contract_type",
-                    format!("contract.{}", json_name(&f.contract_type)),
-                ));
-                rows.push(match f.employed_until {
-                    Some(d) => row("fact.employed_until", d),
-                    None => key_row("fact.employed_until", "fact.still_employed".into()),
-                });
-                rows
-            }
-            Facts::Attendance(f) => vec![
-                row("fact.student_number", &f.student_number),
-                row("fact.programme", &f.programme),
-                row("fact.level", &f.level),
-                row("fact.enrolled_since", f.enrolled_since),
-                row("fact.expected_completion", f.expected_completion),
-                key_row(
-                    "fact.full_time",
-                    if f.full_time { "fact.yes" } else { "fact.no" }.into(),
-                ),
-            ],
-        }
+        self.kind
+            .fact_fields()
+            .iter()
+            .filter_map(|field| {
+                let (value, translate) = match (self.values.get(field.name), field.input) {
+                    (None, _) => (field.when_absent?.to_owned(), true),
+                    (Some(Value::Bool(yes)), _) => {
+                        let answer = if *yes { "yes" } else { "no" };
+                        (format!("{}.{answer}", super::fact_fields::YES_NO.0), true)
+                    }
+                    (Some(Value::String(s)), Input::Choice(c)) => {
+                        (format!("{}.{s}", c.prefix), true)
+                    }
+                    (Some(Value::String(s)), _) => (s.clone(), false),
+                    (Some(other), _) => (other.to_string(), false),
+                };
+                Some(FactRow {
+                    label: field.label,
+                    value,
+                    translate,
+                })
+            })
+            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
-    fn facts_round_trip_through_json() {
-        let facts = Facts::Employment(EmploymentFacts {
-            position: "工程师".into(),
-            department: None,
-            employed_since: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
-            contract_type: ContractType::OpenEnded,
-            employed_until: None,
+    fn facts_round_trip_through_json_and_print_in_field_order() {
+        let json = json!({
+            "position": "工程师",
+            "employed_since": "2024-03-01",
+            "contract_type": "open_ended",
         });
-        let json = serde_json::to_value(&facts).unwrap();
-        assert_eq!(json["contract_type"], "open_ended");
+        let facts = Facts::from_json(AttestationKind::Employment, json.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&facts).unwrap(), json);
+        let rows: Vec<(&str, String)> = facts
+            .rows()
+            .into_iter()
+            .map(|r| (r.label, r.value))
+            .collect();
         assert_eq!(
-            Facts::from_json(AttestationKind::Employment, json).unwrap(),
-            facts
+            rows,
+            vec![
+                ("fact.position", "工程师".to_owned()),
+                ("fact.employed_since", "2024-03-01".to_owned()),
+                ("fact.contract_type", "contract.open_ended".to_owned()),
+                ("fact.employed_until", "fact.still_employed".to_owned()),
+            ]
         );
-        assert_eq!(facts.rows().len(), 4);
+        assert_eq!(
+            facts.date("employed_since"),
+            NaiveDate::from_ymd_opt(2024, 3, 1)
+        );
+    }
+
+    #[test]
+    fn facts_of_another_kind_or_type_are_refused() {
+        let kind = AttestationKind::Attendance;
+        let base = json!({
+            "student_number": "2024001", "programme": "软件工程", "level": "本科",
+            "enrolled_since": "2024-09-01", "expected_completion": "2028-06-30",
+            "full_time": true,
+        });
+        assert!(Facts::from_json(kind, base.clone()).is_ok());
+        let mut extra = base.clone();
+        extra["position"] = json!("工程师");
+        assert_eq!(
+            Facts::from_json(kind, extra),
+            Err(FactsError::Unknown("position".into()))
+        );
+        let mut wrong = base.clone();
+        wrong["full_time"] = json!("yes");
+        assert_eq!(
+            Facts::from_json(kind, wrong),
+            Err(FactsError::Invalid("full_time"))
+        );
+        let mut missing = base;
+        missing.as_object_mut().unwrap().remove("level");
+        assert_eq!(
+            Facts::from_json(kind, missing),
+            Err(FactsError::Missing("level"))
+        );
     }
 }

@@ -1,110 +1,39 @@
-//! The facts form: every fact field as typed, validated for one kind of proof.
+//! The facts form: the fact fields as typed, checked against the kind's fields.
 
 use super::attestation_kind::AttestationKind;
-use super::facts::{
-    AttendanceFacts, ContractType, EmploymentFacts, Facts, HousingBasis, ResidenceFacts,
-};
-use super::fields::{self, FieldErrors, Limit, Text};
+use super::fact_fields::{DateRule, FactField, Input};
+use super::facts::Facts;
+use super::fields::{self, FieldErrors, Text};
 use super::PartyKind;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
 
-/// Every fact field as typed; only those of the chosen kind are read.
+/// The fact fields as typed, by name; only those of the chosen kind are read.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct FactsForm {
-    #[serde(default)]
-    pub address: String,
-    #[serde(default)]
-    pub housing_basis: String,
-    #[serde(default)]
-    pub residing_since: String,
-    #[serde(default)]
-    pub lease_end: String,
-    #[serde(default)]
-    pub lease_registration_no: String,
-    #[serde(default)]
-    pub position: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub employed_since: String,
-    #[serde(default)]
-    pub contract_type: String,
-    #[serde(default)]
-    pub employed_until: String,
-    #[serde(default)]
-    pub student_number: String,
-    #[serde(default)]
-    pub programme: String,
-    #[serde(default)]
-    pub level: String,
-    #[serde(default)]
-    pub enrolled_since: String,
-    #[serde(default)]
-    pub expected_completion: String,
-    #[serde(default)]
-    pub full_time: String,
-}
+#[serde(transparent)]
+pub struct FactsForm(pub BTreeMap<String, String>);
 
-fn choice<T: serde::de::DeserializeOwned>(input: &str) -> Result<T, &'static str> {
-    serde_json::from_value(serde_json::Value::String(input.trim().to_owned()))
-        .map_err(|_| "error.choose")
-}
-
-fn optional_date(input: &str) -> Result<Option<NaiveDate>, &'static str> {
-    match input.trim() {
-        "" => Ok(None),
-        s => fields::date(s).map(Some),
-    }
-}
-
-fn optional_text(input: &str, limit: Limit) -> Result<Option<String>, &'static str> {
-    Text::optional(input, limit).map(|s| (!s.is_empty()).then_some(s))
-}
-
-fn not_future(
-    date: Option<NaiveDate>,
-    today: NaiveDate,
-    field: &'static str,
-    errors: &mut FieldErrors,
-) -> Option<NaiveDate> {
-    match date {
-        Some(d) if d > today => {
-            errors.add(field, "error.date.future");
-            None
-        }
-        other => other,
-    }
-}
-
-fn not_before(
-    later: Option<NaiveDate>,
-    earlier: Option<NaiveDate>,
-    field: &'static str,
-    errors: &mut FieldErrors,
-) {
-    if let (Some(l), Some(e)) = (later, earlier) {
-        if l < e {
-            errors.add(field, "error.date.order");
-        }
-    }
-}
-
-/// The housing bases a party of `party` may attest: employers and schools their own
-/// dormitories, lessors a lease or their own housing, committees any basis.
-pub fn housing_bases_for(party: PartyKind) -> &'static [HousingBasis] {
-    use HousingBasis::*;
-    match party {
-        PartyKind::Lessor => &[Lease, Owned],
-        PartyKind::Employer | PartyKind::School => &[Dormitory],
-        PartyKind::ResidentsCommittee | PartyKind::VillagersCommittee => {
-            &[Lease, Owned, Dormitory, Committee]
-        }
+impl<const N: usize> From<[(&str, &str); N]> for FactsForm {
+    fn from(typed: [(&str, &str); N]) -> Self {
+        Self(
+            typed
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        )
     }
 }
 
 impl FactsForm {
-    /// Validates the facts of a `kind` proof by a `party` issuer.
+    /// What was typed into `name` (empty when nothing).
+    pub fn value(&self, name: &str) -> &str {
+        self.0.get(name).map_or("", String::as_str)
+    }
+
+    /// Checks the facts of a `kind` proof by a `party` issuer on `today`; one error per
+    /// invalid field.
     pub fn validate(
         &self,
         kind: AttestationKind,
@@ -112,96 +41,71 @@ impl FactsForm {
         today: NaiveDate,
         errors: &mut FieldErrors,
     ) -> Option<Facts> {
-        match kind {
-            AttestationKind::Residence => {
-                let address =
-                    errors.check("address", Text::required(&self.address, Limit::Chars200));
-                let housing_basis = errors
-                    .check("housing_basis", choice::<HousingBasis>(&self.housing_basis))
-                    .and_then(|b| {
-                        if housing_bases_for(party).contains(&b) {
-                            Some(b)
-                        } else {
-                            errors.add("housing_basis", "error.housing_basis.party");
-                            None
-                        }
-                    });
-                let since = errors.check("residing_since", fields::date(&self.residing_since));
-                let since = not_future(since, today, "residing_since", errors);
-                let lease_end = errors
-                    .check("lease_end", optional_date(&self.lease_end))
-                    .flatten();
-                not_before(lease_end, since, "lease_end", errors);
-                let registration = errors.check(
-                    "lease_registration_no",
-                    optional_text(&self.lease_registration_no, Limit::Chars50),
-                );
-                Some(Facts::Residence(ResidenceFacts {
-                    address: address?,
-                    housing_basis: housing_basis?,
-                    residing_since: since?,
-                    lease_end,
-                    lease_registration_no: registration?,
-                }))
+        let mut values = Map::new();
+        let mut dates = HashMap::new();
+        let mut complete = true;
+        for field in kind.fact_fields() {
+            let typed = self.value(field.name).trim();
+            if typed.is_empty() {
+                if field.required {
+                    errors.add(field.name, field.input.missing_message());
+                    complete = false;
+                }
+                continue;
             }
-            AttestationKind::Employment => {
-                let position =
-                    errors.check("position", Text::required(&self.position, Limit::Chars50));
-                let department = errors.check(
-                    "department",
-                    optional_text(&self.department, Limit::Chars50),
-                );
-                let since = errors.check("employed_since", fields::date(&self.employed_since));
-                let since = not_future(since, today, "employed_since", errors);
-                let contract_type =
-                    errors.check("contract_type", choice::<ContractType>(&self.contract_type));
-                let until = errors
-                    .check("employed_until", optional_date(&self.employed_until))
-                    .flatten();
-                not_before(until, since, "employed_until", errors);
-                Some(Facts::Employment(EmploymentFacts {
-                    position: position?,
-                    department: department?,
-                    employed_since: since?,
-                    contract_type: contract_type?,
-                    employed_until: until,
-                }))
-            }
-            AttestationKind::Attendance => {
-                let student_number = errors.check(
-                    "student_number",
-                    Text::required(&self.student_number, Limit::Chars50),
-                );
-                let programme = errors.check(
-                    "programme",
-                    Text::required(&self.programme, Limit::Chars100),
-                );
-                let level = errors.check("level", Text::required(&self.level, Limit::Chars50));
-                let since = errors.check("enrolled_since", fields::date(&self.enrolled_since));
-                let since = not_future(since, today, "enrolled_since", errors);
-                let completion = errors.check(
-                    "expected_completion",
-                    fields::date(&self.expected_completion),
-                );
-                not_before(completion, since, "expected_completion", errors);
-                let full_time = errors.check(
-                    "full_time",
-                    match self.full_time.trim() {
-                        "true" | "yes" | "on" => Ok(true),
-                        "false" | "no" => Ok(false),
-                        _ => Err("error.choose"),
-                    },
-                );
-                Some(Facts::Attendance(AttendanceFacts {
-                    student_number: student_number?,
-                    programme: programme?,
-                    level: level?,
-                    enrolled_since: since?,
-                    expected_completion: completion?,
-                    full_time: full_time?,
-                }))
+            match check(field, typed, party, today, &dates) {
+                Ok(value) => {
+                    if let (Input::Date(_), Ok(date)) = (field.input, fields::date(typed)) {
+                        dates.insert(field.name, date);
+                    }
+                    values.insert(field.name.to_owned(), value);
+                }
+                Err(key) => {
+                    errors.add(field.name, key);
+                    complete = false;
+                }
             }
         }
+        complete.then(|| Facts::checked(kind, values))
+    }
+}
+
+/// The stored value of `typed` into `field`, or the message key of what is wrong.
+fn check(
+    field: &FactField,
+    typed: &str,
+    party: PartyKind,
+    today: NaiveDate,
+    dates: &HashMap<&str, NaiveDate>,
+) -> Result<Value, &'static str> {
+    match field.input {
+        Input::Text(limit) => Text::optional(typed, limit).map(Value::String),
+        Input::Date(rule) => {
+            let date = fields::date(typed)?;
+            match rule {
+                DateRule::NotFuture if date > today => Err("error.date.future"),
+                DateRule::NotBefore(other) if dates.get(other).is_some_and(|o| date < *o) => {
+                    Err("error.date.order")
+                }
+                _ => Ok(Value::String(date.format("%Y-%m-%d").to_string())),
+            }
+        }
+        Input::Choice(choice) => {
+            let value = choice
+                .values
+                .iter()
+                .find(|v| **v == typed)
+                .ok_or("error.choose")?;
+            match choice.for_party {
+                Some(rule) if !(rule.allowed)(party).contains(value) => Err(rule.refused),
+                _ => Ok(Value::String((*value).to_owned())),
+            }
+        }
+        Input::YesNo => match typed {
+            "true" | "yes" | "on" => Ok(Value::Bool(true)),
+            "false" | "no" => Ok(Value::Bool(false)),
+            _ => Err("error.choose"),
+        },
     }
 }
 
@@ -215,61 +119,85 @@ mod tests {
 
     #[test]
     fn an_employer_attests_only_its_dormitories() {
-        let form = FactsForm {
-            address: "深圳市南山区科技园宿舍 3 栋 402 室".into(),
-            housing_basis: "lease".into(),
-            residing_since: "2025-01-01".into(),
-            ..Default::default()
-        };
+        let lease = FactsForm::from([
+            ("address", "深圳市南山区科技园宿舍 3 栋 402 室"),
+            ("housing_basis", "lease"),
+            ("residing_since", "2025-01-01"),
+        ]);
         let mut errors = FieldErrors::default();
-        assert!(form
-            .validate(
-                AttestationKind::Residence,
-                PartyKind::Employer,
-                today(),
-                &mut errors
-            )
-            .is_none());
+        let (kind, party) = (AttestationKind::Residence, PartyKind::Employer);
+        assert!(lease.validate(kind, party, today(), &mut errors).is_none());
         assert_eq!(
             errors.get("housing_basis"),
             Some("error.housing_basis.party")
         );
-        let dorm = FactsForm {
-            housing_basis: "dormitory".into(),
-            ..form
-        };
+        let mut dorm = lease.clone();
+        dorm.0.insert("housing_basis".into(), "dormitory".into());
         let mut errors = FieldErrors::default();
-        assert!(dorm
-            .validate(
-                AttestationKind::Residence,
-                PartyKind::Employer,
-                today(),
-                &mut errors
-            )
-            .is_some());
+        let facts = dorm.validate(kind, party, today(), &mut errors).unwrap();
+        assert_eq!(
+            serde_json::to_value(&facts).unwrap()["housing_basis"],
+            "dormitory"
+        );
     }
 
     #[test]
     fn dates_in_order_and_not_in_the_future() {
-        let form = FactsForm {
-            student_number: "2024001".into(),
-            programme: "软件工程".into(),
-            level: "本科".into(),
-            enrolled_since: "2027-09-01".into(),
-            expected_completion: "2026-07-01".into(),
-            full_time: "maybe".into(),
-            ..Default::default()
-        };
+        let form = FactsForm::from([
+            ("student_number", "2024001"),
+            ("programme", "软件工程"),
+            ("level", "本科"),
+            ("enrolled_since", "2026-09-01"),
+            ("expected_completion", "2026-07-01"),
+            ("full_time", "maybe"),
+        ]);
         let mut errors = FieldErrors::default();
-        assert!(form
-            .validate(
-                AttestationKind::Attendance,
-                PartyKind::School,
-                today(),
-                &mut errors
-            )
-            .is_none());
-        assert_eq!(errors.get("enrolled_since"), Some("error.date.future"));
+        let (kind, party) = (AttestationKind::Attendance, PartyKind::School);
+        assert!(form.validate(kind, party, today(), &mut errors).is_none());
+        assert_eq!(errors.get("expected_completion"), Some("error.date.order"));
         assert_eq!(errors.get("full_time"), Some("error.choose"));
+        let mut future = form.clone();
+        future
+            .0
+            .insert("enrolled_since".into(), "2027-09-01".into());
+        let mut errors = FieldErrors::default();
+        assert!(future.validate(kind, party, today(), &mut errors).is_none());
+        assert_eq!(errors.get("enrolled_since"), Some("error.date.future"));
+    }
+
+    #[test]
+    fn every_choice_the_form_accepts_is_read_back_as_stored_facts() {
+        for kind in AttestationKind::ALL {
+            for field in kind.fact_fields() {
+                let Some((_, values)) = field.input.choices() else {
+                    continue;
+                };
+                for value in values {
+                    let mut typed: BTreeMap<String, String> = kind
+                        .fact_fields()
+                        .iter()
+                        .map(|f| (f.name.to_owned(), example(f).to_owned()))
+                        .collect();
+                    typed.insert(field.name.to_owned(), (*value).to_owned());
+                    let mut errors = FieldErrors::default();
+                    let party = PartyKind::ResidentsCommittee;
+                    let facts = FactsForm(typed)
+                        .validate(kind, party, today(), &mut errors)
+                        .unwrap_or_else(|| panic!("{kind} {value}: {errors:?}"));
+                    let json = serde_json::to_value(&facts).unwrap();
+                    assert_eq!(Facts::from_json(kind, json).unwrap(), facts);
+                }
+            }
+        }
+    }
+
+    /// A valid typed value for `field`.
+    fn example(field: &FactField) -> &'static str {
+        match field.input {
+            Input::Text(_) => "某某",
+            Input::Date(_) => "2026-01-01",
+            Input::Choice(c) => c.values[0],
+            Input::YesNo => "yes",
+        }
     }
 }

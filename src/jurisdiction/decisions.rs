@@ -5,6 +5,7 @@ use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::{parties, users};
 use crate::db::DbConnection;
 use crate::domain::PartyStatus;
+use crate::domain::{PartyId, UserId};
 use crate::error::AppError;
 
 /// A change of a party's status.
@@ -49,10 +50,10 @@ impl Decision {
 pub fn decide(
     conn: &mut DbConnection,
     portal: &str,
-    party_id: &str,
+    party_id: &PartyId,
     decision: Decision,
     reason: Option<&str>,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<(), AppError> {
     crate::db::write(conn, |conn| {
         if !parties::change_status(conn, party_id, decision.from, decision.to, reason, user_id)? {

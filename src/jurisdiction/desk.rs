@@ -10,6 +10,7 @@ use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::{jurisdiction, parties, users, verifications};
 use crate::db::DbConnection;
 use crate::domain::IdNumber;
+use crate::domain::{AttestationId, StationId, UserId};
 use crate::error::AppError;
 use crate::secrets::Secrets;
 
@@ -24,8 +25,8 @@ pub struct DeskView {
 /// The proof `id` if it is in the scope (else 404).
 pub fn desk_view(
     conn: &mut DbConnection,
-    scope: Option<&str>,
-    id: &str,
+    scope: Option<&StationId>,
+    id: &AttestationId,
 ) -> Result<DeskView, AppError> {
     let (a, party_name) = jurisdiction::find_attestation(conn, scope, id)?;
     Ok(DeskView {
@@ -43,7 +44,7 @@ pub fn check_id_number(
     secrets: &Secrets,
     a: &Attestation,
     number: &IdNumber,
-    user_id: &str,
+    user_id: &UserId,
     client_ip: Option<String>,
 ) -> Result<bool, AppError> {
     let matches = secrets.id_number_hash(number) == a.subject_id_hmac;
@@ -75,9 +76,9 @@ pub fn check_id_number(
 pub fn mark_suspect(
     conn: &mut DbConnection,
     portal: &str,
-    scope: Option<&str>,
-    id: &str,
-    user_id: &str,
+    scope: Option<&StationId>,
+    id: &AttestationId,
+    user_id: &UserId,
     reason: &str,
 ) -> Result<(), AppError> {
     crate::db::write(conn, |conn| {
@@ -100,9 +101,9 @@ pub fn mark_suspect(
 /// Records that the proof `id` was used for the application `application_no`.
 pub fn record_use(
     conn: &mut DbConnection,
-    scope: Option<&str>,
-    id: &str,
-    user_id: &str,
+    scope: Option<&StationId>,
+    id: &AttestationId,
+    user_id: &UserId,
     application_no: &str,
 ) -> Result<(), AppError> {
     crate::db::write(conn, |conn| {

@@ -17,14 +17,15 @@ use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::{attestation_list, jurisdiction, parties, stations, users};
 use crate::db::DbConnection;
 use crate::domain::PartyStatus;
+use crate::domain::{PartyId, StationId, UserId};
 use crate::error::AppError;
 use chrono::{Duration, NaiveDateTime};
 
 /// A party of the jurisdiction with the email of its first user.
 pub fn party_in_scope(
     conn: &mut DbConnection,
-    scope: Option<&str>,
-    id: &str,
+    scope: Option<&StationId>,
+    id: &PartyId,
 ) -> Result<(PartyWithStation, String), AppError> {
     let found = parties::find_in_scope(conn, id, scope)?;
     let email = users::first_of_party(conn, id)?
@@ -36,7 +37,7 @@ pub fn party_in_scope(
 /// Every party of the jurisdiction with its number of proofs.
 pub fn directory(
     conn: &mut DbConnection,
-    scope: Option<&str>,
+    scope: Option<&StationId>,
 ) -> Result<Vec<(Party, i64)>, AppError> {
     Ok(jurisdiction::directory(conn, scope)?)
 }
@@ -44,7 +45,7 @@ pub fn directory(
 /// The latest verifications of the jurisdiction's proofs.
 pub fn verification_log(
     conn: &mut DbConnection,
-    scope: Option<&str>,
+    scope: Option<&StationId>,
     limit: i64,
 ) -> Result<Vec<LogLine>, AppError> {
     Ok(jurisdiction::verification_log(conn, scope, None, limit)?)
@@ -60,7 +61,7 @@ pub struct Dashboard {
 /// The dashboard of the day that starts at `midnight` (China time).
 pub fn dashboard(
     conn: &mut DbConnection,
-    scope: Option<&str>,
+    scope: Option<&StationId>,
     midnight: NaiveDateTime,
 ) -> Result<Dashboard, AppError> {
     Ok(Dashboard {
@@ -74,8 +75,8 @@ pub fn dashboard(
 /// ID number is audited first, under its masked form.
 pub fn search(
     conn: &mut DbConnection,
-    scope: Option<&str>,
-    user_id: &str,
+    scope: Option<&StationId>,
+    user_id: &UserId,
     filter: &StationFilter,
     id_masked: Option<&str>,
     limit: i64,
@@ -93,14 +94,14 @@ pub fn search(
 }
 
 /// The station `id`.
-pub fn station(conn: &mut DbConnection, id: &str) -> Result<Station, AppError> {
+pub fn station(conn: &mut DbConnection, id: &StationId) -> Result<Station, AppError> {
     Ok(stations::find_by_id(conn, id)?)
 }
 
 /// Sets how the station is emailed: each proof at once, or a digest at `hour`.
 pub fn set_notify_mode(
     conn: &mut DbConnection,
-    id: &str,
+    id: &StationId,
     mode: &str,
     hour: i32,
 ) -> Result<(), AppError> {

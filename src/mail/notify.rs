@@ -202,7 +202,10 @@ pub fn attestation_suspect(
     row: &Attestation,
     reason: &str,
 ) -> anyhow::Result<()> {
-    let link = format!("{portal}{}", crate::web::paths::attestation(&row.id));
+    let link = format!(
+        "{portal}{}",
+        crate::paths::at(crate::paths::ATTESTATION, &row.id)
+    );
     let n = with_reason("mail.suspect", row, party, reason, link);
     enqueue(conn, "attestation_suspect", party_email, None, &n)
 }

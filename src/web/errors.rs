@@ -79,7 +79,7 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         .unwrap_or_default();
     let page = Page::minimal(res.request());
     let (req, mut response) = res.into_parts();
-    let (content_type, body) = if req.path().starts_with("/api/") {
+    let (content_type, body) = if req.path().starts_with(super::paths::API_PREFIX) {
         let json =
             super::api_error::ApiError::new(status, page.lang.t(text_key)).request_id(request_id);
         (

@@ -29,10 +29,6 @@ pub const STATION_ID_CHECK: &str = "/station/attestations/{id}/id-check";
 pub const STATION_SUSPECT: &str = "/station/attestations/{id}/suspect";
 pub const STATION_USE: &str = "/station/attestations/{id}/use";
 
-/// The desk page of one attestation.
-pub fn station_attestation(id: &str) -> String {
-    STATION_ATTESTATION.replace("{id}", id)
-}
 pub const SCRIPT: &str = "/static/app.js";
 pub const VERIFY: &str = "/verify";
 
@@ -64,30 +60,27 @@ pub const BULK_PRINT: &str = "/party/attestations/bulk/{id}/print";
 pub const BULK_PDF: &str = "/party/attestations/bulk/{id}/pdf";
 pub const API_KEYS: &str = "/party/api-keys";
 pub const API_KEY_REVOKE: &str = "/party/api-keys/{id}/revoke";
+/// Every path of the JSON API starts so; its errors are JSON.
+pub const API_PREFIX: &str = "/api/";
 pub const API_VERIFY: &str = "/api/v1/verify";
 pub const API_OPENAPI: &str = "/api/v1/openapi.json";
 pub const API_ATTESTATIONS: &str = "/api/v1/attestations";
 pub const API_ATTESTATION: &str = "/api/v1/attestations/{id}";
 pub const API_ATTESTATION_REVOKE: &str = "/api/v1/attestations/{id}/revoke";
 
-/// The page of one attestation for its party.
-pub fn attestation(id: &str) -> String {
-    ATTESTATION.replace("{id}", id)
+/// `pattern` with its first `{…}` parameter filled in: `at(ATTESTATION, id)`.
+pub fn at(pattern: &str, value: impl std::fmt::Display) -> String {
+    match (pattern.find('{'), pattern.find('}')) {
+        (Some(open), Some(close)) if open < close => {
+            format!("{}{value}{}", &pattern[..open], &pattern[close + 1..])
+        }
+        _ => pattern.to_owned(),
+    }
 }
 
-/// The page of one bulk batch.
-pub fn bulk_batch(id: &str) -> String {
-    BULK_BATCH.replace("{id}", id)
-}
-
-/// The printable page of one attestation.
-pub fn attestation_print(id: &str) -> String {
-    ATTESTATION_PRINT.replace("{id}", id)
-}
-
-/// The page of one party for station staff.
-pub fn station_party(id: &str) -> String {
-    STATION_PARTY.replace("{id}", id)
+/// The form of one row of a bulk batch.
+pub fn bulk_row(batch: impl std::fmt::Display, line: impl std::fmt::Display) -> String {
+    at(&at(BULK_ROW, batch), line)
 }
 
 /// Where a user lands after login.

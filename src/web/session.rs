@@ -5,6 +5,7 @@ use crate::db::models::sessions::{self, Session};
 use crate::db::models::users::User;
 use crate::db::DbConnection;
 use crate::domain::Role;
+use crate::domain::{PartyId, StationId, UserId};
 use crate::secrets::{random_token, Secrets};
 use actix_web::cookie::{time, Cookie, SameSite};
 use chrono::{Duration, NaiveDateTime};
@@ -32,11 +33,11 @@ const TOUCH_INTERVAL: Duration = Duration::seconds(60);
 /// The logged-in user behind a request.
 #[derive(Debug, Clone)]
 pub struct SessionUser {
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
     pub role: Role,
-    pub station_id: Option<String>,
-    pub party_id: Option<String>,
+    pub station_id: Option<StationId>,
+    pub party_id: Option<PartyId>,
     /// The stored hash of the session id (to end the session at logout).
     pub session_hash: String,
 }
@@ -45,7 +46,7 @@ pub struct SessionUser {
 pub fn start(
     conn: &mut DbConnection,
     secrets: &Secrets,
-    user_id: &str,
+    user_id: &UserId,
 ) -> diesel::QueryResult<String> {
     let token = random_token();
     let now = crate::db::now();
@@ -124,7 +125,7 @@ mod tests {
         let t0 = crate::db::now();
         let session = Session {
             id_hash: String::new(),
-            user_id: String::new(),
+            user_id: UserId::generate(),
             created_at: t0,
             last_seen_at: t0,
         };

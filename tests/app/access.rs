@@ -97,8 +97,8 @@ async fn role_by_route_matrix() {
         }
     }
     let mut conn = app.conn();
-    let other_row = attest::db::models::parties::find_by_id(&mut conn, &other).unwrap();
-    let own_row = attest::db::models::parties::find_by_id(&mut conn, &own).unwrap();
+    let other_row = attest::db::models::parties::find_by_id(&mut conn, &attest::domain::PartyId::from(other.as_str())).unwrap();
+    let own_row = attest::db::models::parties::find_by_id(&mut conn, &attest::domain::PartyId::from(own.as_str())).unwrap();
     assert_eq!(other_row.status.as_str(), "pending");
     assert_eq!(own_row.status.as_str(), "rejected");
 }

@@ -231,8 +231,15 @@ async fn a_party_that_is_not_approved_gets_no_key_and_cannot_issue() {
 
     // Approved, it gets a key; suspended, the key issues nothing and the answer says why.
     let approve = |from, to| {
-        attest::db::models::parties::change_status(&mut app.conn(), &pending, from, to, None, "")
-            .unwrap()
+        attest::db::models::parties::change_status(
+            &mut app.conn(),
+            &attest::domain::PartyId::from(pending.as_str()),
+            from,
+            to,
+            None,
+            &attest::domain::UserId::from(""),
+        )
+        .unwrap()
     };
     assert!(approve(PartyStatus::Pending, PartyStatus::Approved));
     let out = apikey("hr@example.cn");

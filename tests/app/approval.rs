@@ -121,7 +121,7 @@ async fn an_officer_cannot_decide_for_another_station() {
 
     assert_eq!(approve.status(), StatusCode::NOT_FOUND);
     assert_eq!(reject.status(), StatusCode::NOT_FOUND);
-    let party = attest::db::models::parties::find_by_id(&mut w.app.conn(), &w.other).unwrap();
+    let party = attest::db::models::parties::find_by_id(&mut w.app.conn(), &attest::domain::PartyId::from(w.other.as_str())).unwrap();
     assert_eq!(party.status.as_str(), "pending");
 }
 
@@ -150,6 +150,6 @@ async fn an_admin_sees_and_decides_for_every_station() {
         .post(&format!("/station/parties/{}/approve", w.other), &[])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let party = attest::db::models::parties::find_by_id(&mut w.app.conn(), &w.other).unwrap();
+    let party = attest::db::models::parties::find_by_id(&mut w.app.conn(), &attest::domain::PartyId::from(w.other.as_str())).unwrap();
     assert_eq!(party.status.as_str(), "approved");
 }

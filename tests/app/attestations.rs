@@ -104,7 +104,7 @@ async fn an_employer_issues_prints_and_revokes_and_the_scan_follows() {
 
     // Each verification was recorded, with the officer.
     let records =
-        attest::db::models::verifications::list_for_attestation(&mut app.conn(), &id).unwrap();
+        attest::db::models::verifications::list_for_attestation(&mut app.conn(), &attest::domain::AttestationId::from(id.as_str())).unwrap();
     assert_eq!(records.len(), 3);
     assert!(records.iter().all(|r| r.user_id.is_some()));
     assert_eq!(records[0].result, "revoked");
@@ -344,7 +344,7 @@ async fn another_partys_attestation_is_not_found() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let row = attest::db::models::attestations::find_by_id(&mut app.conn(), &id)
+    let row = attest::db::models::attestations::find_by_id(&mut app.conn(), &attest::domain::AttestationId::from(id.as_str()))
         .unwrap()
         .unwrap();
     assert_eq!(row.status.as_str(), "active");
@@ -403,7 +403,7 @@ async fn the_list_filters_searches_and_pages_newest_first() {
         .await
         .unwrap();
     assert!(by_name.contains("员工13") && !by_name.contains("员工12"));
-    let code = attest::db::models::attestations::find_by_id(&mut app.conn(), &ids[5])
+    let code = attest::db::models::attestations::find_by_id(&mut app.conn(), &attest::domain::AttestationId::from(ids[5].as_str()))
         .unwrap()
         .unwrap()
         .code;

@@ -347,7 +347,7 @@ impl TestApp {
             },
         )
         .expect("party");
-        party.id
+        party.id.to_string()
     }
 }
 
@@ -520,10 +520,13 @@ impl TestApp {
 
     /// The stored token of attestation `id`.
     pub fn token_of(&self, id: &str) -> String {
-        attest::db::models::attestations::find_by_id(&mut self.conn(), id)
-            .unwrap()
-            .unwrap()
-            .token
+        attest::db::models::attestations::find_by_id(
+            &mut self.conn(),
+            &attest::domain::AttestationId::from(id),
+        )
+        .unwrap()
+        .unwrap()
+        .token
     }
 
     /// POSTs JSON to the API and returns (status, body).

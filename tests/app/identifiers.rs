@@ -216,7 +216,7 @@ async fn rows_and_tokens_of_earlier_versions_are_found_converted_and_masked() {
     let report = String::from_utf8_lossy(&audit.stdout).to_string();
     assert!(audit.status.success(), "{report}");
     assert!(report.contains("stored in clear: 0"), "{report}");
-    let row = attest::db::models::parties::find_by_id(&mut app.conn(), &party).unwrap();
+    let row = attest::db::models::parties::find_by_id(&mut app.conn(), &attest::domain::PartyId::from(party.as_str())).unwrap();
     assert!(row.identifier.starts_with("hmac:"));
     assert_eq!(row.identifier_masked.as_deref(), Some(MASKED));
     assert_eq!(row.identifier_type.map(|t| t.as_str()), Some("id"));

@@ -415,7 +415,7 @@ async fn plain_id_numbers_of_earlier_versions_are_sealed_at_start() {
 
     let restarted = spawn_app_in(app.data_dir.clone()).await;
 
-    let row = attest::db::models::parties::find_by_id(&mut restarted.conn(), &id).unwrap();
+    let row = attest::db::models::parties::find_by_id(&mut restarted.conn(), &attest::domain::PartyId::from(id.as_str())).unwrap();
     assert!(row.identifier.starts_with("hmac:"));
     assert_eq!(row.identifier_masked.as_deref(), Some("110105********002X"));
     assert!(row.identifier_sealed.is_some());

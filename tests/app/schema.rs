@@ -138,7 +138,7 @@ async fn an_unknown_stored_value_is_an_error_naming_column_and_value() {
         attest::domain::PartyStatus::Approved,
     );
     let mut conn = app.conn();
-    let read = attest::db::models::parties::find_by_id(&mut conn, &party);
+    let read = attest::db::models::parties::find_by_id(&mut conn, &attest::domain::PartyId::from(party.as_str()));
     assert_eq!(read.expect("the party").kind, attest::domain::PartyKind::Employer);
 
     for (table, column, value) in [
@@ -148,7 +148,7 @@ async fn an_unknown_stored_value_is_an_error_naming_column_and_value() {
         diesel::sql_query(format!("UPDATE {table} SET {column} = '{value}' WHERE id = '{party}'"))
             .execute(&mut *conn)
             .expect("update");
-        let error = attest::db::models::parties::find_by_id(&mut conn, &party)
+        let error = attest::db::models::parties::find_by_id(&mut conn, &attest::domain::PartyId::from(party.as_str()))
             .expect_err("an unknown value is an error");
         let error = with_causes(&error);
         assert!(

@@ -169,7 +169,7 @@ async fn an_officer_finds_a_proof_by_the_full_id_number_and_the_search_is_audite
     assert!(text(&bad, "#id_number-error").is_some());
 
     // By code and by name, with GET filters.
-    let code = attest::db::models::attestations::find_by_id(&mut d.app.conn(), &id)
+    let code = attest::db::models::attestations::find_by_id(&mut d.app.conn(), &attest::domain::AttestationId::from(id.as_str()))
         .unwrap()
         .unwrap()
         .code;

@@ -85,7 +85,7 @@ async fn no_full_id_number_in_the_token_or_any_verify_answer() {
         assert!(payload.get(field).is_some(), "claim {field}");
     }
     assert!(!payload.to_string().contains("440304199002151545"));
-    let code = attest::db::models::attestations::find_by_id(&mut app.conn(), &id)
+    let code = attest::db::models::attestations::find_by_id(&mut app.conn(), &attest::domain::AttestationId::from(id.as_str()))
         .unwrap()
         .unwrap()
         .code;
@@ -100,7 +100,7 @@ async fn no_full_id_number_in_the_token_or_any_verify_answer() {
         assert_eq!(body["claims"]["subject"]["id_number"], "440304********1545");
     }
     // Nor in the database.
-    let row = attest::db::models::attestations::find_by_id(&mut app.conn(), &id)
+    let row = attest::db::models::attestations::find_by_id(&mut app.conn(), &attest::domain::AttestationId::from(id.as_str()))
         .unwrap()
         .unwrap();
     assert!(!format!("{row:?}").contains("440304199002151545"));

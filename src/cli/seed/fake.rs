@@ -4,9 +4,6 @@
 use super::{Batch, SeedParty, LARGE_PARTY_SHARE};
 use crate::db::models::verifications::Verification;
 use crate::db::new_id;
-use crate::domain::facts::{
-    AttendanceFacts, ContractType, EmploymentFacts, HousingBasis, ResidenceFacts,
-};
 use crate::domain::AttestationStatus;
 use crate::domain::{AttestationKind, Facts, IdNumber, NewAttestation};
 use crate::issuing::{signed_row, Issuer};
@@ -132,38 +129,33 @@ fn new_attestation(
     ))
     .map_err(|e| e.to_string())?;
     let facts = match kind {
-        AttestationKind::Employment => Facts::Employment(EmploymentFacts {
-            position: POSITIONS[rng.gen_range(0..POSITIONS.len())].to_owned(),
-            department: Some("运营部".to_owned()),
-            employed_since: since,
-            contract_type: if rng.gen_bool(0.8) {
-                ContractType::FixedTerm
-            } else {
-                ContractType::OpenEnded
-            },
-            employed_until: None,
+        AttestationKind::Employment => serde_json::json!({
+            "position": POSITIONS[rng.gen_range(0..POSITIONS.len())],
+            "department": "运营部",
+            "employed_since": since,
+            "contract_type": if rng.gen_bool(0.8) { "fixed_term" } else { "open_ended" },
         }),
-        AttestationKind::Residence => Facts::Residence(ResidenceFacts {
-            address: format!(
+        AttestationKind::Residence => serde_json::json!({
+            "address": format!(
                 "北京市海淀区学院路{}号{}单元{}室",
                 rng.gen_range(1..300),
                 rng.gen_range(1..8),
                 rng.gen_range(101..2_400)
             ),
-            housing_basis: HousingBasis::Lease,
-            residing_since: since,
-            lease_end: Some(valid_until),
-            lease_registration_no: None,
+            "housing_basis": "lease",
+            "residing_since": since,
+            "lease_end": valid_until,
         }),
-        AttestationKind::Attendance => Facts::Attendance(AttendanceFacts {
-            student_number: format!("2024{:06}", rng.gen_range(0..1_000_000)),
-            programme: "计算机科学与技术".to_owned(),
-            level: "本科".to_owned(),
-            enrolled_since: since,
-            expected_completion: valid_until + Duration::days(365),
-            full_time: true,
+        AttestationKind::Attendance => serde_json::json!({
+            "student_number": format!("2024{:06}", rng.gen_range(0..1_000_000)),
+            "programme": "计算机科学与技术",
+            "level": "本科",
+            "enrolled_since": since,
+            "expected_completion": valid_until + Duration::days(365),
+            "full_time": true,
         }),
     };
+    let facts = Facts::from_json(kind, facts).map_err(|e| e.to_string())?;
     Ok(NewAttestation {
         kind,
         subject_name: format!(

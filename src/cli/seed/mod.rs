@@ -13,7 +13,7 @@ use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::parties::Party;
 use crate::db::models::verifications::{self, Verification};
 use crate::db::{now, DbConnection};
-use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role, Uscc};
+use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role, Uscc, UserId};
 use crate::secrets::Secrets;
 use crate::tokens::KeyRing;
 use clap::Subcommand;
@@ -88,9 +88,9 @@ const PARTY_KINDS: [PartyKind; 10] = [
 /// One seeded party, with what signing needs.
 struct SeedParty {
     party: Party,
-    user_id: String,
+    user_id: UserId,
     station: crate::db::models::stations::Station,
-    officer_id: String,
+    officer_id: UserId,
 }
 
 /// `attest dev seed`: the password of every seeded login comes from stdin.

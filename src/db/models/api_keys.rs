@@ -2,6 +2,7 @@
 
 use crate::db::schema::api_keys;
 use crate::db::DbConnection;
+use crate::domain::{PartyId, UserId};
 use diesel::prelude::*;
 
 /// An API key row.
@@ -9,13 +10,13 @@ use diesel::prelude::*;
 #[diesel(table_name = api_keys)]
 pub struct ApiKey {
     pub id: String,
-    pub party_id: String,
+    pub party_id: PartyId,
     pub name: String,
     /// The first characters of the key, to recognise it in the list.
     pub prefix: String,
     pub key_hash: String,
     pub created_at: chrono::NaiveDateTime,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub last_used_at: Option<chrono::NaiveDateTime>,
     pub revoked_at: Option<chrono::NaiveDateTime>,
 }
@@ -47,7 +48,7 @@ pub fn touch(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
 }
 
 /// A party's keys, newest first.
-pub fn list_for_party(conn: &mut DbConnection, party_id: &str) -> QueryResult<Vec<ApiKey>> {
+pub fn list_for_party(conn: &mut DbConnection, party_id: &PartyId) -> QueryResult<Vec<ApiKey>> {
     api_keys::table
         .filter(api_keys::party_id.eq(party_id))
         .order(api_keys::created_at.desc())
@@ -56,7 +57,7 @@ pub fn list_for_party(conn: &mut DbConnection, party_id: &str) -> QueryResult<Ve
 }
 
 /// Revokes a key of `party_id`; false when there was no such active key.
-pub fn revoke(conn: &mut DbConnection, party_id: &str, id: &str) -> QueryResult<bool> {
+pub fn revoke(conn: &mut DbConnection, party_id: &PartyId, id: &str) -> QueryResult<bool> {
     diesel::update(
         api_keys::table
             .filter(api_keys::id.eq(id))

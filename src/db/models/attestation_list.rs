@@ -5,6 +5,7 @@ use crate::db::models::attestations::Attestation;
 use crate::db::schema::{attestations, parties};
 use crate::db::DbConnection;
 use crate::domain::{AttestationKind, AttestationStatus};
+use crate::domain::{PartyId, StationId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -22,13 +23,13 @@ pub struct ListFilter {
 /// A page of `party_id`'s attestations, newest first, `limit` at most.
 pub fn list_for_party(
     conn: &mut DbConnection,
-    party_id: &str,
+    party_id: &PartyId,
     filter: &ListFilter,
     limit: i64,
 ) -> QueryResult<Vec<Attestation>> {
     let filter = StationFilter {
         common: filter.clone(),
-        party_id: Some(party_id.to_owned()),
+        party_id: Some(party_id.clone()),
         ..Default::default()
     };
     let rows = list_attestations(conn, None, &filter, limit)?;
@@ -39,7 +40,7 @@ pub fn list_for_party(
 #[derive(Debug, Clone, Default)]
 pub struct StationFilter {
     pub common: ListFilter,
-    pub party_id: Option<String>,
+    pub party_id: Option<PartyId>,
     /// Issued on or after this time.
     pub from: Option<NaiveDateTime>,
     /// Issued before this time.
@@ -54,7 +55,7 @@ pub type AttestationWithParty = (Attestation, String);
 /// A page of the jurisdiction's attestations, newest first.
 pub fn list_attestations(
     conn: &mut DbConnection,
-    scope: Option<&str>,
+    scope: Option<&StationId>,
     filter: &StationFilter,
     limit: i64,
 ) -> QueryResult<Vec<AttestationWithParty>> {

@@ -2,6 +2,7 @@
 
 use crate::db::schema::attestations;
 use crate::db::DbConnection;
+use crate::domain::{AttestationId, PartyId, StationId, UserId};
 use crate::domain::{AttestationKind, AttestationStatus};
 use diesel::prelude::*;
 
@@ -9,9 +10,9 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = attestations)]
 pub struct Attestation {
-    pub id: String,
-    pub party_id: String,
-    pub station_id: String,
+    pub id: AttestationId,
+    pub party_id: PartyId,
+    pub station_id: StationId,
     pub kind: AttestationKind,
     pub code: String,
     pub subject_name: String,
@@ -23,15 +24,15 @@ pub struct Attestation {
     pub applicant_email: Option<String>,
     pub responsibility_accepted: bool,
     pub issued_at: chrono::NaiveDateTime,
-    pub issued_by: String,
+    pub issued_by: UserId,
     pub kid: String,
     pub token: String,
     pub status: AttestationStatus,
     pub revoked_at: Option<chrono::NaiveDateTime>,
-    pub revoked_by: Option<String>,
+    pub revoked_by: Option<UserId>,
     pub revoke_reason: Option<String>,
     pub suspect_at: Option<chrono::NaiveDateTime>,
-    pub suspect_by: Option<String>,
+    pub suspect_by: Option<UserId>,
     pub suspect_reason: Option<String>,
 }
 
@@ -55,8 +56,8 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[Attestation]) -> QueryResult
 /// The attestation `id` of `party_id` (another party's is not found).
 pub fn find_for_party(
     conn: &mut DbConnection,
-    party_id: &str,
-    id: &str,
+    party_id: &PartyId,
+    id: &AttestationId,
 ) -> QueryResult<Attestation> {
     attestations::table
         .filter(attestations::id.eq(id))
@@ -66,7 +67,7 @@ pub fn find_for_party(
 }
 
 /// The attestation `id`, whoever issued it.
-pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Attestation>> {
+pub fn find_by_id(conn: &mut DbConnection, id: &AttestationId) -> QueryResult<Option<Attestation>> {
     attestations::table
         .find(id)
         .select(Attestation::as_select())
@@ -86,9 +87,9 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<A
 /// Revokes an active attestation of `party_id`; false when it was not active.
 pub fn revoke(
     conn: &mut DbConnection,
-    party_id: &str,
-    id: &str,
-    by: &str,
+    party_id: &PartyId,
+    id: &AttestationId,
+    by: &UserId,
     reason: &str,
 ) -> QueryResult<bool> {
     diesel::update(
@@ -114,7 +115,7 @@ pub fn revoke(
 /// the applicant).
 pub fn count_with_applicant_email_since(
     conn: &mut DbConnection,
-    party_id: &str,
+    party_id: &PartyId,
     since: chrono::NaiveDateTime,
 ) -> QueryResult<i64> {
     attestations::table
@@ -128,8 +129,8 @@ pub fn count_with_applicant_email_since(
 /// The id, party and token of every attestation of `party_ids` (for the identifier audit).
 pub fn tokens_of_parties(
     conn: &mut DbConnection,
-    party_ids: &[String],
-) -> QueryResult<Vec<(String, String, String)>> {
+    party_ids: &[PartyId],
+) -> QueryResult<Vec<(AttestationId, PartyId, String)>> {
     let mut all = Vec::new();
     // In slices: SQLite allows at most 32,766 bound values per statement.
     for ids in party_ids.chunks(10_000) {
@@ -141,7 +142,7 @@ pub fn tokens_of_parties(
                     attestations::party_id,
                     attestations::token,
                 ))
-                .load::<(String, String, String)>(conn)?,
+                .load::<(AttestationId, PartyId, String)>(conn)?,
         );
     }
     Ok(all)

@@ -3,6 +3,7 @@
 
 use crate::db::schema::audit_log;
 use crate::db::DbConnection;
+use crate::domain::UserId;
 use diesel::prelude::*;
 
 /// What happened. Stored as text.
@@ -67,7 +68,7 @@ pub struct AuditEntry {
     pub id: String,
     pub at: chrono::NaiveDateTime,
     pub action: String,
-    pub actor_user_id: Option<String>,
+    pub actor_user_id: Option<UserId>,
     pub subject: Option<String>,
     pub client_ip: Option<String>,
     pub detail: Option<String>,
@@ -76,13 +77,17 @@ pub struct AuditEntry {
 impl AuditEntry {
     /// A new entry stamped now. `subject` is what the action was about (a party id, an
     /// email); never a full ID number.
-    pub fn new(action: Action, actor: Option<&str>, subject: Option<&str>) -> Self {
+    pub fn new<S: AsRef<str> + ?Sized>(
+        action: Action,
+        actor: Option<&UserId>,
+        subject: Option<&S>,
+    ) -> Self {
         Self {
             id: crate::db::new_id(),
             at: crate::db::now(),
             action: action.as_str().to_owned(),
-            actor_user_id: actor.map(str::to_owned),
-            subject: subject.map(str::to_owned),
+            actor_user_id: actor.cloned(),
+            subject: subject.map(|s| s.as_ref().to_owned()),
             client_ip: None,
             detail: None,
         }

@@ -3,6 +3,7 @@
 use crate::db::models::attestations::Attestation;
 use crate::db::schema::{attestations, bulk_batches, bulk_rows};
 use crate::db::DbConnection;
+use crate::domain::{AttestationId, BatchId, PartyId, UserId};
 use crate::domain::{AttestationKind, BatchState};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,12 +12,12 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = bulk_batches)]
 pub struct Batch {
-    pub id: String,
-    pub party_id: String,
+    pub id: BatchId,
+    pub party_id: PartyId,
     pub kind: AttestationKind,
     pub file_name: String,
     pub encoding: String,
-    pub created_by: String,
+    pub created_by: UserId,
     pub created_at: NaiveDateTime,
     pub state: BatchState,
     pub row_count: i32,
@@ -29,7 +30,7 @@ pub struct Batch {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = bulk_rows)]
 pub struct BatchRow {
-    pub batch_id: String,
+    pub batch_id: BatchId,
     pub line: i32,
     pub subject_name: String,
     pub subject_id_hmac: Option<String>,
@@ -37,7 +38,7 @@ pub struct BatchRow {
     pub cells: String,
     /// JSON list of the row's errors; `[]` when it can be issued.
     pub errors: String,
-    pub attestation_id: Option<String>,
+    pub attestation_id: Option<AttestationId>,
 }
 
 /// `errors` of a row that can be issued.
@@ -59,7 +60,7 @@ pub fn insert(conn: &mut DbConnection, batch: &Batch, rows: &[BatchRow]) -> Quer
 }
 
 /// Batch `id` of `party_id`.
-pub fn find(conn: &mut DbConnection, party_id: &str, id: &str) -> QueryResult<Batch> {
+pub fn find(conn: &mut DbConnection, party_id: &PartyId, id: &BatchId) -> QueryResult<Batch> {
     bulk_batches::table
         .filter(bulk_batches::id.eq(id))
         .filter(bulk_batches::party_id.eq(party_id))
@@ -68,7 +69,7 @@ pub fn find(conn: &mut DbConnection, party_id: &str, id: &str) -> QueryResult<Ba
 }
 
 /// The party's latest batches.
-pub fn list_for_party(conn: &mut DbConnection, party_id: &str) -> QueryResult<Vec<Batch>> {
+pub fn list_for_party(conn: &mut DbConnection, party_id: &PartyId) -> QueryResult<Vec<Batch>> {
     bulk_batches::table
         .filter(bulk_batches::party_id.eq(party_id))
         .order(bulk_batches::created_at.desc())
@@ -78,7 +79,7 @@ pub fn list_for_party(conn: &mut DbConnection, party_id: &str) -> QueryResult<Ve
 }
 
 /// How many rows of batch `id` can be issued, and how many cannot.
-pub fn counts(conn: &mut DbConnection, id: &str) -> QueryResult<(i64, i64)> {
+pub fn counts(conn: &mut DbConnection, id: &BatchId) -> QueryResult<(i64, i64)> {
     let valid = bulk_rows::table
         .filter(bulk_rows::batch_id.eq(id))
         .filter(bulk_rows::errors.eq(NO_ERRORS))
@@ -93,7 +94,11 @@ pub fn counts(conn: &mut DbConnection, id: &str) -> QueryResult<(i64, i64)> {
 }
 
 /// The rows of batch `id` that cannot be issued, in file order (at most `limit`).
-pub fn rows_in_error(conn: &mut DbConnection, id: &str, limit: i64) -> QueryResult<Vec<BatchRow>> {
+pub fn rows_in_error(
+    conn: &mut DbConnection,
+    id: &BatchId,
+    limit: i64,
+) -> QueryResult<Vec<BatchRow>> {
     bulk_rows::table
         .filter(bulk_rows::batch_id.eq(id))
         .filter(bulk_rows::errors.ne(NO_ERRORS))
@@ -104,7 +109,11 @@ pub fn rows_in_error(conn: &mut DbConnection, id: &str, limit: i64) -> QueryResu
 }
 
 /// The next `limit` rows of batch `id` that can be issued and are not yet.
-pub fn rows_to_issue(conn: &mut DbConnection, id: &str, limit: i64) -> QueryResult<Vec<BatchRow>> {
+pub fn rows_to_issue(
+    conn: &mut DbConnection,
+    id: &BatchId,
+    limit: i64,
+) -> QueryResult<Vec<BatchRow>> {
     bulk_rows::table
         .filter(bulk_rows::batch_id.eq(id))
         .filter(bulk_rows::errors.eq(NO_ERRORS))
@@ -116,7 +125,7 @@ pub fn rows_to_issue(conn: &mut DbConnection, id: &str, limit: i64) -> QueryResu
 }
 
 /// Row `line` of batch `id`.
-pub fn find_row(conn: &mut DbConnection, id: &str, line: i32) -> QueryResult<BatchRow> {
+pub fn find_row(conn: &mut DbConnection, id: &BatchId, line: i32) -> QueryResult<BatchRow> {
     bulk_rows::table
         .find((id, line))
         .select(BatchRow::as_select())
@@ -126,7 +135,7 @@ pub fn find_row(conn: &mut DbConnection, id: &str, line: i32) -> QueryResult<Bat
 /// The first other row of batch `id` with the same ID number (by keyed hash).
 pub fn line_with_id(
     conn: &mut DbConnection,
-    id: &str,
+    id: &BatchId,
     id_hmac: &str,
     other_than: i32,
 ) -> QueryResult<Option<i32>> {
@@ -156,9 +165,9 @@ pub fn update_row(conn: &mut DbConnection, row: &BatchRow) -> QueryResult<usize>
 /// Records that row `line` became attestation `attestation_id`.
 pub fn set_issued(
     conn: &mut DbConnection,
-    id: &str,
+    id: &BatchId,
     line: i32,
-    attestation_id: &str,
+    attestation_id: &AttestationId,
 ) -> QueryResult<usize> {
     diesel::update(bulk_rows::table.find((id, line)))
         .set(bulk_rows::attestation_id.eq(attestation_id))
@@ -168,7 +177,7 @@ pub fn set_issued(
 /// Marks a row that turned invalid at issue time (a start date now in the past).
 pub fn set_errors(
     conn: &mut DbConnection,
-    id: &str,
+    id: &BatchId,
     line: i32,
     errors: &str,
 ) -> QueryResult<usize> {
@@ -181,7 +190,7 @@ pub fn set_errors(
 /// (lease expired). False when someone else holds it or it is done.
 pub fn claim(
     conn: &mut DbConnection,
-    id: &str,
+    id: &BatchId,
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -204,7 +213,7 @@ pub fn claim(
 /// Adds `issued` to the batch's count and extends its lease.
 pub fn progress(
     conn: &mut DbConnection,
-    id: &str,
+    id: &BatchId,
     issued: i32,
     lease_until: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -217,7 +226,7 @@ pub fn progress(
 }
 
 /// Marks the batch done and forgets the cells (the full ID numbers) of its rows.
-pub fn finish(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
+pub fn finish(conn: &mut DbConnection, id: &BatchId, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(bulk_batches::table.find(id))
         .set((
             bulk_batches::state.eq(BatchState::Done),
@@ -243,7 +252,7 @@ pub fn delete_stale_drafts(conn: &mut DbConnection, before: NaiveDateTime) -> Qu
 }
 
 /// The attestations issued from batch `id`, in file order, with their line.
-pub fn issued(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<(i32, Attestation)>> {
+pub fn issued(conn: &mut DbConnection, id: &BatchId) -> QueryResult<Vec<(i32, Attestation)>> {
     bulk_rows::table
         .inner_join(attestations::table)
         .filter(bulk_rows::batch_id.eq(id))

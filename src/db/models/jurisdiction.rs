@@ -8,14 +8,15 @@ use crate::db::models::verifications::Verification;
 use crate::db::schema::{attestation_uses, attestations, parties, users, verifications};
 use crate::db::DbConnection;
 use crate::domain::AttestationStatus;
+use crate::domain::{AttestationId, PartyId, StationId, UserId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 /// The attestation `id` if it is in the scope.
 pub fn find_attestation(
     conn: &mut DbConnection,
-    scope: Option<&str>,
-    id: &str,
+    scope: Option<&StationId>,
+    id: &AttestationId,
 ) -> QueryResult<AttestationWithParty> {
     let mut query = attestations::table
         .inner_join(parties::table)
@@ -40,7 +41,7 @@ pub struct Counts {
 /// The jurisdiction's counts since `since` (indexed: no scan of the whole table).
 pub fn counts_since(
     conn: &mut DbConnection,
-    scope: Option<&str>,
+    scope: Option<&StationId>,
     since: NaiveDateTime,
 ) -> QueryResult<Counts> {
     macro_rules! scoped {
@@ -80,9 +81,9 @@ pub fn counts_since(
 /// Flags an attestation of the scope as suspect; false when it was revoked or already so.
 pub fn mark_suspect(
     conn: &mut DbConnection,
-    scope: Option<&str>,
-    id: &str,
-    by: &str,
+    scope: Option<&StationId>,
+    id: &AttestationId,
+    by: &UserId,
     reason: &str,
 ) -> QueryResult<bool> {
     let mut query = diesel::update(attestations::table)
@@ -108,9 +109,9 @@ pub fn mark_suspect(
 #[diesel(table_name = attestation_uses)]
 pub struct AttestationUse {
     pub id: String,
-    pub attestation_id: String,
+    pub attestation_id: AttestationId,
     pub application_no: String,
-    pub recorded_by: String,
+    pub recorded_by: UserId,
     pub recorded_at: NaiveDateTime,
 }
 
@@ -123,7 +124,10 @@ pub fn insert_use(conn: &mut DbConnection, row: &AttestationUse) -> QueryResult<
 }
 
 /// The uses of an attestation, newest first.
-pub fn uses_of(conn: &mut DbConnection, attestation_id: &str) -> QueryResult<Vec<AttestationUse>> {
+pub fn uses_of(
+    conn: &mut DbConnection,
+    attestation_id: &AttestationId,
+) -> QueryResult<Vec<AttestationUse>> {
     attestation_uses::table
         .filter(attestation_uses::attestation_id.eq(attestation_id))
         .order(attestation_uses::recorded_at.desc())
@@ -132,17 +136,20 @@ pub fn uses_of(conn: &mut DbConnection, attestation_id: &str) -> QueryResult<Vec
 }
 
 /// The parties of the scope with how many attestations each issued.
-pub fn directory(conn: &mut DbConnection, scope: Option<&str>) -> QueryResult<Vec<(Party, i64)>> {
+pub fn directory(
+    conn: &mut DbConnection,
+    scope: Option<&StationId>,
+) -> QueryResult<Vec<(Party, i64)>> {
     let mut query = parties::table
         .select(Party::as_select())
         .order((parties::status, parties::legal_name))
         .into_boxed();
     if let Some(scope) = scope {
-        query = query.filter(parties::station_id.eq(scope.to_owned()));
+        query = query.filter(parties::station_id.eq(scope.clone()));
     }
     let list = query.load(conn)?;
-    let ids: Vec<String> = list.iter().map(|p| p.id.clone()).collect();
-    let counts: Vec<(String, i64)> = attestations::table
+    let ids: Vec<PartyId> = list.iter().map(|p| p.id.clone()).collect();
+    let counts: Vec<(PartyId, i64)> = attestations::table
         .filter(attestations::party_id.eq_any(&ids))
         .group_by(attestations::party_id)
         .select((attestations::party_id, diesel::dsl::count_star()))
@@ -166,7 +173,7 @@ pub type LogLine = (Verification, String, Option<(String, String, String)>);
 /// The verifications made by the staff of the scope, newest first.
 pub fn verification_log(
     conn: &mut DbConnection,
-    scope: Option<&str>,
+    scope: Option<&StationId>,
     day: Option<NaiveDate>,
     limit: i64,
 ) -> QueryResult<Vec<LogLine>> {

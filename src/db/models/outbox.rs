@@ -4,6 +4,7 @@
 
 use crate::db::schema::outbox;
 use crate::db::DbConnection;
+use crate::domain::StationId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -28,7 +29,7 @@ pub struct OutboxRow {
     pub created_at: NaiveDateTime,
     pub event: String,
     /// The station whose digest holds this row (digest mode only).
-    pub station_id: Option<String>,
+    pub station_id: Option<StationId>,
     /// Comma-separated addresses.
     pub recipients: String,
     pub subject: String,
@@ -194,7 +195,10 @@ pub fn requeue_failed(conn: &mut DbConnection, id: Option<&str>) -> QueryResult<
 }
 
 /// The rows held for a station's digest.
-pub fn held_for_station(conn: &mut DbConnection, station_id: &str) -> QueryResult<Vec<OutboxRow>> {
+pub fn held_for_station(
+    conn: &mut DbConnection,
+    station_id: &StationId,
+) -> QueryResult<Vec<OutboxRow>> {
     outbox::table
         .filter(outbox::station_id.eq(station_id))
         .filter(outbox::status.eq(HELD))

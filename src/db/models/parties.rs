@@ -3,6 +3,7 @@
 use crate::db::schema::{parties, stations};
 use crate::db::DbConnection;
 use crate::domain::{IdentifierType, PartyKind, PartyStatus};
+use crate::domain::{PartyId, StationId, UserId};
 use diesel::prelude::*;
 
 /// A party row. For an organisation `identifier` is its credit code; for an individual
@@ -12,17 +13,17 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = parties)]
 pub struct Party {
-    pub id: String,
+    pub id: PartyId,
     pub kind: PartyKind,
     pub legal_name: String,
     pub identifier: String,
     pub address: String,
     pub contact_name: String,
     pub contact_phone: String,
-    pub station_id: String,
+    pub station_id: StationId,
     pub status: PartyStatus,
     pub status_reason: Option<String>,
-    pub decided_by: Option<String>,
+    pub decided_by: Option<UserId>,
     pub decided_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
     pub identifier_masked: Option<String>,
@@ -61,7 +62,7 @@ pub fn insert(conn: &mut DbConnection, party: &Party) -> QueryResult<()> {
 pub fn find_by_identifier(
     conn: &mut DbConnection,
     identifier: &str,
-) -> QueryResult<Option<String>> {
+) -> QueryResult<Option<PartyId>> {
     parties::table
         .filter(parties::identifier.eq(identifier))
         .select(parties::id)
@@ -70,7 +71,7 @@ pub fn find_by_identifier(
 }
 
 /// The party with `id`.
-pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Party> {
+pub fn find_by_id(conn: &mut DbConnection, id: &PartyId) -> QueryResult<Party> {
     parties::table
         .find(id)
         .select(Party::as_select())
@@ -81,8 +82,8 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Party> {
 /// admins); another station's party is "not found".
 pub fn find_in_scope(
     conn: &mut DbConnection,
-    id: &str,
-    station_id: Option<&str>,
+    id: &PartyId,
+    station_id: Option<&StationId>,
 ) -> QueryResult<PartyWithStation> {
     let mut query = parties::table
         .inner_join(stations::table)
@@ -98,7 +99,7 @@ pub fn find_in_scope(
 /// Parties with `status`, oldest first, of one station or of every station (`None`).
 pub fn list_by_status(
     conn: &mut DbConnection,
-    station_id: Option<&str>,
+    station_id: Option<&StationId>,
     status: PartyStatus,
     limit: i64,
 ) -> QueryResult<Vec<PartyWithStation>> {
@@ -119,11 +120,11 @@ pub fn list_by_status(
 /// false when it was no longer in `from` (changed meanwhile by someone else).
 pub fn change_status(
     conn: &mut DbConnection,
-    id: &str,
+    id: &PartyId,
     from: PartyStatus,
     to: PartyStatus,
     reason: Option<&str>,
-    decided_by: &str,
+    decided_by: &UserId,
 ) -> QueryResult<bool> {
     diesel::update(
         parties::table
@@ -172,7 +173,7 @@ pub struct StoredIdentifier {
 /// and sealed forms) and its declared type.
 pub fn set_identifier(
     conn: &mut DbConnection,
-    id: &str,
+    id: &PartyId,
     stored: &StoredIdentifier,
 ) -> QueryResult<()> {
     diesel::update(parties::table.find(id))

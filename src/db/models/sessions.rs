@@ -4,6 +4,7 @@
 use crate::db::models::users::User;
 use crate::db::schema::{sessions, users};
 use crate::db::DbConnection;
+use crate::domain::UserId;
 use diesel::prelude::*;
 
 /// A session row.
@@ -11,7 +12,7 @@ use diesel::prelude::*;
 #[diesel(table_name = sessions)]
 pub struct Session {
     pub id_hash: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub created_at: chrono::NaiveDateTime,
     pub last_seen_at: chrono::NaiveDateTime,
 }

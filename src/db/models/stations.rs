@@ -2,13 +2,14 @@
 
 use crate::db::schema::stations;
 use crate::db::DbConnection;
+use crate::domain::StationId;
 use diesel::prelude::*;
 
 /// A station row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = stations)]
 pub struct Station {
-    pub id: String,
+    pub id: StationId,
     pub code: String,
     pub name: String,
     pub email: String,
@@ -38,7 +39,7 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<S
 }
 
 /// The station with `id`.
-pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Station> {
+pub fn find_by_id(conn: &mut DbConnection, id: &StationId) -> QueryResult<Station> {
     stations::table
         .find(id)
         .select(Station::as_select())
@@ -56,7 +57,7 @@ pub fn list_all(conn: &mut DbConnection) -> QueryResult<Vec<Station>> {
 /// Sets how a station is notified.
 pub fn set_notify_mode(
     conn: &mut DbConnection,
-    id: &str,
+    id: &StationId,
     mode: &str,
     hour: i32,
 ) -> QueryResult<()> {
@@ -90,7 +91,7 @@ pub fn digests_due(
 /// Records that today's digest of a station was written.
 pub fn mark_digest_written(
     conn: &mut DbConnection,
-    id: &str,
+    id: &StationId,
     today: chrono::NaiveDate,
 ) -> QueryResult<()> {
     diesel::update(stations::table.find(id))
@@ -100,7 +101,7 @@ pub fn mark_digest_written(
 }
 
 /// Changes a station's notification addresses; false when there is no such station.
-pub fn set_email(conn: &mut DbConnection, id: &str, email: &str) -> QueryResult<bool> {
+pub fn set_email(conn: &mut DbConnection, id: &StationId, email: &str) -> QueryResult<bool> {
     diesel::update(stations::table.find(id))
         .set(stations::email.eq(email))
         .execute(conn)

@@ -3,18 +3,19 @@
 use crate::db::schema::users;
 use crate::db::DbConnection;
 use crate::domain::Role;
+use crate::domain::{PartyId, StationId, UserId};
 use diesel::prelude::*;
 
 /// A user row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub password_hash: String,
     pub role: Role,
-    pub station_id: Option<String>,
-    pub party_id: Option<String>,
+    pub station_id: Option<StationId>,
+    pub party_id: Option<PartyId>,
     pub created_at: chrono::NaiveDateTime,
 }
 
@@ -41,7 +42,7 @@ pub fn email_taken(conn: &mut DbConnection, email: &str) -> QueryResult<bool> {
 }
 
 /// The first user of a party (its contact login).
-pub fn first_of_party(conn: &mut DbConnection, party_id: &str) -> QueryResult<Option<User>> {
+pub fn first_of_party(conn: &mut DbConnection, party_id: &PartyId) -> QueryResult<Option<User>> {
     users::table
         .filter(users::party_id.eq(party_id))
         .order(users::created_at)

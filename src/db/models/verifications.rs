@@ -2,6 +2,7 @@
 
 use crate::db::schema::verifications;
 use crate::db::DbConnection;
+use crate::domain::{AttestationId, StationId, UserId};
 use diesel::prelude::*;
 
 /// A verification row.
@@ -10,14 +11,14 @@ use diesel::prelude::*;
 pub struct Verification {
     pub id: String,
     pub at: chrono::NaiveDateTime,
-    pub attestation_id: Option<String>,
+    pub attestation_id: Option<AttestationId>,
     /// `token` or `code`.
     pub method: String,
     pub result: String,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub client_ip: Option<String>,
     /// The station the checked proof is addressed to (for its dashboard), when known.
-    pub station_id: Option<String>,
+    pub station_id: Option<StationId>,
 }
 
 /// Records a verification.
@@ -38,7 +39,10 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[Verification]) -> QueryResul
 }
 
 /// The verifications of one attestation, newest first.
-pub fn list_for_attestation(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<Verification>> {
+pub fn list_for_attestation(
+    conn: &mut DbConnection,
+    id: &AttestationId,
+) -> QueryResult<Vec<Verification>> {
     verifications::table
         .filter(verifications::attestation_id.eq(id))
         .order(verifications::at.desc())

@@ -10,6 +10,8 @@ pub use file::{decode, Encoding, FileError};
 pub use rows::{check_row, duplicate_of, parse, Row, RowError};
 
 use super::attestation_kind::AttestationKind;
+use super::fact_fields::{DateRule, Input};
+use super::fields::Limit;
 use crate::i18n::Lang;
 
 /// Rows a file may hold; more is refused with a request to split it.
@@ -21,77 +23,51 @@ pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub field: &'static str,
+    /// The message key of the field's label on the issuing form (a header may be that too).
+    pub form_label: &'static str,
     pub required: bool,
-    /// For a choice: the message prefix of its labels and the stored values.
-    pub choices: Option<(&'static str, &'static [&'static str])>,
+    pub input: Input,
 }
 
-const fn text(field: &'static str, required: bool) -> Column {
+const SUBJECT: [Column; 2] = [
     Column {
-        field,
-        required,
-        choices: None,
-    }
-}
-
-const fn choice(
-    field: &'static str,
-    prefix: &'static str,
-    values: &'static [&'static str],
-) -> Column {
-    Column {
-        field,
+        field: "subject_name",
+        form_label: "attestations.subject_name",
         required: true,
-        choices: Some((prefix, values)),
-    }
-}
-
-const SUBJECT: [Column; 2] = [text("subject_name", true), text("subject_id_number", true)];
-const VALIDITY: [Column; 2] = [text("valid_from", false), text("valid_until", false)];
-const RESIDENCE: [Column; 5] = [
-    text("address", true),
-    choice(
-        "housing_basis",
-        "housing",
-        &["lease", "owned", "dormitory", "committee"],
-    ),
-    text("residing_since", true),
-    text("lease_end", false),
-    text("lease_registration_no", false),
+        input: Input::Text(Limit::Chars50),
+    },
+    Column {
+        field: "subject_id_number",
+        form_label: "attestations.subject_id_number",
+        required: true,
+        input: Input::Text(Limit::Chars50),
+    },
 ];
-const EMPLOYMENT: [Column; 5] = [
-    text("position", true),
-    text("department", false),
-    text("employed_since", true),
-    choice(
-        "contract_type",
-        "contract",
-        &["fixed_term", "open_ended", "other"],
-    ),
-    text("employed_until", false),
-];
-const ATTENDANCE: [Column; 6] = [
-    text("student_number", true),
-    text("programme", true),
-    text("level", true),
-    text("enrolled_since", true),
-    text("expected_completion", true),
-    choice("full_time", "fact", &["yes", "no"]),
+const VALIDITY: [Column; 2] = [
+    Column {
+        field: "valid_from",
+        form_label: "attestations.valid_from",
+        required: false,
+        input: Input::Date(DateRule::Any),
+    },
+    Column {
+        field: "valid_until",
+        form_label: "attestations.valid_until",
+        required: false,
+        input: Input::Date(DateRule::Any),
+    },
 ];
 
-/// The columns of a `kind` file, in template order.
+/// The columns of a `kind` file, in template order: the subject, the kind's facts, the
+/// validity.
 pub fn columns(kind: AttestationKind) -> Vec<Column> {
-    let facts: &[Column] = match kind {
-        AttestationKind::Residence => &RESIDENCE,
-        AttestationKind::Employment => &EMPLOYMENT,
-        AttestationKind::Attendance => &ATTENDANCE,
-    };
-    SUBJECT
-        .iter()
-        .chain(facts)
-        .chain(&VALIDITY)
-        .copied()
-        .collect()
+    let facts = kind.fact_fields().iter().map(|f| Column {
+        field: f.name,
+        form_label: f.form_label,
+        required: f.required,
+        input: f.input,
+    });
+    SUBJECT.into_iter().chain(facts).chain(VALIDITY).collect()
 }
 
 /// The message key of a column's header (`bulk.col.subject_name` → 姓名).

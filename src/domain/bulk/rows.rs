@@ -2,8 +2,9 @@
 //! issuing form's rules, duplicates found.
 
 use super::cells::{choice_value, iso_date};
-use super::{columns, header_key, FileError, MAX_ROWS};
+use super::{columns, header_key, Column, FileError, MAX_ROWS};
 use crate::domain::attestation::{AttestationForm, NewAttestation};
+use crate::domain::fact_fields::Input;
 use crate::domain::fields::FieldErrors;
 use crate::domain::AttestationKind;
 use crate::domain::{IdNumber, PartyKind};
@@ -70,7 +71,7 @@ pub fn parse(
         .filter_map(|c| {
             header
                 .iter()
-                .position(|h| names_column(h, c.field))
+                .position(|h| names_column(h, c))
                 .map(|i| (c.field, i))
         })
         .collect();
@@ -124,25 +125,18 @@ fn line_at(text: &str, at: u64) -> i32 {
     i32::try_from(newlines + 1).unwrap_or(i32::MAX)
 }
 
-/// True when header cell `h` names the column of `field`: its field name, or its header or
-/// form label in either language.
-fn names_column(h: &str, field: &str) -> bool {
+/// True when header cell `h` names `column`: its field name, or its header or form label in
+/// either language.
+fn names_column(h: &str, column: &Column) -> bool {
     let h = h
         .trim()
         .trim_start_matches('\u{feff}')
         .trim_end_matches('*')
         .trim();
-    let form_key = match field {
-        "subject_name" | "subject_id_number" | "valid_from" | "valid_until" => {
-            format!("attestations.{field}")
-        }
-        "employed_until" => "fact.employed_until_optional".to_owned(),
-        _ => format!("fact.{field}"),
-    };
-    h.eq_ignore_ascii_case(field)
+    h.eq_ignore_ascii_case(column.field)
         || [Lang::Zh, Lang::En].iter().any(|lang| {
-            h.eq_ignore_ascii_case(&lang.t(&header_key(field)))
-                || h.eq_ignore_ascii_case(&lang.t(&form_key))
+            h.eq_ignore_ascii_case(&lang.t(&header_key(column.field)))
+                || h.eq_ignore_ascii_case(&lang.t(column.form_label))
         })
 }
 
@@ -160,17 +154,11 @@ pub fn check_row(
         let Some(value) = typed.get_mut(column.field) else {
             continue;
         };
-        if let Some((prefix, values)) = column.choices {
+        if let Some((prefix, values)) = column.input.choices() {
             if let Some(code) = choice_value(value, prefix, values) {
                 *value = code.to_owned();
             }
-        } else if column.field.ends_with("_since")
-            || column.field.starts_with("valid_")
-            || matches!(
-                column.field,
-                "lease_end" | "employed_until" | "expected_completion"
-            )
-        {
+        } else if let Input::Date(_) = column.input {
             *value = iso_date(value);
         }
     }

@@ -36,12 +36,12 @@ pub struct AdminHomePage {
     audit: Vec<AuditEntry>,
     query: AuditQuery,
     /// The station whose address form has an error, and the message key.
-    email_error: Option<(String, &'static str)>,
+    email_error: Option<(crate::domain::StationId, &'static str)>,
 }
 
 impl AdminHomePage {
     /// The code of a staff member's station.
-    pub fn station_code(&self, id: &Option<String>) -> String {
+    pub fn station_code(&self, id: &Option<crate::domain::StationId>) -> String {
         id.as_ref()
             .and_then(|id| self.stations.iter().find(|s| &s.id == id))
             .map(|s| s.code.clone())
@@ -94,7 +94,7 @@ pub struct StationEmailForm {
 pub async fn station_email_post(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::StationId>,
     CsrfForm(form): CsrfForm<StationEmailForm>,
 ) -> Result<HttpResponse, AppError> {
     page.require(&[Role::Admin])?;

@@ -91,18 +91,19 @@ pub struct AttestationResponse {
 
 /// The facts as form text: strings as they are, booleans and numbers spelled out.
 fn facts_form(facts: serde_json::Map<String, serde_json::Value>) -> FactsForm {
-    let as_text: serde_json::Map<String, serde_json::Value> = facts
-        .into_iter()
-        .map(|(k, v)| {
-            let text = match v {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            (k, serde_json::Value::String(text))
-        })
-        .collect();
-    serde_json::from_value(serde_json::Value::Object(as_text)).unwrap_or_default()
+    FactsForm(
+        facts
+            .into_iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    serde_json::Value::String(s) => s,
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                (k, text)
+            })
+            .collect(),
+    )
 }
 
 /// The API name of a form field.
@@ -130,11 +131,11 @@ fn to_json(row: Attestation, portal: &str) -> AttestationResponse {
         revoked_at: row.revoked_at.map(|t| t.and_utc().to_rfc3339()),
         revoke_reason: row.revoke_reason,
         verify_url: crate::web::paths::verify_url(portal, &row.token),
-        print_url: format!("{portal}{}", paths::attestation_print(&row.id)),
+        print_url: format!("{portal}{}", paths::at(paths::ATTESTATION_PRINT, &row.id)),
         token: row.token,
         kind: row.kind.to_string(),
         status: row.status.to_string(),
-        id: row.id,
+        id: row.id.to_string(),
     }
 }
 
@@ -218,7 +219,7 @@ pub async fn attestations_post(
 pub async fn attestation_get(
     req: HttpRequest,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::AttestationId>,
 ) -> Result<HttpResponse, AppError> {
     let party = api_party(&req, &state).await?;
     let id = id.into_inner();
@@ -257,7 +258,7 @@ pub struct RevokeRequest {
 pub async fn revoke_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::AttestationId>,
     body: super::ApiJson<RevokeRequest>,
 ) -> Result<HttpResponse, AppError> {
     let party = api_party(&req, &state).await?;

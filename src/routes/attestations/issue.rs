@@ -3,10 +3,8 @@
 use super::PartyContext;
 use crate::domain::attestation::AttestationForm;
 use crate::domain::china_time;
-use crate::domain::facts::HousingBasis;
-use crate::domain::facts_form::housing_bases_for;
 use crate::domain::fields::FieldErrors;
-use crate::domain::AttestationKind;
+use crate::domain::{AttestationKind, PartyKind};
 use crate::error::AppError;
 use crate::issuing;
 use crate::web::csrf::CsrfForm;
@@ -26,7 +24,7 @@ pub struct NewPage {
     title_key: &'static str,
     form: AttestationForm,
     errors: FieldErrors,
-    housing_bases: Vec<&'static str>,
+    party_kind: PartyKind,
 }
 
 impl NewPage {
@@ -40,24 +38,12 @@ impl NewPage {
         let party_kind = ctx.party_kind();
         Self {
             title_key: kind.title_key(party_kind),
-            housing_bases: housing_bases_for(party_kind)
-                .iter()
-                .map(|b| basis_name(*b))
-                .collect(),
+            party_kind,
             page,
             kind,
             form,
             errors,
         }
-    }
-}
-
-fn basis_name(b: HousingBasis) -> &'static str {
-    match b {
-        HousingBasis::Lease => "lease",
-        HousingBasis::Owned => "owned",
-        HousingBasis::Dormitory => "dormitory",
-        HousingBasis::Committee => "committee",
     }
 }
 
@@ -106,6 +92,6 @@ pub async fn new_post(
     };
     let row = super::issue_as(&state, ctx.party, Some(ctx.user.user_id), new).await?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, paths::attestation(&row.id)))
+        .insert_header((header::LOCATION, paths::at(paths::ATTESTATION, &row.id)))
         .finish())
 }

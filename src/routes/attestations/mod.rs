@@ -23,14 +23,14 @@ pub use crate::documents::AttestationView;
 pub async fn issue_as(
     state: &web::Data<AppState>,
     party: Party,
-    user_id: Option<String>,
+    user_id: Option<crate::domain::UserId>,
     new: crate::domain::NewAttestation,
 ) -> Result<Attestation, AppError> {
     let st = state.clone();
     let row = state
         .db(move |conn| {
             let portal = st.issuing_portal();
-            issuing::issue_for(conn, &portal, &party, user_id.as_deref(), &new)
+            issuing::issue_for(conn, &portal, &party, user_id.as_ref(), &new)
         })
         .await?;
     state.metrics.issued(row.kind.as_str());

@@ -30,7 +30,7 @@ pub async fn revoke_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::AttestationId>,
 ) -> Result<RevokePage, AppError> {
     let (_, a) = load(ctx, &state, id.into_inner()).await?;
     Ok(RevokePage {
@@ -53,7 +53,7 @@ pub async fn revoke_post(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::AttestationId>,
     CsrfForm(form): CsrfForm<RevokeForm>,
 ) -> Result<HttpResponse, AppError> {
     let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
@@ -82,6 +82,6 @@ pub async fn revoke_post(
         state.metrics.revoked(a.row.kind.as_str());
     }
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, paths::attestation(&a.row.id)))
+        .insert_header((header::LOCATION, paths::at(paths::ATTESTATION, &a.row.id)))
         .finish())
 }

@@ -16,7 +16,7 @@ use askama_web::WebTemplate;
 pub async fn load(
     ctx: PartyContext,
     state: &web::Data<AppState>,
-    id: String,
+    id: crate::domain::AttestationId,
 ) -> Result<(PartyContext, AttestationView), AppError> {
     let party_id = ctx.party.id.clone();
     let row = state
@@ -39,7 +39,7 @@ pub async fn detail_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::AttestationId>,
 ) -> Result<DetailPage, AppError> {
     let (_, a) = load(ctx, &state, id.into_inner()).await?;
     Ok(DetailPage { page, a })
@@ -50,7 +50,7 @@ pub async fn detail_get(
 #[template(path = "attestations/print.html")]
 pub struct PrintPage {
     pub page: Page,
-    pub id: String,
+    pub id: crate::domain::AttestationId,
     pub proof: PrintedProof,
     /// The QR code as a PNG `data:` URL.
     pub qr_src: String,
@@ -61,7 +61,7 @@ pub async fn print_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::AttestationId>,
 ) -> Result<PrintPage, AppError> {
     let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
     let proof = printed_proof(page.lang, &ctx.party, &a);
@@ -79,7 +79,7 @@ pub async fn pdf_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::AttestationId>,
 ) -> Result<HttpResponse, AppError> {
     let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
     let proof = printed_proof(page.lang, &ctx.party, &a);

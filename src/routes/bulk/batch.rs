@@ -103,7 +103,7 @@ pub async fn batch_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::BatchId>,
 ) -> Result<BatchPage, AppError> {
     let (ctx, batch) = load(ctx, &state, id.into_inner()).await?;
     BatchPage::new(page, &state, &ctx, batch).await
@@ -122,7 +122,7 @@ pub async fn progress_get(
     _page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::BatchId>,
 ) -> Result<web::Json<Progress>, AppError> {
     let (_, batch) = load(ctx, &state, id.into_inner()).await?;
     Ok(web::Json(Progress {
@@ -146,7 +146,7 @@ pub async fn issue_post(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::BatchId>,
     CsrfForm(form): CsrfForm<IssueForm>,
 ) -> Result<HttpResponse, AppError> {
     let (ctx, batch) = load(ctx, &state, id.into_inner()).await?;
@@ -163,7 +163,7 @@ pub async fn issue_post(
         actix_web::rt::spawn(issue_all(state.clone(), ctx, batch.id.clone(), kind));
     }
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, paths::bulk_batch(&batch.id)))
+        .insert_header((header::LOCATION, paths::at(paths::BULK_BATCH, &batch.id)))
         .finish())
 }
 
@@ -171,7 +171,7 @@ pub async fn issue_post(
 async fn issue_all(
     state: web::Data<AppState>,
     ctx: PartyContext,
-    batch_id: String,
+    batch_id: crate::domain::BatchId,
     kind: &'static str,
 ) {
     let ctx = std::sync::Arc::new(ctx);

@@ -23,7 +23,7 @@ use actix_web::web;
 async fn load(
     ctx: PartyContext,
     state: &web::Data<AppState>,
-    id: String,
+    id: crate::domain::BatchId,
 ) -> Result<(PartyContext, Batch), AppError> {
     let party_id = ctx.party.id.clone();
     let batch = state
@@ -53,7 +53,8 @@ impl ColumnView {
             header: page.t(header_key(column.field)),
             required: column.required,
             choices: column
-                .choices
+                .input
+                .choices()
                 .map(|(prefix, values)| {
                     values
                         .iter()

@@ -19,7 +19,7 @@ async fn proofs(
     page: &Page,
     ctx: PartyContext,
     state: &web::Data<AppState>,
-    id: String,
+    id: crate::domain::BatchId,
 ) -> Result<(PartyContext, Batch, Vec<PrintedProof>), AppError> {
     let (ctx, batch) = load(ctx, state, id).await?;
     let batch_id = batch.id.clone();
@@ -41,7 +41,7 @@ pub async fn results_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::BatchId>,
 ) -> Result<HttpResponse, AppError> {
     let (ctx, batch) = load(ctx, &state, id.into_inner()).await?;
     let batch_id = batch.id.clone();
@@ -73,7 +73,7 @@ pub async fn results_get(
 #[template(path = "bulk/print.html")]
 pub struct BatchPrintPage {
     page: Page,
-    batch_id: String,
+    batch_id: crate::domain::BatchId,
     title: String,
     /// Each proof with its QR code as a PNG `data:` URL.
     documents: Vec<(PrintedProof, String)>,
@@ -84,7 +84,7 @@ pub async fn print_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::BatchId>,
 ) -> Result<BatchPrintPage, AppError> {
     let (ctx, batch, proofs) = proofs(&page, ctx, &state, id.into_inner()).await?;
     let documents = web::block(move || {
@@ -108,7 +108,7 @@ pub async fn pdf_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::BatchId>,
 ) -> Result<HttpResponse, AppError> {
     let (_, batch, proofs) = proofs(&page, ctx, &state, id.into_inner()).await?;
     if proofs.is_empty() {

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 #[template(path = "bulk/row.html")]
 pub struct RowPage {
     page: Page,
-    batch_id: String,
+    batch_id: crate::domain::BatchId,
     line: i32,
     fields: Vec<(ColumnView, String, Option<String>)>,
 }
@@ -28,7 +28,7 @@ pub struct RowPage {
 impl RowPage {
     fn new(
         page: Page,
-        batch_id: String,
+        batch_id: crate::domain::BatchId,
         line: i32,
         columns: Vec<ColumnView>,
         cells: &BTreeMap<String, String>,
@@ -63,7 +63,7 @@ pub async fn row_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    path: web::Path<(String, i32)>,
+    path: web::Path<(crate::domain::BatchId, i32)>,
 ) -> Result<RowPage, AppError> {
     let (id, line) = path.into_inner();
     let (_, batch) = load(ctx, &state, id).await?;
@@ -89,7 +89,7 @@ pub async fn row_post(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    path: web::Path<(String, i32)>,
+    path: web::Path<(crate::domain::BatchId, i32)>,
     CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let (id, line) = path.into_inner();
@@ -123,7 +123,7 @@ pub async fn row_post(
         .await?;
     if errors.is_empty() {
         return Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, paths::bulk_batch(&batch.id)))
+            .insert_header((header::LOCATION, paths::at(paths::BULK_BATCH, &batch.id)))
             .finish());
     }
     html(

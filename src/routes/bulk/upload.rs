@@ -218,6 +218,6 @@ pub async fn upload_post(
         })
         .await?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, paths::bulk_batch(&id)))
+        .insert_header((header::LOCATION, paths::at(paths::BULK_BATCH, &id)))
         .finish())
 }

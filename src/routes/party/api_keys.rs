@@ -26,7 +26,7 @@ pub struct ApiKeysPage {
     new_key: Option<String>,
 }
 
-fn party_of(page: &Page) -> Result<(String, String), AppError> {
+fn party_of(page: &Page) -> Result<(crate::domain::PartyId, crate::domain::UserId), AppError> {
     let user = page.require(&[Role::Party])?;
     Ok((
         user.party_id.clone().ok_or(AppError::Forbidden)?,
@@ -34,7 +34,10 @@ fn party_of(page: &Page) -> Result<(String, String), AppError> {
     ))
 }
 
-async fn keys_of(state: &web::Data<AppState>, party_id: String) -> Result<Vec<ApiKey>, AppError> {
+async fn keys_of(
+    state: &web::Data<AppState>,
+    party_id: crate::domain::PartyId,
+) -> Result<Vec<ApiKey>, AppError> {
     state
         .db(move |conn| accounts::api_keys(conn, &party_id))
         .await
@@ -107,7 +110,7 @@ pub async fn api_keys_post(
 async fn show_again(
     page: Page,
     state: &web::Data<AppState>,
-    party_id: String,
+    party_id: crate::domain::PartyId,
     name: String,
     error: &'static str,
 ) -> Result<HttpResponse, AppError> {

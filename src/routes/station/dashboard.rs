@@ -28,7 +28,7 @@ pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationH
         week,
         pending,
     } = state
-        .db(move |conn| jurisdiction::dashboard(conn, scope.as_deref(), midnight))
+        .db(move |conn| jurisdiction::dashboard(conn, scope.as_ref(), midnight))
         .await?;
     Ok(StationHomePage {
         page,

@@ -25,7 +25,7 @@ pub struct DecisionForm {
 pub async fn approve_post(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::PartyId>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     change(page, state, id.into_inner(), Decision::APPROVE, form).await
@@ -35,7 +35,7 @@ pub async fn approve_post(
 pub async fn reject_post(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::PartyId>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     change(page, state, id.into_inner(), Decision::REJECT, form).await
@@ -45,7 +45,7 @@ pub async fn reject_post(
 pub async fn suspend_post(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::PartyId>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     change(page, state, id.into_inner(), Decision::SUSPEND, form).await
@@ -55,7 +55,7 @@ pub async fn suspend_post(
 pub async fn reinstate_post(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::PartyId>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     change(page, state, id.into_inner(), Decision::REINSTATE, form).await
@@ -64,7 +64,7 @@ pub async fn reinstate_post(
 async fn change(
     page: Page,
     state: web::Data<AppState>,
-    id: String,
+    id: crate::domain::PartyId,
     change: Decision,
     form: DecisionForm,
 ) -> Result<HttpResponse, AppError> {
@@ -103,6 +103,9 @@ async fn change(
         })
         .await?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, paths::station_party(&id)))
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            paths::at(paths::STATION_PARTY, &id),
+        ))
         .finish())
 }

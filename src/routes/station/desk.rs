@@ -5,7 +5,7 @@
 use super::{scope_of, STAFF};
 use crate::domain::facts::FactRow;
 use crate::domain::fields::{Limit, Text};
-use crate::domain::{Facts, IdNumber, VerificationCode};
+use crate::domain::{AttestationId, Facts, IdNumber, StationId, UserId, VerificationCode};
 use crate::error::AppError;
 use crate::jurisdiction::desk::{Attestation, AttestationUse, Verification};
 use crate::jurisdiction::{self, DeskView};
@@ -36,7 +36,11 @@ pub struct DeskPage {
     application_no: String,
 }
 
-async fn load(page: Page, state: &web::Data<AppState>, id: String) -> Result<DeskPage, AppError> {
+async fn load(
+    page: Page,
+    state: &web::Data<AppState>,
+    id: AttestationId,
+) -> Result<DeskPage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
     let DeskView {
         a,
@@ -44,7 +48,7 @@ async fn load(page: Page, state: &web::Data<AppState>, id: String) -> Result<Des
         uses,
         history,
     } = state
-        .db(move |conn| jurisdiction::desk_view(conn, scope.as_deref(), &id))
+        .db(move |conn| jurisdiction::desk_view(conn, scope.as_ref(), &id))
         .await?;
     let facts = Facts::stored_rows(a.kind, &a.facts);
     Ok(DeskPage {
@@ -66,7 +70,7 @@ async fn load(page: Page, state: &web::Data<AppState>, id: String) -> Result<Des
 pub async fn attestation_get(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<AttestationId>,
 ) -> Result<DeskPage, AppError> {
     load(page, &state, id.into_inner()).await
 }
@@ -87,7 +91,7 @@ pub async fn id_check_post(
     page: Page,
     req: HttpRequest,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<AttestationId>,
     CsrfForm(form): CsrfForm<DeskForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = page.require(STAFF)?.clone();
@@ -115,7 +119,7 @@ pub async fn id_check_post(
 async fn show_error(
     page: Page,
     state: &web::Data<AppState>,
-    id: String,
+    id: AttestationId,
     field: &'static str,
     key: &'static str,
     form: DeskForm,
@@ -128,9 +132,9 @@ async fn show_error(
 }
 
 /// Back to the desk page of attestation `id`.
-fn back_to_desk(id: &str) -> HttpResponse {
+fn back_to_desk(id: &AttestationId) -> HttpResponse {
     HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, paths::station_attestation(id)))
+        .insert_header((header::LOCATION, paths::at(paths::STATION_ATTESTATION, id)))
         .finish()
 }
 
@@ -138,47 +142,69 @@ fn back_to_desk(id: &str) -> HttpResponse {
 pub async fn suspect_post(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<AttestationId>,
     CsrfForm(form): CsrfForm<DeskForm>,
 ) -> Result<HttpResponse, AppError> {
-    let user = page.require(STAFF)?.clone();
-    let scope = scope_of(&user)?;
-    let id = id.into_inner();
-    let reason = match Text::required(&form.reason, Limit::Chars500) {
-        Ok(reason) => reason,
-        Err(key) => return show_error(page, &state, id, "reason", key, form).await,
-    };
+    let reason = Text::required(&form.reason, Limit::Chars500);
     let portal = state.config.portal();
-    let target = id.clone();
-    state
-        .db(move |conn| {
-            let scope = scope.as_deref();
-            jurisdiction::mark_suspect(conn, &portal, scope, &target, &user.user_id, &reason)
-        })
-        .await?;
-    Ok(back_to_desk(&id))
+    desk_action(page, state, id.into_inner(), form, ("reason", reason), {
+        move |conn, scope, id, user, reason| {
+            jurisdiction::mark_suspect(conn, &portal, scope, id, user, reason)
+        }
+    })
+    .await
 }
 
 /// `POST …/use`: records the application number the proof was used for.
 pub async fn use_post(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<AttestationId>,
     CsrfForm(form): CsrfForm<DeskForm>,
 ) -> Result<HttpResponse, AppError> {
+    let number = Text::required(&form.application_no, Limit::Chars50);
+    desk_action(
+        page,
+        state,
+        id.into_inner(),
+        form,
+        ("application_no", number),
+        jurisdiction::record_use,
+    )
+    .await
+}
+
+/// A desk action on attestation `id` with the checked text of one field: done by `action`
+/// within the officer's jurisdiction, then back to the desk; or the desk again with the
+/// message beside the field.
+async fn desk_action<F>(
+    page: Page,
+    state: web::Data<AppState>,
+    id: AttestationId,
+    form: DeskForm,
+    (field, text): (&'static str, Result<String, &'static str>),
+    action: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(
+            &mut crate::db::DbConnection,
+            Option<&StationId>,
+            &AttestationId,
+            &UserId,
+            &str,
+        ) -> Result<(), AppError>
+        + Send
+        + 'static,
+{
     let user = page.require(STAFF)?.clone();
     let scope = scope_of(&user)?;
-    let id = id.into_inner();
-    let application_no = match Text::required(&form.application_no, Limit::Chars50) {
-        Ok(n) => n,
-        Err(key) => return show_error(page, &state, id, "application_no", key, form).await,
+    let text = match text {
+        Ok(text) => text,
+        Err(key) => return show_error(page, &state, id, field, key, form).await,
     };
     let target = id.clone();
     state
-        .db(move |conn| {
-            let scope = scope.as_deref();
-            jurisdiction::record_use(conn, scope, &target, &user.user_id, &application_no)
-        })
+        .db(move |conn| action(conn, scope.as_ref(), &target, &user.user_id, &text))
         .await?;
     Ok(back_to_desk(&id))
 }

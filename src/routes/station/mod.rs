@@ -27,7 +27,7 @@ use askama_web::WebTemplate;
 pub const STAFF: &[Role] = &[Role::Station, Role::Admin];
 
 /// The station a user's lists are limited to; `None` means every station (admins).
-pub fn scope_of(user: &SessionUser) -> Result<Option<String>, AppError> {
+pub fn scope_of(user: &SessionUser) -> Result<Option<crate::domain::StationId>, AppError> {
     match user.role {
         Role::Admin => Ok(None),
         Role::Station => user.station_id.clone().map(Some).ok_or(AppError::Forbidden),
@@ -69,11 +69,11 @@ pub struct StationPartyPage {
 pub async fn load_in_scope(
     state: &web::Data<AppState>,
     user: &SessionUser,
-    id: String,
+    id: crate::domain::PartyId,
 ) -> Result<(PartyRow, String), AppError> {
     let scope = scope_of(user)?;
     let (found, email) = state
-        .db(move |conn| jurisdiction::party_in_scope(conn, scope.as_deref(), &id))
+        .db(move |conn| jurisdiction::party_in_scope(conn, scope.as_ref(), &id))
         .await?;
     Ok((PartyRow::from(found), email))
 }
@@ -82,7 +82,7 @@ pub async fn load_in_scope(
 pub async fn party_get(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<crate::domain::PartyId>,
 ) -> Result<StationPartyPage, AppError> {
     let user = page.require(STAFF)?;
     let (row, email) = load_in_scope(&state, user, id.into_inner()).await?;

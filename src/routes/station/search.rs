@@ -123,7 +123,9 @@ async fn search(
             search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
             before: None,
         },
-        party_id: Some(query.party.clone()).filter(|p| !p.is_empty()),
+        party_id: Some(query.party.clone())
+            .filter(|p| !p.is_empty())
+            .map(crate::domain::PartyId::from),
         from: from.and_then(Result::ok).map(china_time::day_start),
         until: until
             .and_then(Result::ok)
@@ -134,7 +136,7 @@ async fn search(
     let audit_masked = masked.clone();
     let (items, parties) = state
         .db(move |conn| {
-            let (scope, user_id) = (scope.as_deref(), &user.user_id);
+            let (scope, user_id) = (scope.as_ref(), &user.user_id);
             jurisdiction::search(
                 conn,
                 scope,

@@ -144,7 +144,7 @@ async fn desk_scope(
 pub async fn run(
     state: &web::Data<AppState>,
     input: VerifyInput,
-    user_id: Option<String>,
+    user_id: Option<crate::domain::UserId>,
     req: &HttpRequest,
 ) -> Result<Verdict, AppError> {
     state.limiters.verify(client_ip(req))?;
@@ -154,7 +154,7 @@ pub async fn run(
         .db(move |conn| {
             let ring = st.keys.ring(conn)?;
             let asker = Asker {
-                user_id: user_id.as_deref(),
+                user_id: user_id.as_ref(),
                 client_ip: ip.as_deref(),
             };
             Ok(verification::verify(
