@@ -108,6 +108,7 @@ fn page(lang: Lang) -> Page {
         }),
         csrf_token: "x".repeat(43),
         path: "/party/attestations".into(),
+        today: attest::domain::china_time::today(),
     }
 }
 
@@ -181,7 +182,10 @@ fn templates(c: &mut Criterion) {
     let token = sign(&claims(), "kid-1", &encoding).unwrap();
     let views = || {
         (0..25)
-            .map(|n| AttestationView::new(row(&token, n), PartyKind::Employer, PORTAL))
+            .map(|n| {
+                let today = attest::domain::china_time::today();
+                AttestationView::new(row(&token, n), PartyKind::Employer, PORTAL, today)
+            })
             .collect::<Vec<_>>()
     };
     let list = ListPage {

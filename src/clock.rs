@@ -17,6 +17,11 @@ impl Clock {
             + chrono::Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
     }
 
+    /// Today's date in China by this clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::domain::china_time::local(self.now()).date()
+    }
+
     /// Moves this clock (and every clone of it) forward by `by`.
     pub fn advance(&self, by: chrono::Duration) {
         self.offset_secs

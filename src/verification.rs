@@ -4,7 +4,7 @@
 use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::stations;
 use crate::db::models::verifications::{self, Verification};
-use crate::db::{new_id, now, DbConnection};
+use crate::db::{new_id, DbConnection};
 use crate::domain::VerificationCode;
 use crate::domain::{AttestationId, AttestationStatus};
 use crate::tokens::verify::{check_with_ring, time_status, InvalidReason};
@@ -90,10 +90,11 @@ impl Verdict {
     }
 }
 
-/// Who asked, for the record.
+/// Who asked, and when (by the portal's clock): for the record and the proof's dates.
 pub struct Asker<'a> {
     pub user_id: Option<&'a crate::domain::UserId>,
     pub client_ip: Option<&'a str>,
+    pub at: chrono::NaiveDateTime,
 }
 
 /// Verifies `input` and records the verification.
@@ -113,7 +114,7 @@ pub fn verify(
                     None => (Verdict::invalid("verify.reason.not_on_record"), None),
                     Some(row) => {
                         let ids = (row.id.clone(), row.station_id.clone());
-                        (judge(conn, row, claims)?, Some(ids))
+                        (judge(conn, row, claims, asker.at)?, Some(ids))
                     }
                 }
             }
@@ -132,7 +133,7 @@ pub fn verify(
             Some(row) => {
                 let ids = (row.id.clone(), row.station_id.clone());
                 match check_with_ring(&row.token, ring, portal) {
-                    Ok(claims) => (judge(conn, row, claims)?, Some(ids)),
+                    Ok(claims) => (judge(conn, row, claims, asker.at)?, Some(ids)),
                     Err(reason) => (Verdict::invalid(reason), Some(ids)),
                 }
             }
@@ -141,7 +142,7 @@ pub fn verify(
     let (attestation_id, station_id) = checked.unzip();
     let record = Verification {
         id: new_id(),
-        at: now(),
+        at: asker.at,
         attestation_id,
         station_id,
         method: input.method().to_owned(),
@@ -158,6 +159,7 @@ fn judge(
     conn: &mut DbConnection,
     row: Attestation,
     claims: Claims,
+    at: chrono::NaiveDateTime,
 ) -> diesel::QueryResult<Verdict> {
     let station = stations::find_by_id(conn, &row.station_id)?;
     if claims.aud != station.code {
@@ -173,6 +175,15 @@ fn judge(
             code,
         });
     }
+    if row.status == AttestationStatus::Superseded {
+        return Ok(Verdict {
+            status: VerifyStatus::Superseded,
+            reason: None,
+            revoked_at: None,
+            claims: Some(claims),
+            code,
+        });
+    }
     if row.status == AttestationStatus::Revoked {
         return Ok(Verdict {
             status: VerifyStatus::Revoked,
@@ -183,7 +194,7 @@ fn judge(
         });
     }
     Ok(Verdict {
-        status: time_status(&claims, chrono::Utc::now().timestamp()),
+        status: time_status(&claims, at.and_utc().timestamp()),
         reason: None,
         revoked_at: None,
         claims: Some(claims),

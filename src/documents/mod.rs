@@ -19,7 +19,7 @@ use qr::QrMatrix;
 pub struct PrintedProof {
     /// 住宿证明 / 在职证明 / …
     pub title: String,
-    /// The revoked stamp, when the proof has been revoked.
+    /// The stamp across a proof not in force (revoked, suspect, expired…), none otherwise.
     pub stamp: Option<String>,
     pub lead: String,
     /// Label and value: subject, masked ID number, the facts, validity.
@@ -69,7 +69,7 @@ pub fn printed_proof(lang: Lang, party: &Party, a: &AttestationView) -> PrintedP
     ));
     PrintedProof {
         title: lang.t(a.title_key),
-        stamp: (!a.is_active()).then(|| lang.t("attestations.revoked_stamp")),
+        stamp: a.status.stamp_key().map(|key| lang.t(&key)),
         lead: lang.t("print.lead"),
         facts,
         purpose: lang.t("print.purpose"),

@@ -34,7 +34,11 @@ impl ResultLine {
                 view.row.subject_id_masked.clone(),
                 view.code.clone(),
                 view.verify_url.clone(),
-                lang.t("bulk.result.issued"),
+                format!(
+                    "{} · {}",
+                    lang.t("bulk.result.issued"),
+                    lang.t(&view.status.label_key())
+                ),
             ],
             Self::NotIssued {
                 line,

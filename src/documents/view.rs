@@ -3,12 +3,15 @@
 
 use crate::db::models::attestations::Attestation;
 use crate::domain::facts::FactRow;
-use crate::domain::{AttestationStatus, Facts, PartyKind, VerificationCode};
+use crate::domain::{AttestationStatus, Facts, PartyKind, ProofStatus, VerificationCode};
+use chrono::NaiveDate;
 
 /// An attestation as its pages show it.
 pub struct AttestationView {
     pub row: Attestation,
     pub code: String,
+    /// What it is on the day it is shown.
+    pub status: ProofStatus,
     pub title_key: &'static str,
     pub facts: Vec<FactRow>,
     /// `<public url>/verify#<token>`: what the QR code holds.
@@ -18,12 +21,13 @@ pub struct AttestationView {
 }
 
 impl AttestationView {
-    /// Prepares `row`, issued by a party of `party_kind`, for display.
-    pub fn new(row: Attestation, party_kind: PartyKind, portal: &str) -> Self {
+    /// Prepares `row`, issued by a party of `party_kind`, for display on `today`.
+    pub fn new(row: Attestation, party_kind: PartyKind, portal: &str, today: NaiveDate) -> Self {
         let kind = row.kind;
         let facts = Facts::stored_rows(kind, &row.facts);
         Self {
             code: VerificationCode::from_stored(row.code.clone()).display(),
+            status: row.status_on(today),
             title_key: kind.title_key(party_kind),
             facts,
             verify_url: crate::web::paths::verify_url(portal, &row.token),
@@ -32,7 +36,7 @@ impl AttestationView {
         }
     }
 
-    /// True while the attestation has not been revoked.
+    /// True while its issuer may still end it (not revoked, flagged or replaced).
     pub fn is_active(&self) -> bool {
         self.row.status == AttestationStatus::Active
     }

@@ -13,6 +13,8 @@ pub enum VerifyStatus {
     Revoked,
     /// Flagged by a station as possibly false (Article 18).
     Suspect,
+    /// Replaced by a renewal: the newer proof is the one to rely on.
+    Superseded,
     Expired,
     NotYetValid,
     Invalid,
@@ -26,6 +28,7 @@ impl VerifyStatus {
             Self::Valid => "valid",
             Self::Revoked => "revoked",
             Self::Suspect => "suspect",
+            Self::Superseded => "superseded",
             Self::Expired => "expired",
             Self::NotYetValid => "not_yet_valid",
             Self::Invalid => "invalid",

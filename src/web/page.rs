@@ -19,6 +19,8 @@ pub struct Page {
     pub csrf_token: String,
     /// The path and query of this page, where the language switch returns to.
     pub path: String,
+    /// Today in China by the portal's clock: the day every status is read on.
+    pub today: chrono::NaiveDate,
 }
 
 impl Page {
@@ -61,6 +63,9 @@ impl Page {
             user: req.extensions().get::<SessionUser>().cloned(),
             csrf_token: csrf_token_of(req),
             path: req.uri().path().to_owned(),
+            today: req
+                .app_data::<web::Data<AppState>>()
+                .map_or_else(crate::domain::china_time::today, |s| s.config.clock.today()),
         }
     }
 }
@@ -112,6 +117,7 @@ impl FromRequest for Page {
                 user,
                 csrf_token: csrf_token_of(&req),
                 path,
+                today: state.config.clock.today(),
             })
         })
     }

@@ -33,6 +33,8 @@ mod i18n;
 mod identifiers;
 #[path = "instances.rs"]
 mod instances;
+#[path = "lifecycle.rs"]
+mod lifecycle;
 #[path = "limits.rs"]
 mod limits;
 #[path = "login.rs"]

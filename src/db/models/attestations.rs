@@ -3,7 +3,7 @@
 use crate::db::schema::attestations;
 use crate::db::DbConnection;
 use crate::domain::{AttestationId, PartyId, StationId, UserId};
-use crate::domain::{AttestationKind, AttestationStatus};
+use crate::domain::{AttestationKind, AttestationStatus, ProofStatus};
 use diesel::prelude::*;
 
 /// An attestation row.
@@ -34,6 +34,13 @@ pub struct Attestation {
     pub suspect_at: Option<chrono::NaiveDateTime>,
     pub suspect_by: Option<UserId>,
     pub suspect_reason: Option<String>,
+}
+
+impl Attestation {
+    /// What the proof is on `today` (China time).
+    pub fn status_on(&self, today: chrono::NaiveDate) -> ProofStatus {
+        ProofStatus::of(self.status, self.valid_from, self.valid_until, today)
+    }
 }
 
 /// Inserts an attestation.

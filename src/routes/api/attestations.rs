@@ -2,7 +2,6 @@
 
 use super::{api_party, validation_error, ApiError};
 use crate::domain::attestation::AttestationForm;
-use crate::domain::china_time;
 use crate::domain::facts_form::FactsForm;
 use crate::domain::fields::{FieldErrors, Limit, Text};
 use crate::domain::AttestationKind;
@@ -72,8 +71,9 @@ pub struct SubjectResponse {
 pub struct AttestationResponse {
     id: String,
     kind: String,
-    /// `active`, `revoked` or `suspect`.
-    status: String,
+    /// What the proof is today (China time): `active`, `expiring` (its last 14 days),
+    /// `not_yet_valid`, `expired`, `revoked`, `suspect` or `superseded`.
+    status: crate::domain::ProofStatus,
     code: String,
     subject: SubjectResponse,
     #[schema(value_type = Object)]
@@ -117,8 +117,9 @@ fn api_field(field: &str) -> String {
     }
 }
 
-fn to_json(row: Attestation, portal: &str) -> AttestationResponse {
+fn to_json(row: Attestation, portal: &str, today: chrono::NaiveDate) -> AttestationResponse {
     AttestationResponse {
+        status: row.status_on(today),
         code: crate::domain::VerificationCode::from_stored(row.code).display(),
         subject: SubjectResponse {
             name: row.subject_name,
@@ -134,7 +135,6 @@ fn to_json(row: Attestation, portal: &str) -> AttestationResponse {
         print_url: format!("{portal}{}", paths::at(paths::ATTESTATION_PRINT, &row.id)),
         token: row.token,
         kind: row.kind.to_string(),
-        status: row.status.to_string(),
         id: row.id.to_string(),
     }
 }
@@ -186,12 +186,12 @@ pub async fn attestations_post(
     };
     let party_kind = party.kind;
     let mut errors = FieldErrors::default();
-    let Some(new) = form.validate(kind, party_kind, china_time::today(), &mut errors) else {
+    let Some(new) = form.validate(kind, party_kind, state.config.clock.today(), &mut errors) else {
         return Ok(validation_error(lang, &errors, api_field));
     };
     let row = crate::routes::attestations::issue_as(&state, party, None, new).await?;
     let location = format!("{}/{}", paths::API_ATTESTATIONS, row.id);
-    let json = to_json(row, &state.config.portal());
+    let json = to_json(row, &state.config.portal(), state.config.clock.today());
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(IssuedResponse {
@@ -226,7 +226,11 @@ pub async fn attestation_get(
     let row = state
         .db(move |conn| issuing::attestation(conn, &party.id, &id))
         .await?;
-    Ok(HttpResponse::Ok().json(to_json(row, &state.config.portal())))
+    Ok(HttpResponse::Ok().json(to_json(
+        row,
+        &state.config.portal(),
+        state.config.clock.today(),
+    )))
 }
 
 /// `POST /api/v1/attestations/{id}/revoke` body.
@@ -276,5 +280,9 @@ pub async fn revoke_post(
         .db(move |conn| issuing::revoke_through_api(conn, &portal, &party, &id, &reason))
         .await?;
     state.metrics.revoked(row.kind.as_str());
-    Ok(HttpResponse::Ok().json(to_json(row, &state.config.portal())))
+    Ok(HttpResponse::Ok().json(to_json(
+        row,
+        &state.config.portal(),
+        state.config.clock.today(),
+    )))
 }

@@ -2,7 +2,6 @@
 
 use super::PartyContext;
 use crate::domain::attestation::AttestationForm;
-use crate::domain::china_time;
 use crate::domain::fields::FieldErrors;
 use crate::domain::{AttestationKind, PartyKind};
 use crate::error::AppError;
@@ -84,7 +83,12 @@ pub async fn new_post(
 ) -> Result<HttpResponse, AppError> {
     let kind = checked_kind(&ctx, &kind)?;
     let mut errors = FieldErrors::default();
-    let Some(new) = form.validate(kind, ctx.party_kind(), china_time::today(), &mut errors) else {
+    let Some(new) = form.validate(
+        kind,
+        ctx.party_kind(),
+        state.config.clock.today(),
+        &mut errors,
+    ) else {
         return html(
             &NewPage::new(page, &ctx, kind, form, errors),
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -89,7 +89,7 @@ pub async fn list_get(
         kinds: AttestationKind::allowed_for(party_kind),
         items: rows
             .into_iter()
-            .map(|r| AttestationView::new(r, party_kind, &portal))
+            .map(|r| AttestationView::new(r, party_kind, &portal, page.today))
             .collect(),
         page,
         ctx,

@@ -22,7 +22,8 @@ pub async fn load(
     let row = state
         .db(move |conn| issuing::attestation(conn, &party_id, &id))
         .await?;
-    let view = AttestationView::new(row, ctx.party_kind(), &state.config.portal());
+    let today = state.config.clock.today();
+    let view = AttestationView::new(row, ctx.party_kind(), &state.config.portal(), today);
     Ok((ctx, view))
 }
 

@@ -4,7 +4,6 @@
 use super::{kind_of, load};
 use crate::bulk::{self, Batch};
 use crate::bulk::{errors_of, Step};
-use crate::domain::china_time;
 use crate::domain::BatchState;
 use crate::error::AppError;
 use crate::routes::attestations::PartyContext;
@@ -187,7 +186,7 @@ async fn issue_all(
                     party,
                     user,
                     &batch_id,
-                    china_time::today(),
+                    st.config.clock.today(),
                 )?;
                 if let Step::Issued(n) = step {
                     st.metrics.issued_many(kind, n);

@@ -28,7 +28,7 @@ async fn proofs(
     let proofs = issued
         .into_iter()
         .map(|(_, row)| {
-            let view = AttestationView::new(row, ctx.party_kind(), &portal);
+            let view = AttestationView::new(row, ctx.party_kind(), &portal, page.today);
             printed_proof(page.lang, &ctx.party, &view)
         })
         .collect();
@@ -51,7 +51,12 @@ pub async fn results_get(
         .into_iter()
         .map(|(line, row)| ResultLine::Issued {
             line,
-            view: Box::new(AttestationView::new(row, ctx.party_kind(), &portal)),
+            view: Box::new(AttestationView::new(
+                row,
+                ctx.party_kind(),
+                &portal,
+                page.today,
+            )),
         })
         .chain(failed.iter().map(|r| ResultLine::NotIssued {
             line: r.line,

@@ -2,7 +2,6 @@
 
 use super::{kind_of, load, ColumnView};
 use crate::bulk::{self, cells_of, errors_of};
-use crate::domain::china_time;
 use crate::domain::BatchState;
 use crate::error::AppError;
 use crate::web::csrf::CsrfForm;
@@ -117,7 +116,7 @@ pub async fn row_post(
                 party_kind,
                 line,
                 typed,
-                china_time::today(),
+                st.config.clock.today(),
             )?)
         })
         .await?;

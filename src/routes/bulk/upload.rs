@@ -3,7 +3,6 @@
 use super::ColumnView;
 use crate::bulk::{self, Batch};
 use crate::domain::bulk::{self as rules, Encoding, FileError, MAX_BYTES};
-use crate::domain::china_time;
 use crate::domain::AttestationKind;
 use crate::error::AppError;
 use crate::routes::attestations::PartyContext;
@@ -178,11 +177,10 @@ pub async fn upload_post(
         None => Err((Some(page.t("bulk.choose_kind")), None)),
         Some(_) if form.too_big => Err((None, Some(FileError::TooBig.message(lang)))),
         Some(kind) => {
-            let bytes = form.file;
+            let (bytes, today) = (form.file, state.config.clock.today());
             web::block(move || {
                 rules::decode(&bytes, encoding).and_then(|(text, used)| {
-                    rules::parse(&text, kind, party_kind, china_time::today())
-                        .map(|rows| (kind, rows, used))
+                    rules::parse(&text, kind, party_kind, today).map(|rows| (kind, rows, used))
                 })
             })
             .await

@@ -22,7 +22,7 @@ pub struct StationHomePage {
 /// `GET /station`.
 pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationHomePage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
-    let midnight = china_time::day_start(china_time::today());
+    let midnight = china_time::day_start(state.config.clock.today());
     let Dashboard {
         today,
         week,

@@ -156,6 +156,7 @@ pub async fn run(
             let asker = Asker {
                 user_id: user_id.as_ref(),
                 client_ip: ip.as_deref(),
+                at: st.config.clock.now(),
             };
             Ok(verification::verify(
                 conn,

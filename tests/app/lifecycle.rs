@@ -1,0 +1,175 @@
+//! A proof's status through its life, read on every surface on the day the portal's clock
+//! says (the clock is moved forward, never slept on): the party's list and detail, the print
+//! page and the PDF, the station's search and desk, the API.
+
+use crate::gates::backend;
+use crate::helpers::*;
+use attest::domain::Role;
+use chrono::Duration;
+use reqwest::Client;
+
+/// The status as each surface shows it.
+#[derive(Debug)]
+struct Surfaces {
+    party_list: Option<String>,
+    party_detail: Option<String>,
+    station_search: Option<String>,
+    desk: Option<String>,
+    api: String,
+    /// The stamp across the print page (none when the proof is in force).
+    print_stamp: Option<String>,
+    pdf: String,
+}
+
+/// Logs `email` in afresh (days pass between looks, and sessions end), in English when
+/// `english`.
+async fn logged_in(app: &TestApp, email: &str, english: bool) -> Client {
+    let client = if english {
+        english_browser()
+    } else {
+        browser()
+    };
+    app.login_with(&client, email).await;
+    client
+}
+
+async fn html(app: &TestApp, client: &Client, path: &str) -> String {
+    app.get_with(client, path).await.text().await.unwrap()
+}
+
+/// Reads proof `id` on every surface.
+async fn surfaces(app: &TestApp, id: &str, key: &str, english: bool) -> Surfaces {
+    let hr = logged_in(app, "hr@example.cn", english).await;
+    let officer = logged_in(app, "futian@example.cn", english).await;
+    let pdf = app
+        .get_with(&hr, &format!("/party/attestations/{id}/pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    Surfaces {
+        party_list: text(&html(app, &hr, "/party/attestations").await, "td .badge"),
+        party_detail: text(
+            &html(app, &hr, &format!("/party/attestations/{id}")).await,
+            ".status-line .badge",
+        ),
+        station_search: text(
+            &html(app, &officer, "/station/attestations").await,
+            "td .badge",
+        ),
+        desk: text(
+            &html(app, &officer, &format!("/station/attestations/{id}")).await,
+            ".status-line .badge",
+        ),
+        api: app.api_attestation(id, key).await.1["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        print_stamp: text(
+            &html(app, &hr, &format!("/party/attestations/{id}/print")).await,
+            ".doc-stamp",
+        ),
+        pdf: pdf_extract::extract_text_from_mem(&pdf).expect("a readable PDF"),
+    }
+}
+
+/// Asserts that every page shows `label`, the API says `status`, and the print page and the
+/// PDF carry `stamp` (or no stamp).
+fn assert_everywhere(s: &Surfaces, label: &str, status: &str, stamp: Option<&str>) {
+    for (surface, shown) in [
+        ("party list", &s.party_list),
+        ("party detail", &s.party_detail),
+        ("station search", &s.station_search),
+        ("desk", &s.desk),
+    ] {
+        assert_eq!(shown.as_deref(), Some(label), "{surface}: {s:?}");
+    }
+    assert_eq!(s.api, status, "{s:?}");
+    assert_eq!(s.print_stamp.as_deref(), stamp, "print page");
+    let pdf: String = s.pdf.split_whitespace().collect();
+    match stamp {
+        Some(stamp) => {
+            let stamp: String = stamp.split_whitespace().collect();
+            assert!(pdf.contains(&stamp), "the PDF is stamped {stamp}: {pdf}");
+        }
+        None => assert!(
+            !pdf.contains("无效") && !pdf.contains("NOTVALID") && !pdf.contains("存疑"),
+            "an unstamped PDF: {pdf}"
+        ),
+    }
+}
+
+/// An employer of 福田 with an officer of the station and an API key.
+async fn employer_and_officer() -> (TestApp, Client, String) {
+    let app = spawn_app().await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    app.add_staff(Role::Station, "futian@example.cn", Some("440304-001"));
+    let key = app.key_from_settings(&hr).await;
+    (app, hr, key)
+}
+
+#[tokio::test]
+async fn a_proof_is_active_then_expiring_then_expired_on_every_surface_in_both_languages() {
+    backend!();
+    let (app, hr, key) = employer_and_officer().await;
+    let until = app.clock.today() + Duration::days(30);
+    let until_text = until.format("%Y-%m-%d").to_string();
+    let form = with(employment_form(), "valid_until", &until_text);
+    let id = app.issue_with(&hr, "employment", &form).await;
+
+    let day0 = surfaces(&app, &id, &key, false).await;
+    assert_everywhere(&day0, "有效", "active", None);
+
+    // Fourteen days before its last day it is expiring — still in force, not stamped.
+    app.clock.advance(Duration::days(16));
+    assert_eq!(app.clock.today(), until - Duration::days(14));
+    let expiring = surfaces(&app, &id, &key, false).await;
+    assert_everywhere(&expiring, "即将到期", "expiring", None);
+    let english = surfaces(&app, &id, &key, true).await;
+    assert_everywhere(&english, "Expiring", "expiring", None);
+
+    // Its last day: still expiring. The day after: expired, and stamped so.
+    app.clock.advance(Duration::days(14));
+    assert_eq!(surfaces(&app, &id, &key, false).await.api, "expiring");
+    app.clock.advance(Duration::days(1));
+    let expired = surfaces(&app, &id, &key, false).await;
+    assert_everywhere(&expired, "已过期", "expired", Some("已过期 · 无效"));
+    let english = surfaces(&app, &id, &key, true).await;
+    assert_everywhere(
+        &english,
+        "Expired",
+        "expired",
+        Some("EXPIRED · NOT VALID"),
+    );
+
+    // The verify page reads the same clock.
+    let verdict = app.verify_token(&app.token_of(&id)).await;
+    assert_eq!(verdict["status"], "expired", "{verdict}");
+}
+
+#[tokio::test]
+async fn a_suspect_proof_prints_as_suspect_not_as_revoked() {
+    backend!();
+    let (app, hr, key) = employer_and_officer().await;
+    let id = app.issue_with(&hr, "employment", &employment_form()).await;
+    let officer = logged_in(&app, "futian@example.cn", false).await;
+    let flagged = app
+        .post_with(
+            &officer,
+            &format!("/station/attestations/{id}/suspect"),
+            &[("reason", "公章与备案不符")],
+        )
+        .await;
+    assert_eq!(flagged.status(), reqwest::StatusCode::SEE_OTHER);
+
+    let s = surfaces(&app, &id, &key, false).await;
+    assert_everywhere(&s, "存疑", "suspect", Some("存疑 · 核查中"));
+    assert!(!s.pdf.contains("已撤销"), "{}", s.pdf);
+    let english = surfaces(&app, &id, &key, true).await;
+    assert_everywhere(
+        &english,
+        "Suspect",
+        "suspect",
+        Some("SUSPECT · UNDER REVIEW"),
+    );
+}
