@@ -12,6 +12,7 @@ use crate::db::DbConnection;
 use crate::domain::IdNumber;
 use crate::domain::{AttestationId, StationId, UserId};
 use crate::error::AppError;
+use crate::mail::notify::DeskDecision;
 use crate::secrets::Secrets;
 
 /// A proof with its issuer's name, its uses and its verifications.
@@ -90,12 +91,59 @@ pub fn mark_suspect(
             conn,
             &AuditEntry::new(Action::AttestationSuspect, Some(user_id), Some(id)).detail(reason),
         )?;
-        let party = parties::find_by_id(conn, &a.party_id)?;
-        if let Some(to) = users::first_of_party(conn, &party.id)? {
-            crate::mail::notify::attestation_suspect(conn, portal, &to.email, &party, &a, reason)?;
-        }
-        Ok(())
+        tell_issuer(conn, portal, DeskDecision::Suspect, &a, reason)
     })
+}
+
+/// Ends the suspicion on the proof `id`: cleared (in force again) or, when `confirmed`,
+/// revoked by the station on the issuer's behalf (409 when it is not suspect). Audited;
+/// the issuer is emailed the decision and its reason.
+pub fn resolve_suspect(
+    conn: &mut DbConnection,
+    portal: &str,
+    scope: Option<&StationId>,
+    id: &AttestationId,
+    user_id: &UserId,
+    reason: &str,
+    confirmed: bool,
+) -> Result<(), AppError> {
+    let (decision, action) = if confirmed {
+        (
+            DeskDecision::RevokedByStation,
+            Action::AttestationRevokedByStation,
+        )
+    } else {
+        (
+            DeskDecision::SuspectCleared,
+            Action::AttestationSuspectCleared,
+        )
+    };
+    crate::db::write(conn, |conn| {
+        if !jurisdiction::resolve_suspect(conn, scope, id, user_id, reason, confirmed)? {
+            return Err(AppError::Conflict);
+        }
+        let (a, _) = jurisdiction::find_attestation(conn, scope, id)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(action, Some(user_id), Some(id)).detail(reason),
+        )?;
+        tell_issuer(conn, portal, decision, &a, reason)
+    })
+}
+
+/// Emails the issuer of `a` the station's `decision`.
+fn tell_issuer(
+    conn: &mut DbConnection,
+    portal: &str,
+    decision: DeskDecision,
+    a: &Attestation,
+    reason: &str,
+) -> Result<(), AppError> {
+    let party = parties::find_by_id(conn, &a.party_id)?;
+    if let Some(to) = users::first_of_party(conn, &party.id)? {
+        crate::mail::notify::desk_decision(conn, portal, decision, &to.email, &party, a, reason)?;
+    }
+    Ok(())
 }
 
 /// Records that the proof `id` was used for the application `application_no`.

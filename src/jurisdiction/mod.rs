@@ -6,7 +6,7 @@ mod decisions;
 pub mod desk;
 
 pub use decisions::{decide, Decision};
-pub use desk::{check_id_number, desk_view, mark_suspect, record_use, DeskView};
+pub use desk::{check_id_number, desk_view, mark_suspect, record_use, resolve_suspect, DeskView};
 
 pub use crate::db::models::attestation_list::{AttestationWithParty, ListFilter, StationFilter};
 pub use crate::db::models::jurisdiction::{Counts, LogLine};

@@ -60,6 +60,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(STATION_ID_CHECK, web::post().to(station::id_check_post))
         .route(STATION_SUSPECT, web::post().to(station::suspect_post))
         .route(STATION_USE, web::post().to(station::use_post))
+        .route(
+            STATION_SUSPECT_CLEAR,
+            web::post().to(station::suspect_clear_post),
+        )
+        .route(
+            STATION_SUSPECT_REVOKE,
+            web::post().to(station::suspect_revoke_post),
+        )
         .route(STATION_SETTINGS, web::get().to(station::settings_get))
         .route(STATION_SETTINGS, web::post().to(station::settings_post))
         .route(SCRIPT, web::get().to(home::script_get))

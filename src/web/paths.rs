@@ -28,6 +28,8 @@ pub const STATION_ATTESTATION: &str = "/station/attestations/{id}";
 pub const STATION_ID_CHECK: &str = "/station/attestations/{id}/id-check";
 pub const STATION_SUSPECT: &str = "/station/attestations/{id}/suspect";
 pub const STATION_USE: &str = "/station/attestations/{id}/use";
+pub const STATION_SUSPECT_CLEAR: &str = "/station/attestations/{id}/suspect/clear";
+pub const STATION_SUSPECT_REVOKE: &str = "/station/attestations/{id}/suspect/revoke";
 
 pub const SCRIPT: &str = "/static/app.js";
 pub const VERIFY: &str = "/verify";

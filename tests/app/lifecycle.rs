@@ -173,3 +173,94 @@ async fn a_suspect_proof_prints_as_suspect_not_as_revoked() {
         Some("SUSPECT · UNDER REVIEW"),
     );
 }
+
+/// The emails queued for `event` to `to`.
+fn emails(app: &TestApp, event: &str, to: &str) -> Vec<attest::db::models::outbox::OutboxRow> {
+    attest::db::models::outbox::list_by_status(
+        &mut app.conn(),
+        &["pending", "sending", "sent", "held"],
+        200,
+    )
+    .unwrap()
+    .into_iter()
+    .filter(|m| m.event == event && m.recipients == to)
+    .collect()
+}
+
+#[tokio::test]
+async fn the_officer_clears_a_suspect_flag_or_confirms_it_and_revokes_the_proof() {
+    backend!();
+    let (app, hr, key) = employer_and_officer().await;
+    let cleared = app.issue_with(&hr, "employment", &employment_form()).await;
+    let officer = logged_in(&app, "futian@example.cn", false).await;
+    let desk = |id: &str, action: &str| format!("/station/attestations/{id}/{action}");
+    let flag = |id: String| {
+        let (app, officer) = (&app, &officer);
+        async move {
+            let r = app
+                .post_with(officer, &desk(&id, "suspect"), &[("reason", "公章与备案不符")])
+                .await;
+            assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        }
+    };
+    flag(cleared.clone()).await;
+
+    // A decision needs its reason: the desk again, the message beside the field.
+    let empty = app
+        .post_with(&officer, &desk(&cleared, "suspect/clear"), &[("reason", " ")])
+        .await;
+    assert_eq!(empty.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let html = empty.text().await.unwrap();
+    assert_eq!(text(&html, "#reason-error").as_deref(), Some("此项为必填项。"));
+    let ok = app
+        .post_with(
+            &officer,
+            &desk(&cleared, "suspect/clear"),
+            &[("reason", "经电话核实，公章已重新备案")],
+        )
+        .await;
+    assert_eq!(ok.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_everywhere(
+        &surfaces(&app, &cleared, &key, false).await,
+        "有效",
+        "active",
+        None,
+    );
+    let told = emails(&app, "attestation_suspect_cleared", "hr@example.cn");
+    assert_eq!(told.len(), 1);
+    assert!(told[0].body_text.contains("经电话核实"), "{}", told[0].body_text);
+    let again = app
+        .post_with(&officer, &desk(&cleared, "suspect/clear"), &[("reason", "再次")])
+        .await;
+    assert_eq!(again.status(), reqwest::StatusCode::CONFLICT);
+
+    // Confirmed: the station revokes it, and the verify page says so with the reason.
+    let confirmed = app
+        .issue_with(&hr, "employment", &with(employment_form(), "subject_name", "赵六"))
+        .await;
+    flag(confirmed.clone()).await;
+    let r = app
+        .post_with(
+            &officer,
+            &desk(&confirmed, "suspect/revoke"),
+            &[("reason", "单位确认未出具该证明")],
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let verdict = app.verify_token(&app.token_of(&confirmed)).await;
+    assert_eq!(verdict["status"], "revoked", "{verdict}");
+    assert_eq!(verdict["reason"], "单位确认未出具该证明");
+    let (_, json) = app.api_attestation(&confirmed, &key).await;
+    assert_eq!(json["status"], "revoked");
+    assert_eq!(
+        emails(&app, "attestation_revoked_by_station", "hr@example.cn").len(),
+        1
+    );
+    let actions: Vec<String> = attest::db::models::audit_log::list_recent(&mut app.conn(), 100)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(actions.contains(&"attestation_suspect_cleared".to_owned()));
+    assert!(actions.contains(&"attestation_revoked_by_station".to_owned()));
+}

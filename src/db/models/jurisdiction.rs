@@ -104,6 +104,46 @@ pub fn mark_suspect(
         .map(|n| n == 1)
 }
 
+/// Ends the suspicion on an attestation of the scope: cleared (active again, the flag
+/// removed) or confirmed (revoked by the station with `reason`). False when it was not
+/// suspect.
+pub fn resolve_suspect(
+    conn: &mut DbConnection,
+    scope: Option<&StationId>,
+    id: &AttestationId,
+    by: &UserId,
+    reason: &str,
+    confirmed: bool,
+) -> QueryResult<bool> {
+    let mut query = diesel::update(attestations::table)
+        .filter(attestations::id.eq(id.to_owned()))
+        .filter(attestations::status.eq(AttestationStatus::Suspect))
+        .into_boxed();
+    if let Some(scope) = scope {
+        query = query.filter(attestations::station_id.eq(scope.to_owned()));
+    }
+    let changed = if confirmed {
+        query
+            .set((
+                attestations::status.eq(AttestationStatus::Revoked),
+                attestations::revoked_at.eq(crate::db::now()),
+                attestations::revoked_by.eq(by),
+                attestations::revoke_reason.eq(reason),
+            ))
+            .execute(conn)?
+    } else {
+        query
+            .set((
+                attestations::status.eq(AttestationStatus::Active),
+                attestations::suspect_at.eq(None::<chrono::NaiveDateTime>),
+                attestations::suspect_by.eq(None::<UserId>),
+                attestations::suspect_reason.eq(None::<String>),
+            ))
+            .execute(conn)?
+    };
+    Ok(changed == 1)
+}
+
 /// A recorded use of an attestation for an application.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = attestation_uses)]

@@ -155,6 +155,44 @@ pub async fn suspect_post(
     .await
 }
 
+/// `POST …/suspect/clear`: the suspicion was unfounded; the proof is in force again.
+pub async fn suspect_clear_post(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<AttestationId>,
+    CsrfForm(form): CsrfForm<DeskForm>,
+) -> Result<HttpResponse, AppError> {
+    resolve_suspect(page, state, id.into_inner(), form, false).await
+}
+
+/// `POST …/suspect/revoke`: the suspicion holds; the station revokes the proof.
+pub async fn suspect_revoke_post(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<AttestationId>,
+    CsrfForm(form): CsrfForm<DeskForm>,
+) -> Result<HttpResponse, AppError> {
+    resolve_suspect(page, state, id.into_inner(), form, true).await
+}
+
+/// Clears (`confirmed` false) or confirms the suspicion, with the reason typed.
+async fn resolve_suspect(
+    page: Page,
+    state: web::Data<AppState>,
+    id: AttestationId,
+    form: DeskForm,
+    confirmed: bool,
+) -> Result<HttpResponse, AppError> {
+    let reason = Text::required(&form.reason, Limit::Chars500);
+    let portal = state.config.portal();
+    desk_action(page, state, id, form, ("reason", reason), {
+        move |conn, scope, id, user, reason| {
+            jurisdiction::resolve_suspect(conn, &portal, scope, id, user, reason, confirmed)
+        }
+    })
+    .await
+}
+
 /// `POST …/use`: records the application number the proof was used for.
 pub async fn use_post(
     page: Page,

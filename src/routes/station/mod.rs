@@ -9,7 +9,9 @@ mod settings;
 
 pub use dashboard::home_get;
 pub use decide::{approve_post, reinstate_post, reject_post, suspend_post};
-pub use desk::{attestation_get, id_check_post, suspect_post, use_post};
+pub use desk::{
+    attestation_get, id_check_post, suspect_clear_post, suspect_post, suspect_revoke_post, use_post,
+};
 pub use directory::{parties_get, verifications_get};
 pub use search::{attestations_get, attestations_post};
 pub use settings::{settings_get, settings_post};
