@@ -195,6 +195,7 @@ fn templates(c: &mut Criterion) {
         items: views(),
         kinds: AttestationKind::allowed_for(PartyKind::Employer),
         next: Some("/party/attestations?before=x".into()),
+        date_error: false,
     };
     c.bench_function("render list page (25 rows)", |b| {
         b.iter(|| black_box(&list).render().unwrap())

@@ -13,7 +13,7 @@ use crate::db::models::users;
 use crate::db::{now, DbConnection};
 use crate::domain::AttestationStatus;
 use crate::domain::{AttestationId, PartyId, UserId};
-use crate::domain::{AttestationKind, NewAttestation, PartyStatus, VerificationCode};
+use crate::domain::{AttestationKind, ListStatus, NewAttestation, PartyStatus, VerificationCode};
 use crate::error::AppError;
 use crate::mail::notify;
 use crate::secrets::Secrets;
@@ -239,6 +239,21 @@ pub fn attestations_of(
 ) -> Result<Vec<Attestation>, AppError> {
     Ok(crate::db::models::attestation_list::list_for_party(
         conn, party_id, filter, limit,
+    )?)
+}
+
+/// How many of the party's proofs are of each status of the lists' filter on `today`.
+pub fn status_counts(
+    conn: &mut DbConnection,
+    party_id: &PartyId,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(ListStatus, i64)>, AppError> {
+    Ok(crate::db::models::attestation_list::count_by_status(
+        conn,
+        Some(party_id),
+        None,
+        &ListStatus::CHOICES,
+        today,
     )?)
 }
 

@@ -122,9 +122,110 @@ impl ProofStatus {
         }
     }
 
+    /// Which proofs stored `Active` are `self` on `today`, as bounds on their validity (for a
+    /// query that stays on an index); `None` for a status read from the stored state alone.
+    pub fn date_bounds(self, today: NaiveDate) -> Option<DateBounds> {
+        let soon = today + Duration::days(EXPIRING_DAYS);
+        let bounds = DateBounds::default();
+        match self {
+            Self::NotYetValid => Some(DateBounds {
+                from_after: Some(today),
+                ..bounds
+            }),
+            Self::Active => Some(DateBounds {
+                from_at_most: Some(today),
+                until_after: Some(soon),
+                ..bounds
+            }),
+            Self::Expiring => Some(DateBounds {
+                from_at_most: Some(today),
+                until_at_least: Some(today),
+                until_at_most: Some(soon),
+                ..bounds
+            }),
+            Self::Expired => Some(DateBounds {
+                until_before: Some(today),
+                ..bounds
+            }),
+            Self::Revoked | Self::Suspect | Self::Superseded => None,
+        }
+    }
+
     /// True while the proof may be relied on (active or expiring).
     pub fn in_force(self) -> bool {
         matches!(self, Self::Active | Self::Expiring)
+    }
+}
+
+/// What a list is filtered by: one status, or every ended proof (revoked or superseded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStatus {
+    Is(ProofStatus),
+    Ended,
+}
+
+impl ListStatus {
+    /// The choices of the lists' status filter, in order.
+    pub const CHOICES: [ListStatus; 6] = [
+        Self::Is(ProofStatus::Active),
+        Self::Is(ProofStatus::Expiring),
+        Self::Is(ProofStatus::NotYetValid),
+        Self::Is(ProofStatus::Expired),
+        Self::Is(ProofStatus::Suspect),
+        Self::Ended,
+    ];
+
+    /// The submitted value: a status, or `ended`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Is(status) => status.as_str(),
+            Self::Ended => "ended",
+        }
+    }
+
+    /// Parses the submitted value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::CHOICES.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The message key of its label.
+    pub fn label_key(self) -> String {
+        format!("astatus.{}", self.as_str())
+    }
+
+    /// The stored states it selects, and the bounds on the dates of those stored active.
+    pub fn selects(self, today: NaiveDate) -> (&'static [AttestationStatus], Option<DateBounds>) {
+        use AttestationStatus as S;
+        match self {
+            Self::Ended => (&[S::Revoked, S::Superseded], None),
+            Self::Is(ProofStatus::Revoked) => (&[S::Revoked], None),
+            Self::Is(ProofStatus::Suspect) => (&[S::Suspect], None),
+            Self::Is(ProofStatus::Superseded) => (&[S::Superseded], None),
+            Self::Is(status) => (&[S::Active], status.date_bounds(today)),
+        }
+    }
+}
+
+/// Bounds on a proof's first and last day; each `None` is no bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateBounds {
+    pub from_at_most: Option<NaiveDate>,
+    pub from_after: Option<NaiveDate>,
+    pub until_at_least: Option<NaiveDate>,
+    pub until_at_most: Option<NaiveDate>,
+    pub until_after: Option<NaiveDate>,
+    pub until_before: Option<NaiveDate>,
+}
+
+impl DateBounds {
+    /// True when a proof valid `from` to `until` is within the bounds.
+    pub fn hold(&self, from: NaiveDate, until: NaiveDate) -> bool {
+        self.from_at_most.is_none_or(|d| from <= d)
+            && self.from_after.is_none_or(|d| from > d)
+            && self.until_at_least.is_none_or(|d| until >= d)
+            && self.until_at_most.is_none_or(|d| until <= d)
+            && self.until_after.is_none_or(|d| until > d)
+            && self.until_before.is_none_or(|d| until < d)
     }
 }
 
@@ -146,6 +247,28 @@ mod tests {
         assert_eq!(on(day(17)), ProofStatus::Expiring);
         assert_eq!(on(day(31)), ProofStatus::Expiring);
         assert_eq!(on(day(31) + Duration::days(1)), ProofStatus::Expired);
+    }
+
+    #[test]
+    fn the_query_bounds_select_exactly_the_proofs_of_each_status() {
+        let today = day(15);
+        for start in -40..40 {
+            for length in 0..40 {
+                let from = today + Duration::days(start);
+                let until = from + Duration::days(length);
+                let status = ProofStatus::of(AttestationStatus::Active, from, until, today);
+                for candidate in ProofStatus::ALL {
+                    let Some(bounds) = candidate.date_bounds(today) else {
+                        continue;
+                    };
+                    assert_eq!(
+                        bounds.hold(from, until),
+                        candidate == status,
+                        "{candidate:?} for {from}..{until} ({status:?})"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

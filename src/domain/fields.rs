@@ -171,6 +171,14 @@ pub fn date(input: &str) -> Result<chrono::NaiveDate, &'static str> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "error.date")
 }
 
+/// A date typed as `YYYY-MM-DD`, or nothing.
+pub fn optional_date(input: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
+    match input.trim() {
+        "" => Ok(None),
+        s => date(s).map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

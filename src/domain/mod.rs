@@ -20,7 +20,7 @@ pub mod uscc;
 
 pub use attestation::NewAttestation;
 pub use attestation_kind::AttestationKind;
-pub use attestation_status::{AttestationStatus, ProofStatus};
+pub use attestation_status::{AttestationStatus, DateBounds, ListStatus, ProofStatus};
 pub use bulk::BatchState;
 pub use code::VerificationCode;
 pub use facts::Facts;

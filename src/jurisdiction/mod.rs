@@ -17,6 +17,7 @@ use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::{attestation_list, jurisdiction, parties, stations, users};
 use crate::db::DbConnection;
 use crate::domain::PartyStatus;
+use crate::domain::{ListStatus, ProofStatus};
 use crate::domain::{PartyId, StationId, UserId};
 use crate::error::AppError;
 use chrono::{Duration, NaiveDateTime};
@@ -56,6 +57,8 @@ pub struct Dashboard {
     pub today: Counts,
     pub week: Counts,
     pub pending: Vec<PartyWithStation>,
+    /// Proofs of the jurisdiction expiring and expired on `today`.
+    pub ending: Vec<(ListStatus, i64)>,
 }
 
 /// The dashboard of the day that starts at `midnight` (China time).
@@ -64,7 +67,13 @@ pub fn dashboard(
     scope: Option<&StationId>,
     midnight: NaiveDateTime,
 ) -> Result<Dashboard, AppError> {
+    let today = crate::domain::china_time::local(midnight).date();
+    let ending = [
+        ListStatus::Is(ProofStatus::Expiring),
+        ListStatus::Is(ProofStatus::Expired),
+    ];
     Ok(Dashboard {
+        ending: attestation_list::count_by_status(conn, None, scope, &ending, today)?,
         today: jurisdiction::counts_since(conn, scope, midnight)?,
         week: jurisdiction::counts_since(conn, scope, midnight - Duration::days(6))?,
         pending: parties::list_by_status(conn, scope, PartyStatus::Pending, 200)?,

@@ -128,6 +128,27 @@ async fn a_proof_is_active_then_expiring_then_expired_on_every_surface_in_both_l
     let english = surfaces(&app, &id, &key, true).await;
     assert_everywhere(&english, "Expiring", "expiring", None);
 
+    // Counted on the party's home page and the station's dashboard; the lists filter by it.
+    let hr = logged_in(&app, "hr@example.cn", false).await;
+    let officer = logged_in(&app, "futian@example.cn", false).await;
+    let home = html(&app, &hr, "/party").await;
+    assert_eq!(text(&home, "#count-expiring").as_deref(), Some("1"));
+    assert_eq!(text(&home, "#count-active").as_deref(), Some("0"));
+    let dashboard = html(&app, &officer, "/station").await;
+    assert_eq!(text(&dashboard, "#count-expiring").as_deref(), Some("1"));
+    assert_eq!(text(&dashboard, "#count-expired").as_deref(), Some("0"));
+    for (client, list) in [(&hr, "/party/attestations"), (&officer, "/station/attestations")] {
+        let expiring = html(&app, client, &format!("{list}?status=expiring")).await;
+        assert!(expiring.contains(&id), "{list} lists it as expiring");
+        let active = html(&app, client, &format!("{list}?status=active")).await;
+        assert!(!active.contains(&id), "{list} does not list it as active");
+        let ends = until.format("%Y-%m-%d");
+        let by_end = html(&app, client, &format!("{list}?ends_from={ends}&ends_to={ends}")).await;
+        assert!(by_end.contains(&id), "{list} finds it by its last day");
+        let bad = html(&app, client, &format!("{list}?ends_to=2026-02-30")).await;
+        assert!(bad.contains("role=\"alert\""), "{list} says the date is wrong");
+    }
+
     // Its last day: still expiring. The day after: expired, and stamped so.
     app.clock.advance(Duration::days(14));
     assert_eq!(surfaces(&app, &id, &key, false).await.api, "expiring");

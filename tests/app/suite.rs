@@ -57,6 +57,8 @@ mod schema;
 mod seed;
 #[path = "sessions.rs"]
 mod sessions;
+#[path = "status_lists.rs"]
+mod status_lists;
 #[path = "station.rs"]
 mod station;
 #[path = "tokens.rs"]

@@ -4,16 +4,23 @@
 use crate::db::models::attestations::Attestation;
 use crate::db::schema::{attestations, parties};
 use crate::db::DbConnection;
-use crate::domain::{AttestationKind, AttestationStatus};
+use crate::domain::{AttestationKind, ListStatus};
 use crate::domain::{PartyId, StationId};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 /// What a party's list shows.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     pub kind: Option<AttestationKind>,
-    pub status: Option<AttestationStatus>,
+    /// A status on `today`.
+    pub status: Option<ListStatus>,
+    /// The day statuses are read on (China time).
+    pub today: NaiveDate,
+    /// The last day of validity on or after this day.
+    pub ends_from: Option<NaiveDate>,
+    /// The last day of validity on or before this day.
+    pub ends_to: Option<NaiveDate>,
     /// A subject name (part of it) or a verification code.
     pub search: Option<String>,
     /// Keyset cursor: list what was issued before this (issued_at, id).
@@ -49,6 +56,62 @@ pub struct StationFilter {
     pub id_hmac: Option<String>,
 }
 
+/// Narrows a boxed query of `attestations` to the proofs of `status` on `today`.
+macro_rules! with_status {
+    ($query:expr, $status:expr, $today:expr) => {{
+        let (stored, bounds) = $status.selects($today);
+        let mut query = $query.filter(attestations::status.eq_any(stored));
+        if let Some(b) = bounds {
+            if let Some(d) = b.from_at_most {
+                query = query.filter(attestations::valid_from.le(d));
+            }
+            if let Some(d) = b.from_after {
+                query = query.filter(attestations::valid_from.gt(d));
+            }
+            if let Some(d) = b.until_at_least {
+                query = query.filter(attestations::valid_until.ge(d));
+            }
+            if let Some(d) = b.until_at_most {
+                query = query.filter(attestations::valid_until.le(d));
+            }
+            if let Some(d) = b.until_after {
+                query = query.filter(attestations::valid_until.gt(d));
+            }
+            if let Some(d) = b.until_before {
+                query = query.filter(attestations::valid_until.lt(d));
+            }
+        }
+        query
+    }};
+}
+
+/// How many of the party's (`party_id`) or the jurisdiction's (`scope`) proofs are of each
+/// of `statuses` on `today`.
+pub fn count_by_status(
+    conn: &mut DbConnection,
+    party_id: Option<&PartyId>,
+    scope: Option<&StationId>,
+    statuses: &[ListStatus],
+    today: NaiveDate,
+) -> QueryResult<Vec<(ListStatus, i64)>> {
+    statuses
+        .iter()
+        .map(|status| {
+            let mut query = attestations::table.into_boxed();
+            if let Some(party) = party_id {
+                query = query.filter(attestations::party_id.eq(party.clone()));
+            }
+            if let Some(scope) = scope {
+                query = query.filter(attestations::station_id.eq(scope.clone()));
+            }
+            let n = with_status!(query, status, today)
+                .count()
+                .get_result(conn)?;
+            Ok((*status, n))
+        })
+        .collect()
+}
+
 /// An attestation with its issuer's name.
 pub type AttestationWithParty = (Attestation, String);
 
@@ -72,8 +135,14 @@ pub fn list_attestations(
     if let Some(kind) = &f.kind {
         query = query.filter(attestations::kind.eq(*kind));
     }
-    if let Some(status) = &f.status {
-        query = query.filter(attestations::status.eq(*status));
+    if let Some(status) = f.status {
+        query = with_status!(query, status, f.today);
+    }
+    if let Some(d) = f.ends_from {
+        query = query.filter(attestations::valid_until.ge(d));
+    }
+    if let Some(d) = f.ends_to {
+        query = query.filter(attestations::valid_until.le(d));
     }
     if let Some(party) = &filter.party_id {
         query = query.filter(attestations::party_id.eq(party.clone()));

@@ -1,8 +1,9 @@
 //! `GET /party/attestations`: newest first, filtered, paged by keyset (no OFFSET).
 
 use super::{AttestationView, PartyContext};
+use crate::domain::fields::optional_date;
 use crate::domain::AttestationKind;
-use crate::domain::AttestationStatus;
+use crate::domain::ListStatus;
 use crate::error::AppError;
 use crate::issuing::{self, ListFilter};
 use crate::web::page::Page;
@@ -25,6 +26,11 @@ pub struct ListQuery {
     pub q: String,
     #[serde(default)]
     pub before: String,
+    /// The last day of validity between these (either may be empty).
+    #[serde(default)]
+    pub ends_from: String,
+    #[serde(default)]
+    pub ends_to: String,
 }
 
 /// The list page.
@@ -37,6 +43,8 @@ pub struct ListPage {
     pub items: Vec<AttestationView>,
     pub kinds: &'static [AttestationKind],
     pub next: Option<String>,
+    /// A date of the filter could not be read.
+    pub date_error: bool,
 }
 
 fn parse_cursor(s: &str) -> Option<(chrono::NaiveDateTime, String)> {
@@ -55,9 +63,17 @@ pub async fn list_get(
     query: web::Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let query = query.into_inner();
+    let (ends_from, ends_to) = (
+        optional_date(&query.ends_from),
+        optional_date(&query.ends_to),
+    );
+    let date_error = ends_from.is_err() || ends_to.is_err();
     let filter = ListFilter {
         kind: AttestationKind::parse(&query.kind),
-        status: AttestationStatus::parse(&query.status),
+        status: ListStatus::parse(&query.status),
+        today: page.today,
+        ends_from: ends_from.ok().flatten(),
+        ends_to: ends_to.ok().flatten(),
         search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
         before: parse_cursor(&query.before),
     };
@@ -73,6 +89,8 @@ pub async fn list_get(
             ("kind", query.kind.as_str()),
             ("status", &query.status),
             ("q", &query.q),
+            ("ends_from", &query.ends_from),
+            ("ends_to", &query.ends_to),
             ("before", &cursor),
         ];
         format!(
@@ -95,5 +113,6 @@ pub async fn list_get(
         ctx,
         query,
         next,
+        date_error,
     })
 }

@@ -5,6 +5,7 @@ mod api_keys;
 pub use api_keys::{api_key_revoke_post, api_keys_get, api_keys_post};
 
 use crate::accounts::{Party, Station};
+use crate::domain::ListStatus;
 use crate::error::AppError;
 use crate::web::page::Page;
 use crate::web::AppState;
@@ -21,20 +22,27 @@ pub struct PartyHomePage {
     station: Station,
     /// (kind, title key) of each kind the party may issue.
     issue_links: Vec<(&'static str, &'static str)>,
+    /// The party's proofs by status, each a link to the list filtered so.
+    counts: Vec<(ListStatus, i64)>,
 }
 
 /// `GET /party`.
 pub async fn home_get(
     page: Page,
     ctx: crate::web::party::PartyContext,
-    _state: web::Data<AppState>,
+    state: web::Data<AppState>,
 ) -> Result<PartyHomePage, AppError> {
+    let (party_id, today) = (ctx.party.id.clone(), page.today);
+    let counts = state
+        .db(move |conn| crate::issuing::status_counts(conn, &party_id, today))
+        .await?;
     let party_kind = ctx.party_kind();
     let issue_links = crate::domain::AttestationKind::allowed_for(party_kind)
         .iter()
         .map(|k| (k.as_str(), k.title_key(party_kind)))
         .collect();
     Ok(PartyHomePage {
+        counts,
         issue_links,
         identifier: ctx.party.display_identifier(),
         page,

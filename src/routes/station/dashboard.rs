@@ -1,7 +1,7 @@
 //! `GET /station`: today's and the last 7 days' counts, and the parties waiting.
 
 use super::{scope_of, PartyRow, STAFF};
-use crate::domain::china_time;
+use crate::domain::{china_time, ListStatus};
 use crate::error::AppError;
 use crate::jurisdiction::{self, Counts, Dashboard};
 use crate::web::page::Page;
@@ -17,6 +17,8 @@ pub struct StationHomePage {
     today: Counts,
     week: Counts,
     pending: Vec<PartyRow>,
+    /// Expiring and expired proofs of the jurisdiction, with their count.
+    ending: Vec<(ListStatus, i64)>,
 }
 
 /// `GET /station`.
@@ -27,6 +29,7 @@ pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationH
         today,
         week,
         pending,
+        ending,
     } = state
         .db(move |conn| jurisdiction::dashboard(conn, scope.as_ref(), midnight))
         .await?;
@@ -35,5 +38,6 @@ pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationH
         today,
         week,
         pending: pending.into_iter().map(PartyRow::from).collect(),
+        ending,
     })
 }

@@ -3,7 +3,8 @@
 //! every such search is audited).
 
 use super::{scope_of, STAFF};
-use crate::domain::AttestationStatus;
+use crate::domain::fields::optional_date;
+use crate::domain::ListStatus;
 use crate::domain::{china_time, fields, AttestationKind, IdNumber, VerificationCode};
 use crate::error::AppError;
 use crate::jurisdiction::{self, AttestationWithParty, ListFilter, Party, StationFilter};
@@ -30,6 +31,11 @@ pub struct SearchQuery {
     from: String,
     #[serde(default)]
     until: String,
+    /// The last day of validity between these (either may be empty).
+    #[serde(default)]
+    ends_from: String,
+    #[serde(default)]
+    ends_to: String,
     /// A verification code or a subject name (an ID number is searched by POST instead,
     /// so that it never reaches a URL).
     #[serde(default)]
@@ -113,13 +119,23 @@ async fn search(
             .map(|d| d.ok_or(()))
     };
     let (from, until) = (date(&query.from), date(&query.until));
-    let date_error = matches!(from, Some(Err(()))) || matches!(until, Some(Err(())));
+    let (ends_from, ends_to) = (
+        optional_date(&query.ends_from),
+        optional_date(&query.ends_to),
+    );
+    let date_error = matches!(from, Some(Err(())))
+        || matches!(until, Some(Err(())))
+        || ends_from.is_err()
+        || ends_to.is_err();
     let id_error = id.as_ref().and_then(|r| r.as_ref().err().copied());
     let id = id.and_then(Result::ok);
     let filter = StationFilter {
         common: ListFilter {
             kind: AttestationKind::parse(&query.kind),
-            status: AttestationStatus::parse(&query.status),
+            status: ListStatus::parse(&query.status),
+            today: page.today,
+            ends_from: ends_from.ok().flatten(),
+            ends_to: ends_to.ok().flatten(),
             search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
             before: None,
         },

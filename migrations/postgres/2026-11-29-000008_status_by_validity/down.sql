@@ -1,0 +1,2 @@
+DROP INDEX attestations_station_status_until;
+DROP INDEX attestations_party_status_until;
