@@ -174,6 +174,8 @@ fn row(token: &str, n: usize) -> Attestation {
         suspect_at: None,
         suspect_by: None,
         suspect_reason: None,
+        revoke_reason_code: None,
+        ended_on: None,
     }
 }
 

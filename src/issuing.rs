@@ -11,6 +11,8 @@ use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::stations;
 use crate::db::models::users;
 use crate::db::{now, DbConnection};
+use crate::domain::ending::{EndForm, Ending};
+use crate::domain::fields::FieldErrors;
 use crate::domain::AttestationStatus;
 use crate::domain::{AttestationId, PartyId, UserId};
 use crate::domain::{AttestationKind, ListStatus, NewAttestation, PartyStatus, VerificationCode};
@@ -193,6 +195,8 @@ pub fn signed_row(
         suspect_at: None,
         suspect_by: None,
         suspect_reason: None,
+        revoke_reason_code: None,
+        ended_on: None,
     })
 }
 
@@ -204,19 +208,20 @@ pub fn revoke(
     party: &Party,
     id: &AttestationId,
     user_id: &UserId,
-    reason: &str,
+    ending: &Ending,
 ) -> Result<bool, IssueError> {
     crate::db::write(conn, |conn| {
-        if !attestations::revoke(conn, &party.id, id, user_id, reason)? {
+        if !attestations::revoke(conn, &party.id, id, user_id, ending)? {
             return Ok(false);
         }
         audit_log::insert(
             conn,
-            &AuditEntry::new(Action::AttestationRevoked, Some(user_id), Some(id)).detail(reason),
+            &AuditEntry::new(Action::AttestationRevoked, Some(user_id), Some(id))
+                .detail(&ending.summary()),
         )?;
         let row = attestations::find_for_party(conn, &party.id, id)?;
         let station = stations::find_by_id(conn, &row.station_id)?;
-        notify::attestation_revoked(conn, portal, &station, party, &row, reason)?;
+        notify::attestation_revoked(conn, portal, &station, party, &row)?;
         Ok(true)
     })
 }
@@ -257,21 +262,32 @@ pub fn status_counts(
     )?)
 }
 
-/// Revokes the party's attestation `id` through the API (recorded under the party's first
-/// user): 404 when there is none, 409 when it is not active; returns it revoked.
-pub fn revoke_through_api(
+/// Ends the party's attestation `id` with the reason typed in `form`, on `today`, by
+/// `user_id` (through the API, `None`: recorded under the party's first user). The form's
+/// errors when it is wrong; 404 when the proof is not the party's, 409 when it is no longer
+/// in force; else the proof, ended.
+pub fn end(
     conn: &mut DbConnection,
     portal: &str,
     party: &Party,
     id: &AttestationId,
-    reason: &str,
-) -> Result<Attestation, AppError> {
+    user_id: Option<&UserId>,
+    form: &EndForm,
+    today: chrono::NaiveDate,
+) -> Result<Result<Attestation, FieldErrors>, AppError> {
     let row = attestations::find_for_party(conn, &party.id, id)?;
-    let user = first_user(conn, &party.id)?;
-    if !revoke(conn, portal, party, &row.id, &user, reason)? {
+    let mut errors = FieldErrors::default();
+    let Some(ending) = form.validate(&[row.kind], row.valid_from, today, &mut errors) else {
+        return Ok(Err(errors));
+    };
+    let user = match user_id {
+        Some(user) => user.clone(),
+        None => first_user(conn, &party.id)?,
+    };
+    if !revoke(conn, portal, party, &row.id, &user, &ending)? {
         return Err(AppError::Conflict);
     }
-    Ok(attestations::find_for_party(conn, &party.id, id)?)
+    Ok(Ok(attestations::find_for_party(conn, &party.id, id)?))
 }
 
 impl From<IssueError> for AppError {

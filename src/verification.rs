@@ -6,7 +6,7 @@ use crate::db::models::stations;
 use crate::db::models::verifications::{self, Verification};
 use crate::db::{new_id, DbConnection};
 use crate::domain::VerificationCode;
-use crate::domain::{AttestationId, AttestationStatus};
+use crate::domain::{china_time, AttestationId, AttestationStatus};
 use crate::tokens::verify::{check_with_ring, time_status, InvalidReason};
 use crate::tokens::{Claims, KeyRing, VerifyStatus};
 
@@ -57,6 +57,8 @@ pub struct Verdict {
     pub claims: Option<Claims>,
     /// The verification code of the proof, when known.
     pub code: Option<VerificationCode>,
+    /// Why its issuer ended it, and the day it ended (when revoked so).
+    pub ending: Option<(crate::domain::ending::EndReason, chrono::NaiveDate)>,
 }
 
 /// Why a proof is not good.
@@ -86,6 +88,7 @@ impl Verdict {
             revoked_at: None,
             claims: None,
             code: None,
+            ending: None,
         }
     }
 }
@@ -127,6 +130,7 @@ pub fn verify(
                     revoked_at: None,
                     claims: None,
                     code: None,
+                    ending: None,
                 },
                 None,
             ),
@@ -173,6 +177,7 @@ fn judge(
             revoked_at: None,
             claims: Some(claims),
             code,
+            ending: None,
         });
     }
     if row.status == AttestationStatus::Superseded {
@@ -182,6 +187,7 @@ fn judge(
             revoked_at: None,
             claims: Some(claims),
             code,
+            ending: None,
         });
     }
     if row.status == AttestationStatus::Revoked {
@@ -191,6 +197,10 @@ fn judge(
             revoked_at: row.revoked_at,
             claims: Some(claims),
             code,
+            ending: row.revoke_reason_code.zip(
+                row.ended_on
+                    .or(row.revoked_at.map(|t| china_time::local(t).date())),
+            ),
         });
     }
     Ok(Verdict {
@@ -199,6 +209,7 @@ fn judge(
         revoked_at: None,
         claims: Some(claims),
         code,
+        ending: None,
     })
 }
 

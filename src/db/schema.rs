@@ -107,6 +107,8 @@ diesel::table! {
         suspect_at -> Nullable<Timestamp>,
         suspect_by -> Nullable<Text>,
         suspect_reason -> Nullable<Text>,
+        revoke_reason_code -> Nullable<Text>,
+        ended_on -> Nullable<Date>,
     }
 }
 

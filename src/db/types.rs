@@ -69,3 +69,7 @@ text_column!(PartyId, "a party id");
 text_column!(UserId, "a user id");
 text_column!(StationId, "a station id");
 text_column!(BatchId, "a batch id");
+text_column!(
+    crate::domain::ending::EndReason,
+    "attestations.revoke_reason_code"
+);

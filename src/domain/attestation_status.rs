@@ -183,9 +183,12 @@ impl ListStatus {
         }
     }
 
-    /// Parses the submitted value.
+    /// Parses the submitted value: any status (`revoked` too, as links may say), or `ended`.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::CHOICES.into_iter().find(|c| c.as_str() == s)
+        match s {
+            "ended" => Some(Self::Ended),
+            other => ProofStatus::parse(other).map(Self::Is),
+        }
     }
 
     /// The message key of its label.

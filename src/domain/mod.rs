@@ -6,6 +6,7 @@ pub mod attestation_status;
 pub mod bulk;
 pub mod china_time;
 pub mod code;
+pub mod ending;
 pub mod fact_fields;
 pub mod facts;
 pub mod facts_form;
@@ -56,5 +57,6 @@ display_as_str!(
     PartyKind,
     PartyStatus,
     ProofStatus,
+    ending::EndReason,
     Role
 );

@@ -169,6 +169,21 @@ fn with_reason(
     }
 }
 
+/// Why and since when `row` ended, as told in emails.
+fn ending_facts(row: &Attestation) -> Vec<MailFact> {
+    let mut facts = Vec::new();
+    if let Some(code) = row.revoke_reason_code {
+        facts.push(MailFact::keyed("mail.fact.reason", &code.label_key()));
+    }
+    if let Some(text) = &row.revoke_reason {
+        facts.push(MailFact::plain("mail.fact.reason_detail", text.clone()));
+    }
+    if let Some(day) = row.ended_on {
+        facts.push(MailFact::plain("mail.fact.ended_on", day.to_string()));
+    }
+    facts
+}
+
 /// An attestation was revoked: its station, and the applicant when an email was given.
 pub fn attestation_revoked(
     conn: &mut DbConnection,
@@ -176,10 +191,15 @@ pub fn attestation_revoked(
     station: &Station,
     party: &Party,
     row: &Attestation,
-    reason: &str,
 ) -> anyhow::Result<()> {
-    let link = crate::web::paths::verify_page(portal);
-    let n = with_reason("mail.revoked", row, party, reason, link);
+    let mut facts = attestation_facts(row, party);
+    facts.extend(ending_facts(row));
+    let n = Notification {
+        headline_key: "mail.revoked",
+        subject_detail: about(row),
+        facts,
+        link: Some(crate::web::paths::verify_page(portal)),
+    };
     enqueue(
         conn,
         "attestation_revoked",

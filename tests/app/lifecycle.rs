@@ -285,3 +285,91 @@ async fn the_officer_clears_a_suspect_flag_or_confirms_it_and_revokes_the_proof(
     assert!(actions.contains(&"attestation_suspect_cleared".to_owned()));
     assert!(actions.contains(&"attestation_revoked_by_station".to_owned()));
 }
+
+#[tokio::test]
+async fn a_proof_ends_with_a_reason_of_its_kind_and_the_day_and_verifying_says_so() {
+    backend!();
+    let (app, hr, key) = employer_and_officer().await;
+    let landlord = approved_landlord(&app, "landlord@example.cn").await;
+    let id = app.issue_with(&landlord, "residence", &residence_form()).await;
+    let issued_on = app.clock.today();
+    app.clock.advance(Duration::days(5));
+    let landlord = logged_in(&app, "landlord@example.cn", false).await;
+    let path = format!("/party/attestations/{id}/revoke");
+
+    // The form offers the reasons of a residence proof only.
+    let form = html(&app, &landlord, &path).await;
+    assert!(form.contains("已搬离") && form.contains("信息有误") && form.contains("其他"));
+    assert!(!form.contains("已离职"));
+
+    // Each mistake: 422, the message beside its field, what was typed kept.
+    let later = (app.clock.today() + Duration::days(1)).to_string();
+    let before = (issued_on - Duration::days(1)).to_string();
+    for (fields, field) in [
+        (vec![("reason_code", "left_job")], "reason_code"),
+        (vec![("reason_code", "other")], "reason"),
+        (vec![("reason_code", "moved_out"), ("ended_on", &later)], "ended_on"),
+        (vec![("reason_code", "moved_out"), ("ended_on", &before)], "ended_on"),
+        (vec![("reason_code", "moved_out"), ("ended_on", "2026-02-30")], "ended_on"),
+    ] {
+        let r = app.post_with(&landlord, &path, &fields).await;
+        assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        let page = r.text().await.unwrap();
+        assert!(text(&page, &format!("#{field}-error")).is_some(), "{fields:?}: {page}");
+        if let Some((_, day)) = fields.iter().find(|(k, _)| *k == "ended_on") {
+            assert_eq!(attr(&page, "#ended_on", "value").as_deref(), Some(*day));
+        }
+    }
+
+    // Moved out two days after the proof began.
+    let ended_on = (issued_on + Duration::days(2)).to_string();
+    let r = app
+        .post_with(
+            &landlord,
+            &path,
+            &[("reason_code", "moved_out"), ("ended_on", &ended_on)],
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let token = app.token_of(&id);
+    let page = app
+        .post_with(&browser(), "/verify", &[("input", &token)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text(&page, ".verdict-status").as_deref(), Some("已撤销"));
+    let ending = text(&page, ".ending").unwrap_or_default();
+    assert!(ending.contains("已搬离") && ending.contains(&ended_on), "{ending}");
+    let verdict = app.verify_token(&token).await;
+    assert_eq!(verdict["status"], "revoked");
+    assert_eq!(verdict["reason_code"], "moved_out");
+    assert_eq!(verdict["ended_on"], ended_on.as_str());
+    let station_mail = attest::db::models::outbox::list_by_status(
+        &mut app.conn(),
+        &["pending", "sending", "sent", "held"],
+        200,
+    )
+    .unwrap()
+    .into_iter()
+    .find(|m| m.event == "attestation_revoked")
+    .expect("the station is told");
+    assert!(station_mail.body_text.contains("已搬离"), "{}", station_mail.body_text);
+    assert!(station_mail.body_text.contains(&ended_on));
+
+    // Through the API: the code of its kind, or a 422 naming the field.
+    let job = app.issue_with(&hr, "employment", &employment_form()).await;
+    let revoke = format!("/api/v1/attestations/{job}/revoke");
+    let (status, body) = app
+        .api(&revoke, Some(&key), serde_json::json!({"reason_code": "moved_out"}))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["reason_code"].is_string(), "{body}");
+    let (status, body) = app
+        .api(&revoke, Some(&key), serde_json::json!({"reason_code": "left_job"}))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "revoked");
+    assert_eq!(body["reason_code"], "left_job");
+    assert_eq!(body["ended_on"], app.clock.today().to_string());
+}

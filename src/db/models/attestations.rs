@@ -2,6 +2,7 @@
 
 use crate::db::schema::attestations;
 use crate::db::DbConnection;
+use crate::domain::ending::{EndReason, Ending};
 use crate::domain::{AttestationId, PartyId, StationId, UserId};
 use crate::domain::{AttestationKind, AttestationStatus, ProofStatus};
 use diesel::prelude::*;
@@ -34,6 +35,10 @@ pub struct Attestation {
     pub suspect_at: Option<chrono::NaiveDateTime>,
     pub suspect_by: Option<UserId>,
     pub suspect_reason: Option<String>,
+    /// Why its issuer ended it (none for older revocations and a station's).
+    pub revoke_reason_code: Option<EndReason>,
+    /// The day it ended, which may be before the day it was revoked.
+    pub ended_on: Option<chrono::NaiveDate>,
 }
 
 impl Attestation {
@@ -97,7 +102,7 @@ pub fn revoke(
     party_id: &PartyId,
     id: &AttestationId,
     by: &UserId,
-    reason: &str,
+    ending: &Ending,
 ) -> QueryResult<bool> {
     diesel::update(
         attestations::table
@@ -112,7 +117,9 @@ pub fn revoke(
         attestations::status.eq(AttestationStatus::Revoked),
         attestations::revoked_at.eq(crate::db::now()),
         attestations::revoked_by.eq(by),
-        attestations::revoke_reason.eq(reason),
+        attestations::revoke_reason.eq(ending.text.as_deref()),
+        attestations::revoke_reason_code.eq(ending.reason),
+        attestations::ended_on.eq(ending.ended_on),
     ))
     .execute(conn)
     .map(|n| n == 1)

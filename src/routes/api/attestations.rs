@@ -2,8 +2,9 @@
 
 use super::{api_party, validation_error, ApiError};
 use crate::domain::attestation::AttestationForm;
+use crate::domain::ending::EndForm;
 use crate::domain::facts_form::FactsForm;
-use crate::domain::fields::{FieldErrors, Limit, Text};
+use crate::domain::fields::FieldErrors;
 use crate::domain::AttestationKind;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -84,6 +85,10 @@ pub struct AttestationResponse {
     issued_at: String,
     revoked_at: Option<String>,
     revoke_reason: Option<String>,
+    /// Why its issuer ended it.
+    reason_code: Option<crate::domain::ending::EndReason>,
+    /// The day it ended.
+    ended_on: Option<chrono::NaiveDate>,
     token: String,
     verify_url: String,
     print_url: String,
@@ -112,7 +117,8 @@ fn api_field(field: &str) -> String {
         "subject_name" => "subject.name".into(),
         "subject_id_number" => "subject.id_number".into(),
         "responsibility" => "responsibility_accepted".into(),
-        "valid_from" | "valid_until" | "applicant_email" | "kind" | "reason" => field.into(),
+        "valid_from" | "valid_until" | "applicant_email" | "kind" | "reason" | "reason_code"
+        | "ended_on" => field.into(),
         facts => format!("facts.{facts}"),
     }
 }
@@ -131,6 +137,8 @@ fn to_json(row: Attestation, portal: &str, today: chrono::NaiveDate) -> Attestat
         issued_at: row.issued_at.and_utc().to_rfc3339(),
         revoked_at: row.revoked_at.map(|t| t.and_utc().to_rfc3339()),
         revoke_reason: row.revoke_reason,
+        reason_code: row.revoke_reason_code,
+        ended_on: row.ended_on,
         verify_url: crate::web::paths::verify_url(portal, &row.token),
         print_url: format!("{portal}{}", paths::at(paths::ATTESTATION_PRINT, &row.id)),
         token: row.token,
@@ -233,12 +241,18 @@ pub async fn attestation_get(
     )))
 }
 
-/// `POST /api/v1/attestations/{id}/revoke` body.
+/// `POST /api/v1/attestations/{id}/revoke` body. Without `reason_code` (the request of
+/// earlier clients, `{"reason"}`), the reason is `other` and its text is required.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RevokeRequest {
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
-    reason: String,
+    #[schema(value_type = Option<crate::domain::ending::EndReason>)]
+    reason_code: Option<String>,
+    /// Free text; required with `other`.
+    #[schema(max_length = 200)]
+    reason: Option<String>,
+    /// The day it ended (`YYYY-MM-DD`, today if absent; not before the proof's first day).
+    #[schema(value_type = Option<chrono::NaiveDate>)]
+    ended_on: Option<String>,
 }
 
 /// `POST /api/v1/attestations/{id}/revoke`: 200 with the revoked attestation; 409 when it
@@ -256,7 +270,7 @@ pub struct RevokeRequest {
         (status = 401, description = "No valid API key", body = ApiError),
         (status = 404, description = "No such attestation of this party", body = ApiError),
         (status = 409, description = "Already revoked", body = ApiError),
-        (status = 422, description = "No reason given", body = ApiError),
+        (status = 422, description = "A reason not of this kind, no text with `other`, or a day out of range", body = ApiError),
     )
 )]
 pub async fn revoke_post(
@@ -266,19 +280,21 @@ pub async fn revoke_post(
     body: super::ApiJson<RevokeRequest>,
 ) -> Result<HttpResponse, AppError> {
     let party = api_party(&req, &state).await?;
-    let reason = match Text::required(&body.reason, Limit::Chars200) {
-        Ok(r) => r,
-        Err(key) => {
-            let mut errors = FieldErrors::default();
-            errors.add("reason", key);
-            return Ok(validation_error(Lang::of_request(&req), &errors, api_field));
-        }
+    let body = body.into_inner();
+    let form = EndForm {
+        reason_code: body.reason_code.unwrap_or_else(|| "other".to_owned()),
+        reason: body.reason.unwrap_or_default(),
+        ended_on: body.ended_on.unwrap_or_default(),
     };
-    let id = id.into_inner();
+    let (id, today) = (id.into_inner(), state.config.clock.today());
     let portal = state.config.portal();
-    let row = state
-        .db(move |conn| issuing::revoke_through_api(conn, &portal, &party, &id, &reason))
+    let ended = state
+        .db(move |conn| issuing::end(conn, &portal, &party, &id, None, &form, today))
         .await?;
+    let row = match ended {
+        Ok(row) => row,
+        Err(errors) => return Ok(validation_error(Lang::of_request(&req), &errors, api_field)),
+    };
     state.metrics.revoked(row.kind.as_str());
     Ok(HttpResponse::Ok().json(to_json(
         row,

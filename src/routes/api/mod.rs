@@ -85,6 +85,10 @@ pub struct VerifyResponse {
     reason: Option<String>,
     /// RFC 3339, when revoked.
     revoked_at: Option<String>,
+    /// Why its issuer ended it, when revoked with a reason from the list.
+    reason_code: Option<crate::domain::ending::EndReason>,
+    /// The day it ended (China time), when revoked with a reason from the list.
+    ended_on: Option<chrono::NaiveDate>,
     /// The verification code (`7KQ2-M9XD-4HPT`), when known.
     code: Option<String>,
     /// What the proof says (the subject's ID number masked); absent when invalid or unknown.
@@ -123,6 +127,8 @@ pub async fn verify_post(
         status: verdict.status,
         reason: verdict.reason.map(|r| r.text(Lang::of_request(&req))),
         revoked_at: verdict.revoked_at.map(|t| t.and_utc().to_rfc3339()),
+        reason_code: verdict.ending.map(|(code, _)| code),
+        ended_on: verdict.ending.map(|(_, day)| day),
         code: verdict.code.map(|c| c.display()),
         claims: verdict.claims,
     }))

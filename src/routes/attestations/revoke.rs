@@ -2,7 +2,9 @@
 
 use super::show::load;
 use super::AttestationView;
-use crate::domain::fields::{Limit, Text};
+use crate::domain::ending::{EndForm, EndReason};
+use crate::domain::fields::FieldErrors;
+use crate::domain::AttestationId;
 use crate::error::AppError;
 use crate::issuing;
 use crate::web::csrf::CsrfForm;
@@ -13,7 +15,6 @@ use crate::web::{html, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama_web::WebTemplate;
-use serde::Deserialize;
 
 /// The confirmation page.
 #[derive(askama::Template, WebTemplate)]
@@ -21,65 +22,60 @@ use serde::Deserialize;
 pub struct RevokePage {
     page: Page,
     a: AttestationView,
-    reason: String,
-    reason_error: Option<&'static str>,
+    form: EndForm,
+    errors: FieldErrors,
 }
 
-/// `GET …/revoke`: asks for the reason and a confirmation.
+impl RevokePage {
+    /// The reasons this proof may end for.
+    pub fn reasons(&self) -> [EndReason; 3] {
+        EndReason::for_kind(self.a.row.kind)
+    }
+}
+
+/// `GET …/revoke`: asks for the reason, the day and a confirmation.
 pub async fn revoke_get(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<crate::domain::AttestationId>,
+    id: web::Path<AttestationId>,
 ) -> Result<RevokePage, AppError> {
     let (_, a) = load(ctx, &state, id.into_inner()).await?;
     Ok(RevokePage {
         page,
         a,
-        reason: String::new(),
-        reason_error: None,
+        form: EndForm::default(),
+        errors: FieldErrors::default(),
     })
 }
 
-/// The revocation form.
-#[derive(Debug, Default, Deserialize)]
-pub struct RevokeForm {
-    #[serde(default)]
-    reason: String,
-}
-
-/// `POST …/revoke`.
+/// `POST …/revoke`: ends the proof, or the page again with the message beside the field.
 pub async fn revoke_post(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    id: web::Path<crate::domain::AttestationId>,
-    CsrfForm(form): CsrfForm<RevokeForm>,
+    id: web::Path<AttestationId>,
+    CsrfForm(form): CsrfForm<EndForm>,
 ) -> Result<HttpResponse, AppError> {
     let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
-    let reason = match Text::required(&form.reason, Limit::Chars200) {
-        Ok(reason) => reason,
-        Err(key) => {
+    let (party, id, user_id, today) = (ctx.party, a.row.id.clone(), ctx.user.user_id, page.today);
+    let (portal, typed) = (state.config.portal(), form.clone());
+    let ended = state
+        .db(move |conn| issuing::end(conn, &portal, &party, &id, Some(&user_id), &typed, today))
+        .await;
+    match ended {
+        Ok(Err(errors)) => {
             let template = RevokePage {
                 page,
                 a,
-                reason: form.reason,
-                reason_error: Some(key),
+                form,
+                errors,
             };
             return html(&template, StatusCode::UNPROCESSABLE_ENTITY);
         }
-    };
-    let (party, id, user_id) = (ctx.party, a.row.id.clone(), ctx.user.user_id);
-    let portal = state.config.portal();
-    let revoked = state
-        .db(move |conn| {
-            Ok(issuing::revoke(
-                conn, &portal, &party, &id, &user_id, &reason,
-            )?)
-        })
-        .await?;
-    if revoked {
-        state.metrics.revoked(a.row.kind.as_str());
+        Ok(Ok(_)) => state.metrics.revoked(a.row.kind.as_str()),
+        Err(AppError::Conflict) => {}
+        Err(e) => return Err(e),
     }
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, paths::at(paths::ATTESTATION, &a.row.id)))

@@ -17,6 +17,8 @@ pub struct VerdictView {
     pub status: &'static str,
     pub reason: Option<String>,
     pub revoked_at: Option<chrono::NaiveDateTime>,
+    /// Why its issuer ended it, and the day.
+    pub ending: Option<(crate::domain::ending::EndReason, chrono::NaiveDate)>,
     pub code: Option<String>,
     pub title_key: &'static str,
     pub claims: Option<crate::tokens::Claims>,
@@ -40,6 +42,7 @@ impl VerdictView {
             status: v.status.as_str(),
             reason: v.reason.map(|r| r.text(lang)),
             revoked_at: v.revoked_at,
+            ending: v.ending,
             code: v.code.map(|c| c.display()),
             title_key,
             claims: v.claims,

@@ -1,0 +1,2 @@
+ALTER TABLE attestations DROP COLUMN ended_on;
+ALTER TABLE attestations DROP COLUMN revoke_reason_code;
