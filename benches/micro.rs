@@ -198,6 +198,9 @@ fn templates(c: &mut Criterion) {
         kinds: AttestationKind::allowed_for(PartyKind::Employer),
         next: Some("/party/attestations?before=x".into()),
         date_error: false,
+        end: Default::default(),
+        ticked: Default::default(),
+        errors: Default::default(),
     };
     c.bench_function("render list page (25 rows)", |b| {
         b.iter(|| black_box(&list).render().unwrap())

@@ -65,12 +65,23 @@ impl EndReason {
 
     /// The reasons a `kind` proof may end for, in the order the form lists them.
     pub fn for_kind(kind: AttestationKind) -> [EndReason; 3] {
-        let first = match kind {
+        [Self::of_kind(kind), Self::IssuedInError, Self::Other]
+    }
+
+    /// The reasons proofs of any of `kinds` may end for: each kind's own, then the shared.
+    pub fn for_kinds(kinds: &[AttestationKind]) -> Vec<EndReason> {
+        let mut reasons: Vec<EndReason> = kinds.iter().map(|k| Self::of_kind(*k)).collect();
+        reasons.extend([Self::IssuedInError, Self::Other]);
+        reasons
+    }
+
+    /// The reason that belongs to `kind` alone.
+    fn of_kind(kind: AttestationKind) -> EndReason {
+        match kind {
             AttestationKind::Residence => Self::MovedOut,
             AttestationKind::Employment => Self::LeftJob,
             AttestationKind::Attendance => Self::LeftSchool,
-        };
-        [first, Self::IssuedInError, Self::Other]
+        }
     }
 }
 

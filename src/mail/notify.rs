@@ -118,6 +118,44 @@ pub fn batch_issued(
     party: &Party,
     rows: &[Attestation],
 ) -> anyhow::Result<()> {
+    batch(
+        conn,
+        portal,
+        station,
+        party,
+        rows,
+        ("batch_issued", "mail.batch_issued"),
+    )
+}
+
+/// A party ended many proofs at once, for one reason: one email to its station for the lot.
+pub fn batch_ended(
+    conn: &mut DbConnection,
+    portal: &str,
+    station: &Station,
+    party: &Party,
+    rows: &[Attestation],
+) -> anyhow::Result<()> {
+    batch(
+        conn,
+        portal,
+        station,
+        party,
+        rows,
+        ("batch_ended", "mail.batch_ended"),
+    )
+}
+
+/// One email to `station` about `rows` of `party`: its outbox event and headline key, the
+/// rows' names and codes, and why they ended when they did.
+fn batch(
+    conn: &mut DbConnection,
+    portal: &str,
+    station: &Station,
+    party: &Party,
+    rows: &[Attestation],
+    (event, headline_key): (&'static str, &'static str),
+) -> anyhow::Result<()> {
     let Some(first) = rows.first() else {
         return Ok(());
     };
@@ -126,6 +164,7 @@ pub fn batch_issued(
         MailFact::plain("mail.fact.issuer", party.legal_name.clone()),
         MailFact::plain("mail.fact.count", rows.len().to_string()),
     ];
+    facts.extend(ending_facts(first));
     facts.extend(rows.iter().take(BATCH_NAMES).map(|row| {
         MailFact::plain(
             "mail.fact.subject",
@@ -143,12 +182,12 @@ pub fn batch_issued(
         ));
     }
     let n = Notification {
-        headline_key: "mail.batch_issued",
+        headline_key,
         subject_detail: format!("{} · {}", party.legal_name, rows.len()),
         facts,
-        link: Some(format!("{portal}/station/attestations")),
+        link: Some(format!("{portal}{}", crate::paths::STATION_ATTESTATIONS)),
     };
-    enqueue(conn, "batch_issued", &station.email, Some(station), &n)
+    enqueue(conn, event, &station.email, Some(station), &n)
 }
 
 /// The notification `headline_key` about `row`, with its facts, `reason` and `link`.

@@ -75,6 +75,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(VERIFY, web::post().to(verify::verify_post))
         .route(JWKS, web::get().to(verify::jwks_get))
         .route(ATTESTATIONS, web::get().to(attestations::list_get))
+        .route(ATTESTATIONS_END, web::post().to(attestations::end_post))
         // Before ATTESTATION: `/party/attestations/bulk` is not an attestation id.
         .route(BULK, web::get().to(bulk::upload_get))
         .route(BULK, web::post().to(bulk::upload_post))

@@ -128,6 +128,12 @@ impl Metrics {
         self.revoked.get_or_create(&kind_labels(kind)).inc();
     }
 
+    /// Counts `n` proofs ended at once from the list (of several kinds, counted as `mixed`).
+    pub fn revoked_many(&self, n: usize) {
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        self.revoked.get_or_create(&kind_labels("mixed")).inc_by(n);
+    }
+
     /// Counts a verification with its result, of a proof of `kind` when known.
     pub fn verified(&self, kind: Option<&str>, result: &str) {
         self.verified

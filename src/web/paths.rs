@@ -46,6 +46,7 @@ pub fn verify_page(portal: &str) -> String {
 }
 pub const JWKS: &str = "/.well-known/jwks.json";
 pub const ATTESTATIONS: &str = "/party/attestations";
+pub const ATTESTATIONS_END: &str = "/party/attestations/end";
 pub const ATTESTATION_NEW: &str = "/party/attestations/new/{kind}";
 pub const ATTESTATION: &str = "/party/attestations/{id}";
 pub const ATTESTATION_PRINT: &str = "/party/attestations/{id}/print";

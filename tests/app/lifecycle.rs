@@ -373,3 +373,92 @@ async fn a_proof_ends_with_a_reason_of_its_kind_and_the_day_and_verifying_says_s
     assert_eq!(body["reason_code"], "left_job");
     assert_eq!(body["ended_on"], app.clock.today().to_string());
 }
+
+#[tokio::test]
+async fn a_party_ends_many_proofs_at_once_for_one_reason_with_one_email_to_the_station() {
+    backend!();
+    let (app, hr, key) = employer_and_officer().await;
+    let mut ids = Vec::new();
+    for name in ["甲一", "乙二", "丙三"] {
+        let form = with(employment_form(), "subject_name", name);
+        ids.push(app.issue_with(&hr, "employment", &form).await);
+    }
+    let tick = |id: &String| format!("end:{id}");
+    let (first, second) = (tick(&ids[0]), tick(&ids[1]));
+
+    // Nothing ticked, or a reason that does not suit the kind: the list again, ticks kept.
+    let none = app
+        .post_with(&hr, "/party/attestations/end", &[("reason_code", "left_job")])
+        .await;
+    assert_eq!(none.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&none.text().await.unwrap(), "#ids-error").is_some());
+    let wrong = app
+        .post_with(
+            &hr,
+            "/party/attestations/end",
+            &[(first.as_str(), "on"), ("reason_code", "moved_out")],
+        )
+        .await;
+    assert_eq!(wrong.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let page = wrong.text().await.unwrap();
+    assert!(text(&page, "#reason_code-error").is_some(), "{page}");
+    assert!(attr(&page, &format!("#end-{}", ids[0]), "checked").is_some());
+    assert!(attr(&page, &format!("#end-{}", ids[1]), "checked").is_none());
+
+    // Two ended for one reason; the third stays in force.
+    let ended = app
+        .post_with(
+            &hr,
+            "/party/attestations/end",
+            &[
+                (first.as_str(), "on"),
+                (second.as_str(), "on"),
+                ("reason_code", "left_job"),
+            ],
+        )
+        .await;
+    assert_eq!(ended.status(), reqwest::StatusCode::SEE_OTHER);
+    for (id, status) in [(&ids[0], "revoked"), (&ids[1], "revoked"), (&ids[2], "active")] {
+        let (_, json) = app.api_attestation(id, &key).await;
+        assert_eq!(json["status"], status, "{json}");
+    }
+    let (_, json) = app.api_attestation(&ids[0], &key).await;
+    assert_eq!(json["reason_code"], "left_job");
+    let batch: Vec<_> = attest::db::models::outbox::list_by_status(
+        &mut app.conn(),
+        &["pending", "sending", "sent", "held"],
+        200,
+    )
+    .unwrap()
+    .into_iter()
+    .filter(|m| m.event == "batch_ended")
+    .collect();
+    assert_eq!(batch.len(), 1, "one email for the lot");
+    let body = &batch[0].body_text;
+    assert!(body.contains("甲一") && body.contains("乙二") && !body.contains("丙三"), "{body}");
+    assert!(body.contains("已离职"), "{body}");
+    assert!(!emails_of(&app, "attestation_revoked"), "no email per proof");
+
+    // Another party's proof cannot be ticked.
+    let (_, other) = approved_employer(&app, "other@example.cn", "91440300MA5F00001A").await;
+    let r = app
+        .post_with(
+            &other,
+            "/party/attestations/end",
+            &[(tick(&ids[2]).as_str(), "on"), ("reason_code", "left_job")],
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::NOT_FOUND);
+}
+
+/// True when an email of `event` was queued.
+fn emails_of(app: &TestApp, event: &str) -> bool {
+    attest::db::models::outbox::list_by_status(
+        &mut app.conn(),
+        &["pending", "sending", "sent", "held"],
+        200,
+    )
+    .unwrap()
+    .iter()
+    .any(|m| m.event == event)
+}

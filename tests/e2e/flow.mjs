@@ -215,9 +215,10 @@ try {
   await page.getByRole("link", { name: "撤销证明" }).click();
   await check(page, "revoke-confirm");
   await page.getByRole("button", { name: "确认撤销" }).click();
-  await page.getByText("此项为必填项").waitFor();
+  await page.locator("#reason_code-error").waitFor();
   await check(page, "revoke-errors");
-  await page.getByLabel(/撤销原因/).fill("员工已离职");
+  await page.getByLabel("终止原因").selectOption("left_job");
+  await page.getByLabel(/说明/).fill("员工已离职");
   await page.getByRole("button", { name: "确认撤销" }).click();
   await page.getByText("已撤销").first().waitFor();
   await officer.getByLabel("二维码内容或核验码").fill(scanned);

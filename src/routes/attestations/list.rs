@@ -1,16 +1,23 @@
 //! `GET /party/attestations`: newest first, filtered, paged by keyset (no OFFSET).
 
 use super::{AttestationView, PartyContext};
-use crate::domain::fields::optional_date;
+use crate::domain::ending::{EndForm, EndReason};
+use crate::domain::fields::{optional_date, FieldErrors};
+use crate::domain::AttestationId;
 use crate::domain::AttestationKind;
 use crate::domain::ListStatus;
 use crate::error::AppError;
 use crate::issuing::{self, ListFilter};
+use crate::web::csrf::CsrfForm;
 use crate::web::page::Page;
 use crate::web::AppState;
+use crate::web::{html, paths};
+use actix_web::http::{header, StatusCode};
 use actix_web::web;
+use actix_web::HttpResponse;
 use askama_web::WebTemplate;
 use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 const PAGE_SIZE: i64 = 25;
 const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
@@ -45,6 +52,19 @@ pub struct ListPage {
     pub next: Option<String>,
     /// A date of the filter could not be read.
     pub date_error: bool,
+    /// The form that ends the proofs ticked in the list, as typed.
+    pub end: EndForm,
+    /// The ids ticked.
+    pub ticked: BTreeSet<AttestationId>,
+    /// What is wrong with the ending form.
+    pub errors: FieldErrors,
+}
+
+impl ListPage {
+    /// The reasons any proof may end for (those of one kind are checked when submitted).
+    pub fn reasons(&self) -> Vec<EndReason> {
+        EndReason::for_kinds(self.kinds)
+    }
 }
 
 fn parse_cursor(s: &str) -> Option<(chrono::NaiveDateTime, String)> {
@@ -62,7 +82,63 @@ pub async fn list_get(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
-    let query = query.into_inner();
+    list_page(page, ctx, &state, query.into_inner()).await
+}
+
+/// The ending form of the list, with the ticked proofs as `end:<id>` fields.
+#[derive(Debug, Deserialize)]
+pub struct EndManyForm {
+    #[serde(flatten)]
+    end: EndForm,
+    #[serde(flatten)]
+    fields: BTreeMap<String, String>,
+}
+
+/// `POST /party/attestations/end`: ends the ticked proofs for one reason; the list again
+/// with the message beside the field when something is wrong.
+pub async fn end_post(
+    page: Page,
+    ctx: PartyContext,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<EndManyForm>,
+) -> Result<HttpResponse, AppError> {
+    let ticked: BTreeSet<AttestationId> = form
+        .fields
+        .keys()
+        .filter_map(|k| k.strip_prefix("end:"))
+        .map(AttestationId::from)
+        .collect();
+    let (party, user_id, today) = (ctx.party.clone(), ctx.user.user_id.clone(), page.today);
+    let (portal, ids, typed) = (
+        state.config.portal(),
+        ticked.iter().cloned().collect::<Vec<_>>(),
+        form.end.clone(),
+    );
+    let ended = state
+        .db(move |conn| issuing::end_many(conn, &portal, &party, &ids, &user_id, &typed, today))
+        .await?;
+    match ended {
+        Ok(n) => {
+            state.metrics.revoked_many(n);
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, paths::ATTESTATIONS))
+                .finish())
+        }
+        Err(errors) => {
+            let mut list = list_page(page, ctx, &state, ListQuery::default()).await?;
+            (list.end, list.ticked, list.errors) = (form.end, ticked, errors);
+            html(&list, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+/// The list of `query`, with an empty ending form.
+async fn list_page(
+    page: Page,
+    ctx: PartyContext,
+    state: &web::Data<AppState>,
+    query: ListQuery,
+) -> Result<ListPage, AppError> {
     let (ends_from, ends_to) = (
         optional_date(&query.ends_from),
         optional_date(&query.ends_to),
@@ -114,5 +190,8 @@ pub async fn list_get(
         query,
         next,
         date_error,
+        end: EndForm::default(),
+        ticked: BTreeSet::new(),
+        errors: FieldErrors::default(),
     })
 }
