@@ -176,6 +176,7 @@ fn row(token: &str, n: usize) -> Attestation {
         suspect_reason: None,
         revoke_reason_code: None,
         ended_on: None,
+        replaces_id: None,
     }
 }
 

@@ -11,6 +11,7 @@ use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::stations;
 use crate::db::models::users;
 use crate::db::{now, DbConnection};
+use crate::domain::attestation::SubjectId;
 use crate::domain::ending::{EndForm, Ending};
 use crate::domain::fields::FieldErrors;
 use crate::domain::AttestationStatus;
@@ -41,6 +42,8 @@ pub enum IssueError {
     NotApproved,
     #[error("this party cannot issue this kind of proof")]
     KindNotAllowed,
+    #[error("the proof to renew is no longer in force")]
+    NotRenewable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
     #[error(transparent)]
@@ -121,6 +124,11 @@ pub fn issue(
     may_issue(by.party, new.kind)?;
     let row = signed_row(by, new, now())?;
     crate::db::write(conn, |conn| {
+        if let Some(old) = &new.replaces {
+            if !attestations::supersede(conn, &by.party.id, old)? {
+                return Err(IssueError::NotRenewable);
+            }
+        }
         attestations::insert(conn, &row)?;
         audit_log::insert(
             conn,
@@ -178,7 +186,10 @@ pub fn signed_row(
         code: VerificationCode::generate().as_str().to_owned(),
         subject_name: new.subject_name.clone(),
         subject_id_masked: new.subject_id.masked(),
-        subject_id_hmac: by.secrets.id_number_hash(&new.subject_id),
+        subject_id_hmac: match &new.subject_id {
+            SubjectId::Typed(id) => by.secrets.id_number_hash(id),
+            SubjectId::Stored { hmac, .. } => hmac.clone(),
+        },
         facts: facts.to_string(),
         valid_from: new.valid_from,
         valid_until: new.valid_until,
@@ -197,6 +208,7 @@ pub fn signed_row(
         suspect_reason: None,
         revoke_reason_code: None,
         ended_on: None,
+        replaces_id: new.replaces.clone(),
     })
 }
 
@@ -284,6 +296,14 @@ pub fn end_many(
     Ok(Ok(ended))
 }
 
+/// The proof that renewed `id`, if one did.
+pub fn renewal_of(
+    conn: &mut DbConnection,
+    id: &AttestationId,
+) -> Result<Option<Attestation>, AppError> {
+    Ok(attestations::renewal_of(conn, id)?)
+}
+
 /// The party's attestation `id` (another party's is 404).
 pub fn attestation(
     conn: &mut DbConnection,
@@ -353,6 +373,7 @@ impl From<IssueError> for AppError {
         match e {
             IssueError::NotApproved => AppError::Refused("error.party.not_approved"),
             IssueError::KindNotAllowed => AppError::Refused("error.party.kind_not_allowed"),
+            IssueError::NotRenewable => AppError::Conflict,
             IssueError::Database(e) => e.into(),
             IssueError::Internal(e) => AppError::Internal(e),
         }

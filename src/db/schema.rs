@@ -109,6 +109,7 @@ diesel::table! {
         suspect_reason -> Nullable<Text>,
         revoke_reason_code -> Nullable<Text>,
         ended_on -> Nullable<Date>,
+        replaces_id -> Nullable<Text>,
     }
 }
 

@@ -14,16 +14,36 @@ pub const MAX_VALIDITY_DAYS: i64 = 366;
 /// A proof may start at most this far in the future.
 pub const MAX_START_DAYS: i64 = 90;
 
+/// Who a proof is about, by ID number: as typed for a new proof, or as stored by the proof a
+/// renewal replaces (masked, and its keyed hash): renewing never needs the full number.
+#[derive(Debug, Clone)]
+pub enum SubjectId {
+    Typed(IdNumber),
+    Stored { masked: String, hmac: String },
+}
+
+impl SubjectId {
+    /// The number as shown: `110105********002X`.
+    pub fn masked(&self) -> String {
+        match self {
+            Self::Typed(id) => id.masked(),
+            Self::Stored { masked, .. } => masked.clone(),
+        }
+    }
+}
+
 /// A validated attestation, ready to sign.
 #[derive(Debug, Clone)]
 pub struct NewAttestation {
     pub kind: AttestationKind,
     pub subject_name: String,
-    pub subject_id: IdNumber,
+    pub subject_id: SubjectId,
     pub valid_from: NaiveDate,
     pub valid_until: NaiveDate,
     pub applicant_email: Option<String>,
     pub facts: Facts,
+    /// The proof this one renews (it becomes superseded).
+    pub replaces: Option<super::AttestationId>,
 }
 
 /// The issuing form as typed (the browser form and the API request both fill it).
@@ -64,12 +84,38 @@ impl AttestationForm {
             "subject_id_number",
             match self.subject_id_number.trim() {
                 "" => Err("error.required"),
-                s => IdNumber::parse(s).map_err(|e| match e {
-                    super::IdNumberError::BirthDate => "error.id_number.birth_date",
-                    _ => "error.id_number.checksum",
-                }),
+                s => IdNumber::parse(s)
+                    .map(SubjectId::Typed)
+                    .map_err(|e| match e {
+                        super::IdNumberError::BirthDate => "error.id_number.birth_date",
+                        _ => "error.id_number.checksum",
+                    }),
             },
         );
+        self.validate_for(kind, party, today, errors, (subject_name, subject_id))
+    }
+
+    /// Validates a renewal: the form's facts, validity and applicant for the person of the
+    /// proof it replaces (`name`, `id`).
+    pub fn validate_renewal(
+        &self,
+        kind: AttestationKind,
+        party: PartyKind,
+        today: NaiveDate,
+        errors: &mut FieldErrors,
+        (name, id): (String, SubjectId),
+    ) -> Option<NewAttestation> {
+        self.validate_for(kind, party, today, errors, (Some(name), Some(id)))
+    }
+
+    fn validate_for(
+        &self,
+        kind: AttestationKind,
+        party: PartyKind,
+        today: NaiveDate,
+        errors: &mut FieldErrors,
+        (subject_name, subject_id): (Option<String>, Option<SubjectId>),
+    ) -> Option<NewAttestation> {
         let valid_from = match self.valid_from.trim() {
             "" => Some(today),
             s => errors.check("valid_from", fields::date(s)).and_then(|d| {
@@ -120,6 +166,7 @@ impl AttestationForm {
             valid_until: valid_until?,
             applicant_email: applicant_email?,
             facts: facts?,
+            replaces: None,
         })
     }
 }

@@ -27,6 +27,25 @@ impl<const N: usize> From<[(&str, &str); N]> for FactsForm {
 }
 
 impl FactsForm {
+    /// Facts given as JSON (by the API, or stored by a proof being renewed) as the form
+    /// holds them: strings as they are, yes/no for booleans, numbers spelled out.
+    pub fn from_json(facts: serde_json::Map<String, Value>) -> Self {
+        Self(
+            facts
+                .into_iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        Value::String(s) => s,
+                        Value::Null => String::new(),
+                        Value::Bool(yes) => if yes { "yes" } else { "no" }.to_owned(),
+                        other => other.to_string(),
+                    };
+                    (k, text)
+                })
+                .collect(),
+        )
+    }
+
     /// What was typed into `name` (empty when nothing).
     pub fn value(&self, name: &str) -> &str {
         self.0.get(name).map_or("", String::as_str)

@@ -93,6 +93,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(ATTESTATION, web::get().to(attestations::detail_get))
         .route(ATTESTATION_PRINT, web::get().to(attestations::print_get))
         .route(ATTESTATION_PDF, web::get().to(attestations::pdf_get))
+        .route(ATTESTATION_RENEW, web::get().to(attestations::renew_get))
+        .route(ATTESTATION_RENEW, web::post().to(attestations::renew_post))
         .route(ATTESTATION_REVOKE, web::get().to(attestations::revoke_get))
         .route(
             ATTESTATION_REVOKE,
@@ -106,7 +108,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(api_resource(API_VERIFY, "POST").post(api::verify_post))
         .service(api_resource(API_ATTESTATIONS, "POST").post(api::attestations_post))
         .service(api_resource(API_ATTESTATION, "GET").get(api::attestation_get))
-        .service(api_resource(API_ATTESTATION_REVOKE, "POST").post(api::revoke_post));
+        .service(api_resource(API_ATTESTATION_REVOKE, "POST").post(api::revoke_post))
+        .service(api_resource(API_ATTESTATION_RENEW, "POST").post(api::renew_post));
 }
 
 fn api_resource(path: &str, allow: &'static str) -> actix_web::Resource {

@@ -52,6 +52,7 @@ pub const ATTESTATION: &str = "/party/attestations/{id}";
 pub const ATTESTATION_PRINT: &str = "/party/attestations/{id}/print";
 pub const ATTESTATION_REVOKE: &str = "/party/attestations/{id}/revoke";
 pub const ATTESTATION_PDF: &str = "/party/attestations/{id}/pdf";
+pub const ATTESTATION_RENEW: &str = "/party/attestations/{id}/renew";
 pub const BULK: &str = "/party/attestations/bulk";
 pub const BULK_TEMPLATE: &str = "/party/attestations/bulk/template/{kind}";
 pub const BULK_BATCH: &str = "/party/attestations/bulk/{id}";
@@ -70,6 +71,7 @@ pub const API_OPENAPI: &str = "/api/v1/openapi.json";
 pub const API_ATTESTATIONS: &str = "/api/v1/attestations";
 pub const API_ATTESTATION: &str = "/api/v1/attestations/{id}";
 pub const API_ATTESTATION_REVOKE: &str = "/api/v1/attestations/{id}/revoke";
+pub const API_ATTESTATION_RENEW: &str = "/api/v1/attestations/{id}/renew";
 
 /// `pattern` with its first `{…}` parameter filled in: `at(ATTESTATION, id)`.
 pub fn at(pattern: &str, value: impl std::fmt::Display) -> String {

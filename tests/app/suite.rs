@@ -51,6 +51,8 @@ mod migrations;
 mod openapi;
 #[path = "register.rs"]
 mod register;
+#[path = "renewal.rs"]
+mod renewal;
 #[path = "schema.rs"]
 mod schema;
 #[path = "seed.rs"]

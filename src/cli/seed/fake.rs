@@ -163,7 +163,8 @@ fn new_attestation(
             SURNAMES[rng.gen_range(0..SURNAMES.len())],
             GIVEN[rng.gen_range(0..GIVEN.len())]
         ),
-        subject_id,
+        subject_id: crate::domain::attestation::SubjectId::Typed(subject_id),
+        replaces: None,
         valid_from,
         valid_until,
         applicant_email: None,

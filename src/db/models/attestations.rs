@@ -39,6 +39,8 @@ pub struct Attestation {
     pub revoke_reason_code: Option<EndReason>,
     /// The day it ended, which may be before the day it was revoked.
     pub ended_on: Option<chrono::NaiveDate>,
+    /// The proof this one renewed.
+    pub replaces_id: Option<AttestationId>,
 }
 
 impl Attestation {
@@ -46,6 +48,32 @@ impl Attestation {
     pub fn status_on(&self, today: chrono::NaiveDate) -> ProofStatus {
         ProofStatus::of(self.status, self.valid_from, self.valid_until, today)
     }
+}
+
+/// Marks the party's proof `id` as replaced by a renewal; false when it was not active.
+pub fn supersede(
+    conn: &mut DbConnection,
+    party_id: &PartyId,
+    id: &AttestationId,
+) -> QueryResult<bool> {
+    diesel::update(
+        attestations::table
+            .filter(attestations::id.eq(id))
+            .filter(attestations::party_id.eq(party_id))
+            .filter(attestations::status.eq(AttestationStatus::Active)),
+    )
+    .set(attestations::status.eq(AttestationStatus::Superseded))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// The proof that renewed `id`, if one did.
+pub fn renewal_of(conn: &mut DbConnection, id: &AttestationId) -> QueryResult<Option<Attestation>> {
+    attestations::table
+        .filter(attestations::replaces_id.eq(id))
+        .select(Attestation::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Inserts an attestation.

@@ -94,25 +94,8 @@ pub struct AttestationResponse {
     print_url: String,
 }
 
-/// The facts as form text: strings as they are, booleans and numbers spelled out.
-fn facts_form(facts: serde_json::Map<String, serde_json::Value>) -> FactsForm {
-    FactsForm(
-        facts
-            .into_iter()
-            .map(|(k, v)| {
-                let text = match v {
-                    serde_json::Value::String(s) => s,
-                    serde_json::Value::Null => String::new(),
-                    other => other.to_string(),
-                };
-                (k, text)
-            })
-            .collect(),
-    )
-}
-
 /// The API name of a form field.
-fn api_field(field: &str) -> String {
+pub(super) fn api_field(field: &str) -> String {
     match field {
         "subject_name" => "subject.name".into(),
         "subject_id_number" => "subject.id_number".into(),
@@ -190,7 +173,7 @@ pub async fn attestations_post(
         valid_until: body.valid_until.unwrap_or_default(),
         applicant_email: body.applicant_email.unwrap_or_default(),
         responsibility: body.responsibility_accepted.to_string(),
-        facts: facts_form(body.facts),
+        facts: FactsForm::from_json(body.facts),
     };
     let party_kind = party.kind;
     let mut errors = FieldErrors::default();
@@ -198,9 +181,14 @@ pub async fn attestations_post(
         return Ok(validation_error(lang, &errors, api_field));
     };
     let row = crate::routes::attestations::issue_as(&state, party, None, new).await?;
+    Ok(created(row, &state))
+}
+
+/// 201 with the handles of `row`, just issued, and its API URL as `Location`.
+pub(super) fn created(row: Attestation, state: &AppState) -> HttpResponse {
     let location = format!("{}/{}", paths::API_ATTESTATIONS, row.id);
     let json = to_json(row, &state.config.portal(), state.config.clock.today());
-    Ok(HttpResponse::Created()
+    HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(IssuedResponse {
             id: json.id,
@@ -208,7 +196,7 @@ pub async fn attestations_post(
             code: json.code,
             verify_url: json.verify_url,
             print_url: json.print_url,
-        }))
+        })
 }
 
 /// `GET /api/v1/attestations/{id}`: own party only.

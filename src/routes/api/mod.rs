@@ -4,11 +4,13 @@ pub use crate::web::api_error::ApiError;
 mod attestations;
 mod json;
 mod openapi;
+mod renew;
 
 pub use json::ApiJson;
 
 pub use attestations::{attestation_get, attestations_post, revoke_post};
 pub use openapi::openapi_get;
+pub use renew::renew_post;
 
 use crate::accounts;
 use crate::accounts::Party;

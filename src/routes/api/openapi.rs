@@ -5,6 +5,7 @@ use super::attestations::{
     AttestationResponse, IssueRequest, IssuedResponse, RevokeRequest, SubjectRequest,
     SubjectResponse,
 };
+use super::renew::RenewRequest;
 use super::{ApiError, VerifyRequest, VerifyResponse};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -23,7 +24,8 @@ use utoipa::OpenApi;
         super::verify_post,
         super::attestations::attestations_post,
         super::attestations::attestation_get,
-        super::attestations::revoke_post
+        super::attestations::revoke_post,
+        super::renew::renew_post
     ),
     components(schemas(
         ApiError,
@@ -34,7 +36,8 @@ use utoipa::OpenApi;
         IssuedResponse,
         AttestationResponse,
         SubjectResponse,
-        RevokeRequest
+        RevokeRequest,
+        RenewRequest
     )),
     modifiers(&ApiKeyScheme)
 )]

@@ -24,10 +24,13 @@ pub struct NewPage {
     form: AttestationForm,
     errors: FieldErrors,
     party_kind: PartyKind,
+    /// The proof a renewal replaces (its person is taken from it, never typed again).
+    pub renewing: Option<crate::issuing::Attestation>,
 }
 
 impl NewPage {
-    fn new(
+    /// The form of a `kind` proof, as typed, with `errors` beside the fields.
+    pub fn new(
         page: Page,
         ctx: &PartyContext,
         kind: AttestationKind,
@@ -42,6 +45,7 @@ impl NewPage {
             kind,
             form,
             errors,
+            renewing: None,
         }
     }
 }

@@ -33,6 +33,8 @@ pub async fn load(
 pub struct DetailPage {
     page: Page,
     a: AttestationView,
+    /// The renewal that replaced it (id and code as printed), shown to its issuer only.
+    replaced_by: Option<(crate::domain::AttestationId, String)>,
 }
 
 /// `GET /party/attestations/{id}`.
@@ -43,7 +45,21 @@ pub async fn detail_get(
     id: web::Path<crate::domain::AttestationId>,
 ) -> Result<DetailPage, AppError> {
     let (_, a) = load(ctx, &state, id.into_inner()).await?;
-    Ok(DetailPage { page, a })
+    let old = a.row.id.clone();
+    let replaced_by = state
+        .db(move |conn| issuing::renewal_of(conn, &old))
+        .await?
+        .map(|r| {
+            (
+                r.id,
+                crate::domain::VerificationCode::from_stored(r.code).display(),
+            )
+        });
+    Ok(DetailPage {
+        page,
+        a,
+        replaced_by,
+    })
 }
 
 /// The printable proof (A4).
