@@ -3,10 +3,10 @@
 
 use super::attestations::{api_field, created, IssuedResponse};
 use super::{api_party, validation_error, ApiError};
-use crate::domain::attestation::{AttestationForm, SubjectId};
+use crate::domain::attestation::AttestationForm;
 use crate::domain::facts_form::FactsForm;
 use crate::domain::fields::FieldErrors;
-use crate::domain::{AttestationId, AttestationStatus};
+use crate::domain::AttestationId;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::issuing;
@@ -53,14 +53,10 @@ pub async fn renew_post(
     body: super::ApiJson<RenewRequest>,
 ) -> Result<HttpResponse, AppError> {
     let party = api_party(&req, &state).await?;
-    let (party_id, id) = (party.id.clone(), id.into_inner());
-    let old = state
-        .db(move |conn| issuing::attestation(conn, &party_id, &id))
+    let (p, id) = (party.clone(), id.into_inner());
+    let (old, subject) = state
+        .db(move |conn| issuing::renewable(conn, &p, &id))
         .await?;
-    issuing::may_issue(&party, old.kind)?;
-    if old.status != AttestationStatus::Active {
-        return Err(AppError::Conflict);
-    }
     let body = body.into_inner();
     let mut facts: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&old.facts).unwrap_or_default();
@@ -76,13 +72,6 @@ pub async fn renew_post(
         facts: FactsForm::from_json(facts),
         ..Default::default()
     };
-    let subject = (
-        old.subject_name.clone(),
-        SubjectId::Stored {
-            masked: old.subject_id_masked.clone(),
-            hmac: old.subject_id_hmac.clone(),
-        },
-    );
     let mut errors = FieldErrors::default();
     let today = state.config.clock.today();
     let Some(mut new) = form.validate_renewal(old.kind, party.kind, today, &mut errors, subject)

@@ -7,7 +7,7 @@ use super::PartyContext;
 use crate::domain::attestation::{AttestationForm, SubjectId};
 use crate::domain::facts_form::FactsForm;
 use crate::domain::fields::FieldErrors;
-use crate::domain::{AttestationId, AttestationStatus};
+use crate::domain::AttestationId;
 use crate::error::AppError;
 use crate::issuing::{self, Attestation};
 use crate::web::csrf::CsrfForm;
@@ -17,21 +17,16 @@ use crate::web::{html, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 
-/// The party's proof `id`, if it may still be renewed (not ended, flagged or replaced).
+/// The party's proof `id`, if it may still be renewed, with its person.
 async fn renewable(
     ctx: &PartyContext,
     state: &web::Data<AppState>,
     id: AttestationId,
-) -> Result<Attestation, AppError> {
-    let party_id = ctx.party.id.clone();
-    let old = state
-        .db(move |conn| issuing::attestation(conn, &party_id, &id))
-        .await?;
-    issuing::may_issue(&ctx.party, old.kind)?;
-    if old.status != AttestationStatus::Active {
-        return Err(AppError::Conflict);
-    }
-    Ok(old)
+) -> Result<(Attestation, (String, SubjectId)), AppError> {
+    let party = ctx.party.clone();
+    state
+        .db(move |conn| issuing::renewable(conn, &party, &id))
+        .await
 }
 
 /// The form of a renewal of `old`.
@@ -54,7 +49,7 @@ pub async fn renew_get(
     state: web::Data<AppState>,
     id: web::Path<AttestationId>,
 ) -> Result<NewPage, AppError> {
-    let old = renewable(&ctx, &state, id.into_inner()).await?;
+    let (old, _) = renewable(&ctx, &state, id.into_inner()).await?;
     let facts = serde_json::from_str(&old.facts).unwrap_or_default();
     let form = AttestationForm {
         facts: FactsForm::from_json(facts),
@@ -72,14 +67,7 @@ pub async fn renew_post(
     id: web::Path<AttestationId>,
     CsrfForm(form): CsrfForm<AttestationForm>,
 ) -> Result<HttpResponse, AppError> {
-    let old = renewable(&ctx, &state, id.into_inner()).await?;
-    let subject = (
-        old.subject_name.clone(),
-        SubjectId::Stored {
-            masked: old.subject_id_masked.clone(),
-            hmac: old.subject_id_hmac.clone(),
-        },
-    );
+    let (old, subject) = renewable(&ctx, &state, id.into_inner()).await?;
     let mut errors = FieldErrors::default();
     let today = state.config.clock.today();
     let Some(mut new) =
