@@ -50,6 +50,7 @@ async fn the_document_is_openapi_3_1_and_names_exactly_the_api_routes() {
         "post /api/v1/attestations",
         "get /api/v1/attestations/{id}",
         "post /api/v1/attestations/{id}/revoke",
+        "post /api/v1/attestations/{id}/renew",
     ]
     .map(String::from)
     .into();
@@ -67,6 +68,11 @@ async fn the_document_is_openapi_3_1_and_names_exactly_the_api_routes() {
         (
             "post",
             "/api/v1/attestations/x/revoke",
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "post",
+            "/api/v1/attestations/x/renew",
             StatusCode::UNAUTHORIZED,
         ),
     ] {

@@ -210,6 +210,24 @@ try {
   await officer.getByLabel("二维码内容或核验码").press("Enter");
   await heading(officer, "有效");
 
+  // 6b. At the desk the officer flags the proof as suspect, then clears the flag; the
+  // employer opens the renewal form (the same person, facts filled in).
+  const id = detailUrl.split("/").pop();
+  await officer.goto(`${BASE}/station/attestations/${id}`);
+  await officer.getByLabel("存疑原因").fill("公章与备案不符");
+  await officer.getByRole("button", { name: "标记为存疑并通知出具单位" }).click();
+  await officer.getByRole("button", { name: "解除存疑，恢复有效" }).waitFor();
+  await check(officer, "desk-suspect");
+  await officer.getByLabel(/核查说明/).fill("经电话核实，公章已重新备案");
+  await officer.getByRole("button", { name: "解除存疑，恢复有效" }).click();
+  await officer.getByRole("button", { name: "标记为存疑并通知出具单位" }).waitFor();
+  await page.goto(detailUrl);
+  await page.getByRole("link", { name: "续开" }).click();
+  await heading(page, /续开/);
+  expect((await page.locator("#renew-subject").textContent()).trim() === "王五", "the same person");
+  await check(page, "renew-form");
+  await officer.goto(`${BASE}/verify`);
+
   // 7. The employer revokes; the same scan shows revoked.
   await page.goto(detailUrl);
   await page.getByRole("link", { name: "撤销证明" }).click();
