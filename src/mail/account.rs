@@ -25,7 +25,7 @@ fn to_account(
         headline_key,
         subject_detail: email.to_owned(),
         facts,
-        link: Some(format!("{portal}/login")),
+        link: Some(format!("{portal}{}", crate::paths::LOGIN)),
     };
     enqueue(conn, event, email, None, &n)
 }

@@ -172,7 +172,7 @@ impl Worker {
                             .iter()
                             .map(|r| MailFact::plain("mail.fact.event", r.subject.clone()))
                             .collect(),
-                        link: Some(format!("{}/station", self.portal)),
+                        link: Some(format!("{}{}", self.portal, crate::paths::STATION_HOME)),
                     };
                     super::notify::enqueue(conn, "digest", &station.email, None, &n)?;
                     let ids: Vec<String> = held.into_iter().map(|r| r.id).collect();

@@ -186,7 +186,7 @@ pub async fn attestations_post(
 
 /// 201 with the handles of `row`, just issued, and its API URL as `Location`.
 pub(super) fn created(row: Attestation, state: &AppState) -> HttpResponse {
-    let location = format!("{}/{}", paths::API_ATTESTATIONS, row.id);
+    let location = paths::at(paths::API_ATTESTATION, &row.id);
     let json = to_json(row, &state.config.portal(), state.config.clock.today());
     HttpResponse::Created()
         .insert_header((header::LOCATION, location))

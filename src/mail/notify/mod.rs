@@ -1,5 +1,11 @@
 //! The notifications of each event, written to the outbox in the caller's transaction.
 
+mod desk;
+mod parties;
+
+pub use desk::{desk_decision, DeskDecision};
+pub use parties::{party_registered, party_status};
+
 use super::compose::{MailFact, Notification};
 use crate::db::models::attestations::Attestation;
 use crate::db::models::outbox::{self, OutboxRow, HELD, PENDING};
@@ -80,7 +86,7 @@ pub fn attestation_issued(
         headline_key: "mail.issued",
         subject_detail: about(row),
         facts: attestation_facts(row, party),
-        link: Some(format!("{portal}/station/attestations")),
+        link: Some(format!("{portal}{}", crate::paths::STATION_ATTESTATIONS)),
     };
     enqueue(
         conn,
@@ -191,7 +197,7 @@ fn batch(
 }
 
 /// The notification `headline_key` about `row`, with its facts, `reason` and `link`.
-fn with_reason(
+pub(super) fn with_reason(
     headline_key: &'static str,
     row: &Attestation,
     party: &Party,
@@ -250,102 +256,4 @@ pub fn attestation_revoked(
         enqueue(conn, "attestation_revoked_applicant", applicant, None, &n)?;
     }
     Ok(())
-}
-
-/// What a station decided about a proof of its jurisdiction, told to the issuer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeskDecision {
-    /// Flagged as suspect (Article 18).
-    Suspect,
-    /// The flag cleared: the proof is in force again.
-    SuspectCleared,
-    /// The suspicion confirmed: the station revoked the proof on the issuer's behalf.
-    RevokedByStation,
-}
-
-impl DeskDecision {
-    /// The outbox event, and the message key of the email's headline (`mail.<event>`).
-    pub fn event(self) -> &'static str {
-        match self {
-            Self::Suspect => "attestation_suspect",
-            Self::SuspectCleared => "attestation_suspect_cleared",
-            Self::RevokedByStation => "attestation_revoked_by_station",
-        }
-    }
-
-    fn headline(self) -> &'static str {
-        match self {
-            Self::Suspect => "mail.attestation_suspect",
-            Self::SuspectCleared => "mail.attestation_suspect_cleared",
-            Self::RevokedByStation => "mail.attestation_revoked_by_station",
-        }
-    }
-}
-
-/// The station's `decision` on `row`, with its reason, emailed to the issuer.
-pub fn desk_decision(
-    conn: &mut DbConnection,
-    portal: &str,
-    decision: DeskDecision,
-    party_email: &str,
-    party: &Party,
-    row: &Attestation,
-    reason: &str,
-) -> anyhow::Result<()> {
-    let link = format!(
-        "{portal}{}",
-        crate::paths::at(crate::paths::ATTESTATION, &row.id)
-    );
-    let n = with_reason(decision.headline(), row, party, reason, link);
-    enqueue(conn, decision.event(), party_email, None, &n)
-}
-
-fn party_facts(party: &Party) -> Vec<MailFact> {
-    vec![
-        MailFact::plain("mail.fact.party", party.legal_name.clone()),
-        MailFact::keyed("mail.fact.party_kind", &format!("kind.{}", party.kind)),
-        MailFact::plain("mail.fact.identifier", party.display_identifier()),
-    ]
-}
-
-/// A party registered: its station is asked to review it.
-pub fn party_registered(
-    conn: &mut DbConnection,
-    portal: &str,
-    station: &Station,
-    party: &Party,
-) -> anyhow::Result<()> {
-    let n = Notification {
-        headline_key: "mail.registered",
-        subject_detail: party.legal_name.clone(),
-        facts: party_facts(party),
-        link: Some(format!("{portal}/station/parties/{}", party.id)),
-    };
-    enqueue(conn, "party_registered", &station.email, Some(station), &n)
-}
-
-/// A station decided on a party (approved, rejected, suspended, reinstated): the party is told.
-pub fn party_status(
-    conn: &mut DbConnection,
-    portal: &str,
-    party_email: &str,
-    party: &Party,
-    status: &str,
-    reason: Option<&str>,
-) -> anyhow::Result<()> {
-    let mut facts = party_facts(party);
-    facts.push(MailFact::keyed(
-        "mail.fact.status",
-        &format!("status.{status}"),
-    ));
-    if let Some(reason) = reason {
-        facts.push(MailFact::plain("mail.fact.reason", reason));
-    }
-    let n = Notification {
-        headline_key: "mail.party_status",
-        subject_detail: party.legal_name.clone(),
-        facts,
-        link: Some(format!("{portal}/party")),
-    };
-    enqueue(conn, "party_status", party_email, None, &n)
 }

@@ -1,5 +1,11 @@
-//! Issuing and revoking attestations: one transaction writes the attestation, its token
-//! and its audit row. Shared by the browser pages and the JSON API.
+//! Issuing, ending and renewing attestations: one transaction writes the attestation, its
+//! token and its audit row. Shared by the browser pages and the JSON API.
+
+mod ending;
+mod renewal;
+
+pub use ending::{end, end_many, revoke};
+pub use renewal::{renewable, renewal_of};
 
 pub use crate::db::models::attestation_list::ListFilter;
 pub use crate::db::models::attestations::Attestation;
@@ -12,8 +18,6 @@ use crate::db::models::stations;
 use crate::db::models::users;
 use crate::db::{now, DbConnection};
 use crate::domain::attestation::SubjectId;
-use crate::domain::ending::{EndForm, Ending};
-use crate::domain::fields::FieldErrors;
 use crate::domain::AttestationStatus;
 use crate::domain::{AttestationId, PartyId, UserId};
 use crate::domain::{AttestationKind, ListStatus, NewAttestation, PartyStatus, VerificationCode};
@@ -212,122 +216,6 @@ pub fn signed_row(
     })
 }
 
-/// Revokes an active attestation of `party` with its audit row and notifications; false
-/// when there was no such active attestation.
-pub fn revoke(
-    conn: &mut DbConnection,
-    portal: &str,
-    party: &Party,
-    id: &AttestationId,
-    user_id: &UserId,
-    ending: &Ending,
-) -> Result<bool, IssueError> {
-    crate::db::write(conn, |conn| {
-        let Some(row) = end_one(conn, party, id, user_id, ending)? else {
-            return Ok(false);
-        };
-        let station = stations::find_by_id(conn, &row.station_id)?;
-        notify::attestation_revoked(conn, portal, &station, party, &row)?;
-        Ok(true)
-    })
-}
-
-/// Ends the party's proof `id` with its audit row (no email); none when it was not in force.
-fn end_one(
-    conn: &mut DbConnection,
-    party: &Party,
-    id: &AttestationId,
-    user_id: &UserId,
-    ending: &Ending,
-) -> Result<Option<Attestation>, IssueError> {
-    if !attestations::revoke(conn, &party.id, id, user_id, ending)? {
-        return Ok(None);
-    }
-    audit_log::insert(
-        conn,
-        &AuditEntry::new(Action::AttestationRevoked, Some(user_id), Some(id))
-            .detail(&ending.summary()),
-    )?;
-    Ok(Some(attestations::find_for_party(conn, &party.id, id)?))
-}
-
-/// Ends the party's proofs `ids` for the one reason typed in `form`, on `today`, by
-/// `user_id`, in one transaction with one email to the station for the lot. The form's
-/// errors when it is wrong (a reason that does not suit every kind selected, a day before
-/// the latest start); 404 when one is not the party's; else how many ended (those no longer
-/// in force are left as they are).
-pub fn end_many(
-    conn: &mut DbConnection,
-    portal: &str,
-    party: &Party,
-    ids: &[AttestationId],
-    user_id: &UserId,
-    form: &EndForm,
-    today: chrono::NaiveDate,
-) -> Result<Result<usize, FieldErrors>, AppError> {
-    let mut rows = Vec::with_capacity(ids.len());
-    for id in ids {
-        rows.push(attestations::find_for_party(conn, &party.id, id)?);
-    }
-    rows.retain(|r| {
-        matches!(
-            r.status,
-            AttestationStatus::Active | AttestationStatus::Suspect
-        )
-    });
-    let mut errors = FieldErrors::default();
-    let Some(latest_start) = rows.iter().map(|r| r.valid_from).max() else {
-        errors.add("ids", "error.end.none_selected");
-        return Ok(Err(errors));
-    };
-    let kinds: Vec<AttestationKind> = rows.iter().map(|r| r.kind).collect();
-    let Some(ending) = form.validate(&kinds, latest_start, today, &mut errors) else {
-        return Ok(Err(errors));
-    };
-    let ended = crate::db::write(conn, |conn| {
-        let mut ended = Vec::new();
-        for row in &rows {
-            ended.extend(end_one(conn, party, &row.id, user_id, &ending)?);
-        }
-        let station = stations::find_by_id(conn, &party.station_id)?;
-        notify::batch_ended(conn, portal, &station, party, &ended)?;
-        Ok::<_, IssueError>(ended.len())
-    })?;
-    Ok(Ok(ended))
-}
-
-/// The party's proof `id` if it may be renewed — stored active (in force, expiring or
-/// expired) and of a kind the party may still issue — with the person a renewal is about,
-/// as the proof stored them. 404 when it is not the party's, 409 when it ended, is flagged
-/// or was renewed already.
-pub fn renewable(
-    conn: &mut DbConnection,
-    party: &Party,
-    id: &AttestationId,
-) -> Result<(Attestation, (String, SubjectId)), AppError> {
-    let old = attestations::find_for_party(conn, &party.id, id)?;
-    may_issue(party, old.kind)?;
-    if old.status != AttestationStatus::Active {
-        return Err(AppError::Conflict);
-    }
-    let subject = (
-        old.subject_name.clone(),
-        SubjectId::Stored {
-            masked: old.subject_id_masked.clone(),
-            hmac: old.subject_id_hmac.clone(),
-        },
-    );
-    Ok((old, subject))
-}
-
-/// The proof that renewed `id`, if one did.
-pub fn renewal_of(
-    conn: &mut DbConnection,
-    id: &AttestationId,
-) -> Result<Option<Attestation>, AppError> {
-    Ok(attestations::renewal_of(conn, id)?)
-}
-
 /// The party's attestation `id` (another party's is 404).
 pub fn attestation(
     conn: &mut DbConnection,
@@ -362,34 +250,6 @@ pub fn status_counts(
         &ListStatus::CHOICES,
         today,
     )?)
-}
-
-/// Ends the party's attestation `id` with the reason typed in `form`, on `today`, by
-/// `user_id` (through the API, `None`: recorded under the party's first user). The form's
-/// errors when it is wrong; 404 when the proof is not the party's, 409 when it is no longer
-/// in force; else the proof, ended.
-pub fn end(
-    conn: &mut DbConnection,
-    portal: &str,
-    party: &Party,
-    id: &AttestationId,
-    user_id: Option<&UserId>,
-    form: &EndForm,
-    today: chrono::NaiveDate,
-) -> Result<Result<Attestation, FieldErrors>, AppError> {
-    let row = attestations::find_for_party(conn, &party.id, id)?;
-    let mut errors = FieldErrors::default();
-    let Some(ending) = form.validate(&[row.kind], row.valid_from, today, &mut errors) else {
-        return Ok(Err(errors));
-    };
-    let user = match user_id {
-        Some(user) => user.clone(),
-        None => first_user(conn, &party.id)?,
-    };
-    if !revoke(conn, portal, party, &row.id, &user, &ending)? {
-        return Err(AppError::Conflict);
-    }
-    Ok(Ok(attestations::find_for_party(conn, &party.id, id)?))
 }
 
 impl From<IssueError> for AppError {

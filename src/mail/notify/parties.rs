@@ -1,0 +1,60 @@
+//! Registrations and the station's decisions on parties.
+
+use super::enqueue;
+use crate::db::models::parties::Party;
+use crate::db::models::stations::Station;
+use crate::db::DbConnection;
+use crate::mail::compose::{MailFact, Notification};
+
+fn party_facts(party: &Party) -> Vec<MailFact> {
+    vec![
+        MailFact::plain("mail.fact.party", party.legal_name.clone()),
+        MailFact::keyed("mail.fact.party_kind", &format!("kind.{}", party.kind)),
+        MailFact::plain("mail.fact.identifier", party.display_identifier()),
+    ]
+}
+
+/// A party registered: its station is asked to review it.
+pub fn party_registered(
+    conn: &mut DbConnection,
+    portal: &str,
+    station: &Station,
+    party: &Party,
+) -> anyhow::Result<()> {
+    let n = Notification {
+        headline_key: "mail.registered",
+        subject_detail: party.legal_name.clone(),
+        facts: party_facts(party),
+        link: Some(format!(
+            "{portal}{}",
+            crate::paths::at(crate::paths::STATION_PARTY, &party.id)
+        )),
+    };
+    enqueue(conn, "party_registered", &station.email, Some(station), &n)
+}
+
+/// A station decided on a party (approved, rejected, suspended, reinstated): the party is told.
+pub fn party_status(
+    conn: &mut DbConnection,
+    portal: &str,
+    party_email: &str,
+    party: &Party,
+    status: &str,
+    reason: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut facts = party_facts(party);
+    facts.push(MailFact::keyed(
+        "mail.fact.status",
+        &format!("status.{status}"),
+    ));
+    if let Some(reason) = reason {
+        facts.push(MailFact::plain("mail.fact.reason", reason));
+    }
+    let n = Notification {
+        headline_key: "mail.party_status",
+        subject_detail: party.legal_name.clone(),
+        facts,
+        link: Some(format!("{portal}{}", crate::paths::PARTY_HOME)),
+    };
+    enqueue(conn, "party_status", party_email, None, &n)
+}
