@@ -248,7 +248,14 @@ fn finish(conn: &mut DbConnection, by: &Issuer, batch: &Batch) -> Result<(), Iss
             &AuditEntry::new(Action::BulkIssued, Some(by.user_id), Some(&batch.id))
                 .detail(&format!("{} issued", rows.len())),
         )?;
-        notify::batch_issued(conn, by.portal, by.station, by.party, &rows)?;
+        notify::batch(
+            conn,
+            by.portal,
+            by.station,
+            by.party,
+            &rows,
+            notify::Batch::Issued,
+        )?;
         Ok::<_, IssueError>(())
     })
 }

@@ -90,7 +90,7 @@ pub fn end_many(
             ended.extend(end_one(conn, party, &row.id, user_id, &ending)?);
         }
         let station = stations::find_by_id(conn, &party.station_id)?;
-        notify::batch_ended(conn, portal, &station, party, &ended)?;
+        notify::batch(conn, portal, &station, party, &ended, notify::Batch::Ended)?;
         Ok::<_, IssueError>(ended.len())
     })?;
     Ok(Ok(ended))

@@ -116,52 +116,36 @@ pub fn attestation_issued(
 /// People listed by name in a batch email; the rest are counted.
 const BATCH_NAMES: usize = 100;
 
-/// A party issued a batch from a CSV file: one email to its station for the whole batch.
-pub fn batch_issued(
-    conn: &mut DbConnection,
-    portal: &str,
-    station: &Station,
-    party: &Party,
-    rows: &[Attestation],
-) -> anyhow::Result<()> {
-    batch(
-        conn,
-        portal,
-        station,
-        party,
-        rows,
-        ("batch_issued", "mail.batch_issued"),
-    )
+/// What a party did to many proofs at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    /// Issued them from a CSV file.
+    Issued,
+    /// Ended them from the list, for one reason.
+    Ended,
 }
 
-/// A party ended many proofs at once, for one reason: one email to its station for the lot.
-pub fn batch_ended(
-    conn: &mut DbConnection,
-    portal: &str,
-    station: &Station,
-    party: &Party,
-    rows: &[Attestation],
-) -> anyhow::Result<()> {
-    batch(
-        conn,
-        portal,
-        station,
-        party,
-        rows,
-        ("batch_ended", "mail.batch_ended"),
-    )
+impl Batch {
+    /// The outbox event and the message key of the email's headline.
+    fn event_and_headline(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Issued => ("batch_issued", "mail.batch_issued"),
+            Self::Ended => ("batch_ended", "mail.batch_ended"),
+        }
+    }
 }
 
-/// One email to `station` about `rows` of `party`: its outbox event and headline key, the
-/// rows' names and codes, and why they ended when they did.
-fn batch(
+/// One email to `station` about the `rows` of `party` of one `batch`: their names and codes,
+/// and why they ended when they did.
+pub fn batch(
     conn: &mut DbConnection,
     portal: &str,
     station: &Station,
     party: &Party,
     rows: &[Attestation],
-    (event, headline_key): (&'static str, &'static str),
+    batch: Batch,
 ) -> anyhow::Result<()> {
+    let (event, headline_key) = batch.event_and_headline();
     let Some(first) = rows.first() else {
         return Ok(());
     };
