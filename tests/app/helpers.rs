@@ -604,6 +604,30 @@ pub async fn approved_landlord(app: &TestApp, email: &str) -> Client {
     client
 }
 
+/// The public URL the seeded proofs are signed for.
+pub const SEED_PORTAL: &str = "http://attest.test";
+
+/// `attest dev seed` into `store`: two stations, seven parties, `attestations` proofs.
+pub fn seed_with_cli(store: &Store, attestations: &str) -> std::process::Output {
+    run_cli(
+        store,
+        &[
+            "--public-url",
+            SEED_PORTAL,
+            "dev",
+            "seed",
+            "--stations",
+            "2",
+            "--parties",
+            "7",
+            "--attestations",
+            attestations,
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+    )
+}
+
 /// Runs the real `attest` binary on `store` with `args`, feeding `stdin` when given.
 pub fn run_cli(store: &Store, args: &[&str], stdin: Option<&str>) -> std::process::Output {
     use std::io::Write;

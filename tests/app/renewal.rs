@@ -66,34 +66,19 @@ async fn a_landlord_renews_an_expiring_proof_in_one_click_and_the_old_one_is_sup
 
     // Without the statement: the form again, the facts kept.
     let moved = "深圳市福田区福华路 1 号 2 栋 302 室";
-    let refused = app
-        .post_with(
-            &landlord,
-            &renew,
-            &[
-                ("address", moved),
-                ("housing_basis", "lease"),
-                ("residing_since", "2025-06-01"),
-            ],
-        )
-        .await;
+    let facts = [
+        ("address", moved),
+        ("housing_basis", "lease"),
+        ("residing_since", "2025-06-01"),
+    ];
+    let refused = app.post_with(&landlord, &renew, &facts).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = refused.text().await.unwrap();
     assert!(text(&page, "#responsibility-error").is_some());
     assert_eq!(attr(&page, "#address", "value").as_deref(), Some(moved));
 
-    let issued = app
-        .post_with(
-            &landlord,
-            &renew,
-            &[
-                ("address", moved),
-                ("housing_basis", "lease"),
-                ("residing_since", "2025-06-01"),
-                ("responsibility", "on"),
-            ],
-        )
-        .await;
+    let stated = [facts.as_slice(), &[("responsibility", "on")]].concat();
+    let issued = app.post_with(&landlord, &renew, &stated).await;
     assert_eq!(issued.status(), StatusCode::SEE_OTHER);
     let new = location(&issued).rsplit('/').next().unwrap().to_owned();
     assert_ne!(new, old);

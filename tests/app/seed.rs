@@ -6,28 +6,6 @@ use attest::db::schema::{attestations, outbox, parties, stations, verifications}
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-const PORTAL: &str = "http://attest.test";
-
-fn seed(store: &Store, attestations: &str) -> std::process::Output {
-    run_cli(
-        store,
-        &[
-            "--public-url",
-            PORTAL,
-            "dev",
-            "seed",
-            "--stations",
-            "2",
-            "--parties",
-            "7",
-            "--attestations",
-            attestations,
-            "--password-stdin",
-        ],
-        Some(PASSWORD),
-    )
-}
-
 /// A token of the given status whose dates make it valid today.
 fn token_with_status(conn: &mut attest::db::DbConnection, status: &str) -> (String, String) {
     let today = chrono::Utc::now().date_naive();
@@ -44,14 +22,14 @@ fn token_with_status(conn: &mut attest::db::DbConnection, status: &str) -> (Stri
 async fn a_seeded_database_holds_what_was_asked_and_every_proof_checks_out() {
     backend!();
     let store = fresh_store();
-    let out = seed(&store, "1200");
+    let out = seed_with_cli(&store, "1200");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("1200 attestations"));
-    let app = spawn_app_as(store, Some(PORTAL)).await;
+    let app = spawn_app_as(store, Some(SEED_PORTAL)).await;
 
     let mut conn = app.conn();
     let total: i64 = attestations::table.count().get_result(&mut *conn).unwrap();
@@ -124,12 +102,12 @@ async fn a_seeded_database_holds_what_was_asked_and_every_proof_checks_out() {
 async fn seeding_a_database_twice_is_refused_and_adds_nothing() {
     backend!();
     let store = fresh_store();
-    assert!(seed(&store, "10").status.success());
-    let again = seed(&store, "10");
+    assert!(seed_with_cli(&store, "10").status.success());
+    let again = seed_with_cli(&store, "10");
     assert_eq!(again.status.code(), Some(1));
     let err = String::from_utf8_lossy(&again.stderr);
     assert!(err.contains("110108-001"), "{err}");
-    let app = spawn_app_as(store, Some(PORTAL)).await;
+    let app = spawn_app_as(store, Some(SEED_PORTAL)).await;
     let total: i64 = attestations::table
         .count()
         .get_result(&mut *app.conn())

@@ -14,23 +14,7 @@ const PROOFS: &str = "10000";
 
 fn seeded() -> Store {
     let store = fresh_store();
-    let out = run_cli(
-        &store,
-        &[
-            "--public-url",
-            "http://attest.test",
-            "dev",
-            "seed",
-            "--stations",
-            "2",
-            "--parties",
-            "7",
-            "--attestations",
-            PROOFS,
-            "--password-stdin",
-        ],
-        Some(PASSWORD),
-    );
+    let out = seed_with_cli(&store, PROOFS);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     store
 }
@@ -112,7 +96,7 @@ fn explain_pg(conn: &mut PgConnection, sql: &str) -> String {
 async fn each_status_filter_returns_exactly_its_proofs_and_reads_an_index() {
     backend!();
     let store = seeded();
-    let app = spawn_app_as(store.clone(), Some("http://attest.test")).await;
+    let app = spawn_app_as(store.clone(), Some(SEED_PORTAL)).await;
     let today = app.clock.today();
     let all: Vec<Attestation> = attestations::table
         .select(Attestation::as_select())
