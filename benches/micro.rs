@@ -133,6 +133,7 @@ fn context() -> PartyContext {
             identifier_masked: None,
             identifier_sealed: None,
             identifier_type: Some(attest::domain::IdentifierType::Uscc),
+            reminders_enabled: true,
         },
         station: Station {
             id: "s1".into(),

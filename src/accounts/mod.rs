@@ -170,6 +170,7 @@ pub fn create_party(
             identifier_masked: stored.masked,
             identifier_sealed: stored.sealed,
             identifier_type: Some(stored.kind),
+            reminders_enabled: true,
         };
         parties::insert(conn, &party)?;
         let user = insert_user(
@@ -230,6 +231,24 @@ pub fn party_and_station(
     let party = parties::find_by_id(conn, party_id)?;
     let station = stations::find_by_id(conn, &party.station_id)?;
     Ok((party, station))
+}
+
+/// Switches the party's daily expiry digest on or off (audited).
+pub fn set_reminders(
+    conn: &mut DbConnection,
+    party_id: &PartyId,
+    user_id: &UserId,
+    on: bool,
+) -> Result<(), crate::error::AppError> {
+    crate::db::write(conn, |conn| {
+        parties::set_reminders(conn, party_id, on)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::PartySettingsChanged, Some(user_id), Some(party_id))
+                .detail(if on { "reminders on" } else { "reminders off" }),
+        )
+    })?;
+    Ok(())
 }
 
 /// Every station, for the sign-up form.

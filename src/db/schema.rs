@@ -30,6 +30,8 @@ diesel::table! {
         identifier_masked -> Nullable<Text>,
         identifier_sealed -> Nullable<Text>,
         identifier_type -> Nullable<Text>,
+        reminders_enabled -> Bool,
+        last_reminder_on -> Nullable<Date>,
     }
 }
 
@@ -110,6 +112,7 @@ diesel::table! {
         revoke_reason_code -> Nullable<Text>,
         ended_on -> Nullable<Date>,
         replaces_id -> Nullable<Text>,
+        applicant_reminded_on -> Nullable<Date>,
     }
 }
 

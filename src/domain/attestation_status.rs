@@ -41,6 +41,9 @@ impl AttestationStatus {
 /// A proof is `Expiring` from this many days before its last day.
 pub const EXPIRING_DAYS: i64 = 14;
 
+/// The hour (China time) from which a day's expiry reminders go out.
+pub const REMINDER_HOUR: u32 = 8;
+
 /// What a proof is on a day (China time): its stored state, then its validity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

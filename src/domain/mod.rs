@@ -21,7 +21,9 @@ pub mod uscc;
 
 pub use attestation::NewAttestation;
 pub use attestation_kind::AttestationKind;
-pub use attestation_status::{AttestationStatus, DateBounds, ListStatus, ProofStatus};
+pub use attestation_status::{
+    AttestationStatus, DateBounds, ListStatus, ProofStatus, EXPIRING_DAYS, REMINDER_HOUR,
+};
 pub use bulk::BatchState;
 pub use code::VerificationCode;
 pub use facts::Facts;

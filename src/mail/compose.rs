@@ -9,6 +9,8 @@ pub struct MailFact {
     pub label_key: &'static str,
     pub zh: String,
     pub en: String,
+    /// Where the value links to (a proof's renew page in a digest).
+    pub link: Option<String>,
 }
 
 impl MailFact {
@@ -19,6 +21,15 @@ impl MailFact {
             label_key,
             zh: value.clone(),
             en: value,
+            link: None,
+        }
+    }
+
+    /// A plain fact whose value links to `link`.
+    pub fn linked(label_key: &'static str, value: impl Into<String>, link: String) -> Self {
+        Self {
+            link: Some(link),
+            ..Self::plain(label_key, value)
         }
     }
 
@@ -28,6 +39,7 @@ impl MailFact {
             label_key,
             zh: Lang::Zh.t(value_key),
             en: Lang::En.t(value_key),
+            link: None,
         }
     }
 }
@@ -50,10 +62,13 @@ pub struct Email {
     pub html: String,
 }
 
+/// One fact as rendered: its label, its value and where the value links to.
+type RenderedFact<'a> = (String, &'a str, Option<&'a str>);
+
 /// The texts of one language.
 struct Part<'a> {
     headline: String,
-    facts: Vec<(String, &'a str)>,
+    facts: Vec<RenderedFact<'a>>,
     link_label: String,
     footer: String,
 }
@@ -88,6 +103,7 @@ fn part(lang: Lang, n: &Notification) -> Part<'_> {
                     } else {
                         f.en.as_str()
                     },
+                    f.link.as_deref(),
                 )
             })
             .collect(),

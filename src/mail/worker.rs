@@ -1,5 +1,6 @@
-//! The mail worker inside `attest serve`: every second it writes the digests that are due
-//! and sends the outbox rows that are due. Connection errors, timeouts and 4xx answers are
+//! The mail worker inside `attest serve`: every second it writes the station digests and
+//! the expiry reminders that are due (by the portal's clock) and sends the outbox rows
+//! that are due. Connection errors, timeouts and 4xx answers are
 //! retried with exponential back-off; a 5xx answer marks the row failed. Every row carries a
 //! fixed Message-ID, so a retry is recognisable.
 
@@ -43,6 +44,10 @@ pub struct Worker {
     outlet: Outlet,
     from: Mailbox,
     portal: String,
+    clock: crate::clock::Clock,
+    /// The last day whose reminders this worker wrote (the database says whether another
+    /// instance did; this only saves the daily query on every other tick).
+    reminders_done_on: std::cell::Cell<Option<chrono::NaiveDate>>,
 }
 
 impl Worker {
@@ -67,6 +72,8 @@ impl Worker {
             outlet,
             from,
             portal: config.portal(),
+            clock: config.clock.clone(),
+            reminders_done_on: Default::default(),
         })
     }
 
@@ -87,9 +94,10 @@ impl Worker {
     /// Writes due digests and sends due rows; returns how many rows were sent.
     pub fn tick(&self) -> anyhow::Result<usize> {
         let mut conn = self.pool.get()?;
-        self.write_digests(&mut conn)?;
+        let now = self.clock.now();
+        self.write_digests(&mut conn, now)?;
+        self.write_reminders(&mut conn, now)?;
         let mut sent = 0;
-        let now = crate::db::now();
         let claimed = crate::db::write(&mut conn, |c| outbox::claim_due(c, now, now + LEASE, 20))?;
         for row in claimed {
             match self.send(&row) {
@@ -105,8 +113,7 @@ impl Worker {
                 }
                 Err(SendError::Transient(error)) => {
                     let attempts = row.attempts + 1;
-                    let next =
-                        (attempts < MAX_ATTEMPTS).then(|| crate::db::now() + backoff(attempts));
+                    let next = (attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
                     tracing::info!(id = %row.id, attempts, %error, "email will be retried");
                     crate::db::write(&mut conn, |c| {
                         outbox::mark_attempt_failed(c, &row.id, attempts, &error, next)
@@ -157,12 +164,37 @@ impl Worker {
         }
     }
 
+    /// Queues today's expiry reminders once their hour has come.
+    fn write_reminders(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        now: chrono::NaiveDateTime,
+    ) -> anyhow::Result<()> {
+        let Some(today) = super::reminders::due_day(now) else {
+            return Ok(());
+        };
+        if self.reminders_done_on.get() == Some(today) {
+            return Ok(());
+        }
+        let queued = super::reminders::write_due(conn, &self.portal, today)?;
+        tracing::info!(%today, digests = queued.digests, applicant_notices = queued.applicant_notices, "expiry reminders");
+        self.reminders_done_on.set(Some(today));
+        Ok(())
+    }
+
     /// Folds the held rows of each station whose digest hour has come into one email.
-    fn write_digests(&self, conn: &mut crate::db::DbConnection) -> anyhow::Result<()> {
-        let china_now = crate::domain::china_time::local(crate::db::now());
+    fn write_digests(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        now: chrono::NaiveDateTime,
+    ) -> anyhow::Result<()> {
+        let china_now = crate::domain::china_time::local(now);
         let today = china_now.date();
         for station in stations::digests_due(conn, china_now.hour() as i32, today)? {
             crate::db::write(conn, |conn| {
+                if !stations::claim_digest_day(conn, &station.id, today)? {
+                    return Ok(());
+                }
                 let held = outbox::held_for_station(conn, &station.id)?;
                 if !held.is_empty() {
                     let n = Notification {
@@ -178,7 +210,6 @@ impl Worker {
                     let ids: Vec<String> = held.into_iter().map(|r| r.id).collect();
                     outbox::mark_digested(conn, &ids)?;
                 }
-                stations::mark_digest_written(conn, &station.id, today)?;
                 Ok::<_, anyhow::Error>(())
             })?;
         }

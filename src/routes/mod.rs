@@ -100,6 +100,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             ATTESTATION_REVOKE,
             web::post().to(attestations::revoke_post),
         )
+        .route(PARTY_SETTINGS, web::get().to(party::settings_get))
+        .route(PARTY_SETTINGS, web::post().to(party::settings_post))
         .route(API_KEYS, web::get().to(party::api_keys_get))
         .route(API_KEYS, web::post().to(party::api_keys_post))
         .route(API_KEY_REVOKE, web::post().to(party::api_key_revoke_post))

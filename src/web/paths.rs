@@ -63,6 +63,7 @@ pub const BULK_RESULTS: &str = "/party/attestations/bulk/{id}/results.csv";
 pub const BULK_PRINT: &str = "/party/attestations/bulk/{id}/print";
 pub const BULK_PDF: &str = "/party/attestations/bulk/{id}/pdf";
 pub const API_KEYS: &str = "/party/api-keys";
+pub const PARTY_SETTINGS: &str = "/party/settings";
 pub const API_KEY_REVOKE: &str = "/party/api-keys/{id}/revoke";
 /// Every path of the JSON API starts so; its errors are JSON.
 pub const API_PREFIX: &str = "/api/";

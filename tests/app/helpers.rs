@@ -397,16 +397,15 @@ pub async fn csrf_at(client: &Client, base: &str) -> String {
     attr(&html, "input[name=csrf_token]", "value").expect("csrf token in the form")
 }
 
-/// Replaces one field of a form.
+/// Sets one field of a form (replaced when present, added when not).
 pub fn with(
     mut form: Vec<(&'static str, String)>,
-    field: &str,
+    field: &'static str,
     value: &str,
 ) -> Vec<(&'static str, String)> {
-    for (k, v) in form.iter_mut() {
-        if *k == field {
-            *v = value.to_owned();
-        }
+    match form.iter_mut().find(|(k, _)| *k == field) {
+        Some((_, v)) => *v = value.to_owned(),
+        None => form.push((field, value.to_owned())),
     }
     form
 }

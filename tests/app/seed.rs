@@ -50,7 +50,8 @@ async fn a_seeded_database_holds_what_was_asked_and_every_proof_checks_out() {
     assert!((10..=80).contains(&revoked), "{revoked} of 1200 revoked");
     let verified: i64 = verifications::table.count().get_result(&mut *conn).unwrap();
     assert!((450..=750).contains(&verified), "{verified} verifications");
-    // Every proof is filed with its issuer's station, and nothing was queued for mailing.
+    // Every proof is filed with its issuer's station, and the seed queued nothing for
+    // mailing (the running portal's expiry reminders may have been queued since).
     let misfiled: i64 = attestations::table
         .inner_join(parties::table)
         .filter(attestations::station_id.ne(parties::station_id))
@@ -58,7 +59,11 @@ async fn a_seeded_database_holds_what_was_asked_and_every_proof_checks_out() {
         .get_result(&mut *conn)
         .unwrap();
     assert_eq!(misfiled, 0);
-    let queued: i64 = outbox::table.count().get_result(&mut *conn).unwrap();
+    let queued: i64 = outbox::table
+        .filter(outbox::event.ne_all(["expiry_digest", "expiring_applicant"]))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
     assert_eq!(queued, 0);
     // No full ID number is stored: only the masked form.
     let masked: Vec<String> = attestations::table

@@ -51,6 +51,8 @@ mod migrations;
 mod openapi;
 #[path = "register.rs"]
 mod register;
+#[path = "reminders.rs"]
+mod reminders;
 #[path = "renewal.rs"]
 mod renewal;
 #[path = "schema.rs"]

@@ -67,6 +67,37 @@ pub fn supersede(
     .map(|n| n == 1)
 }
 
+/// The proofs stored active whose last day is within `first..=last`, of every party.
+pub fn active_ending_between(
+    conn: &mut DbConnection,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> QueryResult<Vec<Attestation>> {
+    attestations::table
+        .filter(attestations::status.eq(AttestationStatus::Active))
+        .filter(attestations::valid_until.between(first, last))
+        .order((attestations::party_id, attestations::valid_until))
+        .select(Attestation::as_select())
+        .load(conn)
+}
+
+/// Claims the applicant's notice that proof `id` runs out: true for the one caller, of
+/// every instance, that records it on `today`; false when it was recorded already.
+pub fn claim_applicant_reminder(
+    conn: &mut DbConnection,
+    id: &AttestationId,
+    today: chrono::NaiveDate,
+) -> QueryResult<bool> {
+    diesel::update(
+        attestations::table
+            .find(id)
+            .filter(attestations::applicant_reminded_on.is_null()),
+    )
+    .set(attestations::applicant_reminded_on.eq(today))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// The proof that renewed `id`, if one did.
 pub fn renewal_of(conn: &mut DbConnection, id: &AttestationId) -> QueryResult<Option<Attestation>> {
     attestations::table

@@ -32,6 +32,7 @@ pub enum Action {
     AttestationUsed,
     BulkUploaded,
     BulkIssued,
+    PartySettingsChanged,
 }
 
 impl Action {
@@ -61,6 +62,7 @@ impl Action {
             Action::AttestationUsed => "attestation_used",
             Action::BulkUploaded => "bulk_uploaded",
             Action::BulkIssued => "bulk_issued",
+            Action::PartySettingsChanged => "party_settings_changed",
         }
     }
 }

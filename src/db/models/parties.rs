@@ -31,6 +31,8 @@ pub struct Party {
     /// `id` or `uscc` as the party declared it (`IdentifierType`); `None` only for a party
     /// registered before the declaration, until the start-up settles it.
     pub identifier_type: Option<IdentifierType>,
+    /// Whether the party gets the daily digest of its proofs running out.
+    pub reminders_enabled: bool,
 }
 
 impl Party {
@@ -185,4 +187,31 @@ pub fn set_identifier(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Switches the daily expiry digest of party `id` on or off.
+pub fn set_reminders(conn: &mut DbConnection, id: &PartyId, on: bool) -> QueryResult<()> {
+    diesel::update(parties::table.find(id))
+        .set(parties::reminders_enabled.eq(on))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Claims `today`'s expiry digest of party `id`: true for the one caller, of every instance,
+/// that moves its last digest day to `today`; false when it was claimed already.
+pub fn claim_reminder_day(
+    conn: &mut DbConnection,
+    id: &PartyId,
+    today: chrono::NaiveDate,
+) -> QueryResult<bool> {
+    diesel::update(
+        parties::table.find(id).filter(
+            parties::last_reminder_on
+                .is_null()
+                .or(parties::last_reminder_on.lt(today)),
+        ),
+    )
+    .set(parties::last_reminder_on.eq(today))
+    .execute(conn)
+    .map(|n| n == 1)
 }

@@ -88,16 +88,23 @@ pub fn digests_due(
         .load(conn)
 }
 
-/// Records that today's digest of a station was written.
-pub fn mark_digest_written(
+/// Claims `today`'s digest of a station: true for the one caller, of every instance, that
+/// moves its last digest day to `today`; false when it was claimed already.
+pub fn claim_digest_day(
     conn: &mut DbConnection,
     id: &StationId,
     today: chrono::NaiveDate,
-) -> QueryResult<()> {
-    diesel::update(stations::table.find(id))
-        .set(stations::last_digest_on.eq(today))
-        .execute(conn)
-        .map(drop)
+) -> QueryResult<bool> {
+    diesel::update(
+        stations::table.find(id).filter(
+            stations::last_digest_on
+                .is_null()
+                .or(stations::last_digest_on.lt(today)),
+        ),
+    )
+    .set(stations::last_digest_on.eq(today))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// Changes a station's notification addresses; false when there is no such station.

@@ -51,6 +51,15 @@ pub fn first_of_party(conn: &mut DbConnection, party_id: &PartyId) -> QueryResul
         .optional()
 }
 
+/// The email addresses of every user of a party, oldest account first.
+pub fn emails_of_party(conn: &mut DbConnection, party_id: &PartyId) -> QueryResult<Vec<String>> {
+    users::table
+        .filter(users::party_id.eq(party_id))
+        .order(users::created_at)
+        .select(users::email)
+        .load(conn)
+}
+
 /// Every admin and station staff account, by email.
 pub fn list_staff(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
     users::table

@@ -2,9 +2,11 @@
 
 mod desk;
 mod parties;
+mod reminders;
 
 pub use desk::{desk_decision, DeskDecision};
 pub use parties::{party_registered, party_status};
+pub use reminders::{expiring_applicant, expiry_digest};
 
 use super::compose::{MailFact, Notification};
 use crate::db::models::attestations::Attestation;

@@ -1,8 +1,10 @@
 //! The assisting party's own pages.
 
 mod api_keys;
+mod settings;
 
 pub use api_keys::{api_key_revoke_post, api_keys_get, api_keys_post};
+pub use settings::{settings_get, settings_post};
 
 use crate::accounts::{Party, Station};
 use crate::domain::ListStatus;
