@@ -202,6 +202,7 @@ fn templates(c: &mut Criterion) {
         date_error: false,
         end: Default::default(),
         ticked: Default::default(),
+        renew_until: String::new(),
         errors: Default::default(),
     };
     c.bench_function("render list page (25 rows)", |b| {

@@ -3,6 +3,7 @@
 //! stopped). The station gets one email for the whole batch.
 
 mod batches;
+pub mod renewal;
 pub use batches::{batch, batches, claim, issued, results, row, summary, Batch, BatchRow};
 
 use crate::db::models::attestations::{self, Attestation};
@@ -29,7 +30,7 @@ pub const LEASE_SECS: i64 = 60;
 pub const DRAFT_DAYS: i64 = 7;
 
 /// Purpose of the sealing key of a row's cells.
-const SEAL: &str = "bulk_row";
+pub(crate) const SEAL: &str = "bulk_row";
 
 fn row_to_store(secrets: &Secrets, batch_id: &BatchId, row: &Row) -> anyhow::Result<BatchRow> {
     Ok(BatchRow {
@@ -40,6 +41,7 @@ fn row_to_store(secrets: &Secrets, batch_id: &BatchId, row: &Row) -> anyhow::Res
         cells: secrets.seal(SEAL, &serde_json::to_string(&row.cells)?),
         errors: serde_json::to_string(&row.errors)?,
         attestation_id: None,
+        replaces_id: None,
     })
 }
 
@@ -124,7 +126,7 @@ pub fn fix_row(
     today: NaiveDate,
 ) -> anyhow::Result<Vec<RowError>> {
     let kind = batch.kind;
-    let mut row = check_row(line, cells, kind, party, today);
+    let mut row = check_row(line, cells, kind, party, today, None);
     let stored = row_to_store(secrets, &batch.id, &row)?;
     if let Some(hmac) = &stored.subject_id_hmac {
         if let Some(other) = bulk::line_with_id(conn, &batch.id, hmac, line)? {
@@ -176,35 +178,53 @@ pub fn issue_next(
         finish(conn, by, &batch)?;
         return Ok(Step::Done);
     }
+    let renewable = renewal::renewable_subjects(conn, by.party, &rows)?;
     let at = now();
-    // Sign on every core; a row that no longer passes (its start date is now past) keeps
-    // its errors and is not issued.
+    // Sign on every core; a row that no longer passes (its start date is now past, the
+    // proof it renews has ended) keeps its errors and is not issued.
     type Signed = (i32, Result<Attestation, Vec<RowError>>);
-    let signed: Vec<Signed> = rows
+    let mut signed: Vec<Signed> = rows
         .par_iter()
         .map(|stored| {
-            let row = check_row(
-                stored.line,
-                cells_of(by.secrets, stored),
-                kind,
-                party_kind,
-                today,
-            );
+            let renewing = match &stored.replaces_id {
+                Some(old) => match renewable.get(old) {
+                    Some(subject) => Some(subject.clone()),
+                    None => return Ok((stored.line, Err(vec![renewal::no_longer_renewable()]))),
+                },
+                None => None,
+            };
+            let cells = cells_of(by.secrets, stored);
+            let row = check_row(stored.line, cells, kind, party_kind, today, renewing);
             Ok((
                 stored.line,
                 match row.valid {
-                    Some(new) => Ok(crate::issuing::signed_row(by, &new, at)?),
+                    Some(mut new) => {
+                        new.replaces = stored.replaces_id.clone();
+                        Ok(crate::issuing::signed_row(by, &new, at)?)
+                    }
                     None => Err(row.errors),
                 },
             ))
         })
         .collect::<Result<_, IssueError>>()?;
-    let issued: Vec<(i32, Attestation)> = signed
-        .iter()
-        .filter_map(|(line, r)| r.as_ref().ok().map(|a| (*line, a.clone())))
-        .collect();
     let lease = at + Duration::seconds(LEASE_SECS);
-    crate::db::write(conn, |conn| {
+    let issued = crate::db::write(conn, |conn| {
+        // A renewal supersedes its proof here; one ended meanwhile is not renewed.
+        for (_, result) in signed.iter_mut() {
+            if let Ok(Attestation {
+                replaces_id: Some(old),
+                ..
+            }) = result
+            {
+                if !attestations::supersede(conn, &by.party.id, old)? {
+                    *result = Err(vec![renewal::no_longer_renewable()]);
+                }
+            }
+        }
+        let issued: Vec<(i32, Attestation)> = signed
+            .iter()
+            .filter_map(|(line, r)| r.as_ref().ok().map(|a| (*line, a.clone())))
+            .collect();
         let rows: Vec<Attestation> = issued.iter().map(|(_, a)| a.clone()).collect();
         attestations::insert_many(conn, &rows)?;
         let audit: Vec<AuditEntry> = rows
@@ -230,9 +250,9 @@ pub fn issue_next(
             i32::try_from(issued.len()).unwrap_or(0),
             lease,
         )?;
-        Ok::<_, IssueError>(())
+        Ok::<_, IssueError>(issued.len())
     })?;
-    Ok(Step::Issued(issued.len()))
+    Ok(Step::Issued(issued))
 }
 
 /// Marks the batch done, forgets its cells, and queues the station's one email.
@@ -254,7 +274,11 @@ fn finish(conn: &mut DbConnection, by: &Issuer, batch: &Batch) -> Result<(), Iss
             by.station,
             by.party,
             &rows,
-            notify::Batch::Issued,
+            if batch.is_renewal() {
+                notify::Batch::Renewed
+            } else {
+                notify::Batch::Issued
+            },
         )?;
         Ok::<_, IssueError>(())
     })

@@ -197,6 +197,7 @@ diesel::table! {
         cells -> Text,
         errors -> Text,
         attestation_id -> Nullable<Text>,
+        replaces_id -> Nullable<Text>,
     }
 }
 

@@ -76,6 +76,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(JWKS, web::get().to(verify::jwks_get))
         .route(ATTESTATIONS, web::get().to(attestations::list_get))
         .route(ATTESTATIONS_END, web::post().to(attestations::end_post))
+        .route(
+            ATTESTATIONS_RENEW,
+            web::post().to(attestations::renew_many_post),
+        )
         // Before ATTESTATION: `/party/attestations/bulk` is not an attestation id.
         .route(BULK, web::get().to(bulk::upload_get))
         .route(BULK, web::post().to(bulk::upload_post))

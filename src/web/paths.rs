@@ -47,6 +47,7 @@ pub fn verify_page(portal: &str) -> String {
 pub const JWKS: &str = "/.well-known/jwks.json";
 pub const ATTESTATIONS: &str = "/party/attestations";
 pub const ATTESTATIONS_END: &str = "/party/attestations/end";
+pub const ATTESTATIONS_RENEW: &str = "/party/attestations/renew";
 pub const ATTESTATION_NEW: &str = "/party/attestations/new/{kind}";
 pub const ATTESTATION: &str = "/party/attestations/{id}";
 pub const ATTESTATION_PRINT: &str = "/party/attestations/{id}/print";

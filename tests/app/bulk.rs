@@ -112,26 +112,6 @@ async fn issue(app: &TestApp, client: &Client, batch: &str) -> reqwest::Response
     .await
 }
 
-/// Polls the progress endpoint until done; returns every `issued` value seen.
-async fn wait_done(app: &TestApp, client: &Client, batch: &str) -> Vec<i64> {
-    let mut seen = Vec::new();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    loop {
-        let p: serde_json::Value = app
-            .get_with(client, &format!("{batch}/progress"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        seen.push(p["issued"].as_i64().unwrap());
-        if p["state"] == "done" {
-            return seen;
-        }
-        assert!(std::time::Instant::now() < deadline, "not done: {p}");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test]
 async fn an_hr_clerk_issues_3000_proofs_from_a_gbk_file_after_fixing_two_rows() {
     backend!();

@@ -750,3 +750,23 @@ pub fn flawed_staff_file() -> (String, String) {
     lines[2000] = lines[2000].replace("2021/3/1", "2021/13/1");
     (lines.join("\r\n"), right)
 }
+
+/// Polls the progress endpoint until done; returns every `issued` value seen.
+pub async fn wait_done(app: &TestApp, client: &Client, batch: &str) -> Vec<i64> {
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let p: serde_json::Value = app
+            .get_with(client, &format!("{batch}/progress"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        seen.push(p["issued"].as_i64().unwrap());
+        if p["state"] == "done" {
+            return seen;
+        }
+        assert!(std::time::Instant::now() < deadline, "not done: {p}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

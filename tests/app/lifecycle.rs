@@ -383,7 +383,7 @@ async fn a_party_ends_many_proofs_at_once_for_one_reason_with_one_email_to_the_s
         let form = with(employment_form(), "subject_name", name);
         ids.push(app.issue_with(&hr, "employment", &form).await);
     }
-    let tick = |id: &String| format!("end:{id}");
+    let tick = |id: &String| format!("pick:{id}");
     let (first, second) = (tick(&ids[0]), tick(&ids[1]));
 
     // Nothing ticked, or a reason that does not suit the kind: the list again, ticks kept.
@@ -402,8 +402,8 @@ async fn a_party_ends_many_proofs_at_once_for_one_reason_with_one_email_to_the_s
     assert_eq!(wrong.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
     let page = wrong.text().await.unwrap();
     assert!(text(&page, "#reason_code-error").is_some(), "{page}");
-    assert!(attr(&page, &format!("#end-{}", ids[0]), "checked").is_some());
-    assert!(attr(&page, &format!("#end-{}", ids[1]), "checked").is_none());
+    assert!(attr(&page, &format!("#pick-{}", ids[0]), "checked").is_some());
+    assert!(attr(&page, &format!("#pick-{}", ids[1]), "checked").is_none());
 
     // Two ended for one reason; the third stays in force.
     let ended = app

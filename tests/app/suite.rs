@@ -17,6 +17,8 @@ mod attestations;
 mod backup;
 #[path = "bulk.rs"]
 mod bulk;
+#[path = "bulk_renewal.rs"]
+mod bulk_renewal;
 #[path = "cli.rs"]
 mod cli;
 #[path = "encoding.rs"]

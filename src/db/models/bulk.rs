@@ -39,6 +39,18 @@ pub struct BatchRow {
     /// JSON list of the row's errors; `[]` when it can be issued.
     pub errors: String,
     pub attestation_id: Option<AttestationId>,
+    /// In a renewal batch: the proof the row renews (its person is taken from there).
+    pub replaces_id: Option<AttestationId>,
+}
+
+/// `encoding` of a batch renewing proofs picked from the list (no file was read).
+pub const RENEWAL: &str = "renewal";
+
+impl Batch {
+    /// True for a batch renewing proofs picked from the list.
+    pub fn is_renewal(&self) -> bool {
+        self.encoding == RENEWAL
+    }
 }
 
 /// `errors` of a row that can be issued.

@@ -3,7 +3,7 @@
 
 use super::cells::{choice_value, iso_date};
 use super::{columns, header_key, Column, FileError, MAX_ROWS};
-use crate::domain::attestation::{AttestationForm, NewAttestation};
+use crate::domain::attestation::{AttestationForm, NewAttestation, SubjectId};
 use crate::domain::fact_fields::Input;
 use crate::domain::fields::FieldErrors;
 use crate::domain::AttestationKind;
@@ -103,7 +103,7 @@ pub fn parse(
                 )
             })
             .collect();
-        rows.push(check_row(line, cells, kind, party, today));
+        rows.push(check_row(line, cells, kind, party, today, None));
     }
     if rows.is_empty() {
         return Err(FileError::NoRows);
@@ -141,13 +141,15 @@ fn names_column(h: &str, column: &Column) -> bool {
 }
 
 /// Checks one row's cells: the issuing form's own validation, after mapping what Excel
-/// users type (choice labels, dates such as 2024/3/1) to what the form takes.
+/// users type (choice labels, dates such as 2024/3/1) to what the form takes. A row
+/// `renewing` a proof is about that proof's person (name and ID number are not read).
 pub fn check_row(
     line: i32,
     cells: BTreeMap<String, String>,
     kind: AttestationKind,
     party: PartyKind,
     today: NaiveDate,
+    renewing: Option<(String, SubjectId)>,
 ) -> Row {
     let mut typed: BTreeMap<String, String> = cells.clone();
     for column in columns(kind) {
@@ -167,7 +169,10 @@ pub fn check_row(
         .and_then(serde_json::from_value)
         .unwrap_or_default();
     let mut field_errors = FieldErrors::default();
-    let valid = form.validate(kind, party, today, &mut field_errors);
+    let valid = match renewing {
+        Some(subject) => form.validate_renewal(kind, party, today, &mut field_errors, subject),
+        None => form.validate(kind, party, today, &mut field_errors),
+    };
     let mut errors: Vec<RowError> = columns(kind)
         .iter()
         .filter_map(|c| {

@@ -125,6 +125,8 @@ pub enum Batch {
     Issued,
     /// Ended them from the list, for one reason.
     Ended,
+    /// Renewed them from the list (each superseding the proof it renews).
+    Renewed,
 }
 
 impl Batch {
@@ -133,6 +135,7 @@ impl Batch {
         match self {
             Self::Issued => ("batch_issued", "mail.batch_issued"),
             Self::Ended => ("batch_ended", "mail.batch_ended"),
+            Self::Renewed => ("batch_renewed", "mail.batch_renewed"),
         }
     }
 }

@@ -56,7 +56,9 @@ pub struct ListPage {
     pub end: EndForm,
     /// The ids ticked.
     pub ticked: BTreeSet<AttestationId>,
-    /// What is wrong with the ending form.
+    /// The last day of the renewals of the ticked proofs, as typed (empty: the default).
+    pub renew_until: String,
+    /// What is wrong with the ending or the renewal form.
     pub errors: FieldErrors,
 }
 
@@ -85,13 +87,40 @@ pub async fn list_get(
     list_page(page, ctx, &state, query.into_inner()).await
 }
 
-/// The ending form of the list, with the ticked proofs as `end:<id>` fields.
+/// The list's form: the ticked proofs as `pick:<id>` fields, and what to do with them.
 #[derive(Debug, Deserialize)]
-pub struct EndManyForm {
+pub struct PickedForm {
     #[serde(flatten)]
     end: EndForm,
+    #[serde(default)]
+    renew_until: String,
     #[serde(flatten)]
     fields: BTreeMap<String, String>,
+}
+
+impl PickedForm {
+    /// The proofs ticked.
+    fn picked(&self) -> BTreeSet<AttestationId> {
+        self.fields
+            .keys()
+            .filter_map(|k| k.strip_prefix("pick:"))
+            .map(AttestationId::from)
+            .collect()
+    }
+}
+
+/// The list again, with the form as sent and its errors beside the fields.
+async fn list_again(
+    page: Page,
+    ctx: PartyContext,
+    state: &web::Data<AppState>,
+    form: PickedForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let mut list = list_page(page, ctx, state, ListQuery::default()).await?;
+    list.ticked = form.picked();
+    (list.end, list.renew_until, list.errors) = (form.end, form.renew_until, errors);
+    html(&list, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 /// `POST /party/attestations/end`: ends the ticked proofs for one reason; the list again
@@ -100,18 +129,12 @@ pub async fn end_post(
     page: Page,
     ctx: PartyContext,
     state: web::Data<AppState>,
-    CsrfForm(form): CsrfForm<EndManyForm>,
+    CsrfForm(form): CsrfForm<PickedForm>,
 ) -> Result<HttpResponse, AppError> {
-    let ticked: BTreeSet<AttestationId> = form
-        .fields
-        .keys()
-        .filter_map(|k| k.strip_prefix("end:"))
-        .map(AttestationId::from)
-        .collect();
     let (party, user_id, today) = (ctx.party.clone(), ctx.user.user_id.clone(), page.today);
     let (portal, ids, typed) = (
         state.config.portal(),
-        ticked.iter().cloned().collect::<Vec<_>>(),
+        form.picked().into_iter().collect::<Vec<_>>(),
         form.end.clone(),
     );
     let ended = state
@@ -124,11 +147,41 @@ pub async fn end_post(
                 .insert_header((header::LOCATION, paths::ATTESTATIONS))
                 .finish())
         }
-        Err(errors) => {
-            let mut list = list_page(page, ctx, &state, ListQuery::default()).await?;
-            (list.end, list.ticked, list.errors) = (form.end, ticked, errors);
-            html(&list, StatusCode::UNPROCESSABLE_ENTITY)
+        Err(errors) => list_again(page, ctx, &state, form, errors).await,
+    }
+}
+
+/// `POST /party/attestations/renew`: the ticked proofs become a renewal batch, shown on
+/// the batch page (its statement, then the progress); the list again when none is left or
+/// their kinds differ.
+pub async fn renew_many_post(
+    page: Page,
+    ctx: PartyContext,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<PickedForm>,
+) -> Result<HttpResponse, AppError> {
+    let until = match optional_date(&form.renew_until) {
+        Ok(until) => until,
+        Err(key) => {
+            let mut errors = FieldErrors::default();
+            errors.add("renew_until", key);
+            return list_again(page, ctx, &state, form, errors).await;
         }
+    };
+    let (party, user_id, today) = (ctx.party.clone(), ctx.user.user_id.clone(), page.today);
+    let (st, ids) = (state.clone(), form.picked().into_iter().collect::<Vec<_>>());
+    let name = format!("{} {today}", page.t("renew_many.batch_name"));
+    let made = state
+        .db(move |conn| {
+            let secrets = &st.secrets;
+            crate::bulk::renewal::create(conn, secrets, &party, &user_id, &ids, until, &name, today)
+        })
+        .await?;
+    match made {
+        Ok(batch) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, paths::at(paths::BULK_BATCH, &batch)))
+            .finish()),
+        Err(errors) => list_again(page, ctx, &state, form, errors).await,
     }
 }
 
@@ -192,6 +245,7 @@ async fn list_page(
         date_error,
         end: EndForm::default(),
         ticked: BTreeSet::new(),
+        renew_until: String::new(),
         errors: FieldErrors::default(),
     })
 }

@@ -7,7 +7,7 @@ mod revoke;
 mod show;
 
 pub use issue::{new_get, new_post};
-pub use list::{end_post, list_get, ListPage, ListQuery};
+pub use list::{end_post, list_get, renew_many_post, ListPage, ListQuery};
 pub use renew::{renew_get, renew_post};
 pub use revoke::{revoke_get, revoke_post};
 pub use show::{detail_get, pdf_get, pdf_response, print_get, PrintPage};

@@ -24,6 +24,8 @@ pub struct ErrorRow {
     pub line: i32,
     pub name: String,
     pub problems: Vec<(String, String)>,
+    /// In a renewal batch: the proof the row renews (renewed on its own instead of fixed).
+    pub renews: Option<crate::domain::AttestationId>,
 }
 
 /// The batch page.
@@ -57,6 +59,7 @@ impl BatchPage {
             .map(|r| ErrorRow {
                 line: r.line,
                 name: r.subject_name.clone(),
+                renews: r.replaces_id.clone(),
                 problems: errors_of(r)
                     .iter()
                     .map(|e| {

@@ -1,7 +1,7 @@
 //! `GET/POST /party/attestations/bulk/{id}/rows/{line}`: fixing one row the preview flagged.
 
 use super::{kind_of, load, ColumnView};
-use crate::bulk::{self, cells_of, errors_of};
+use crate::bulk::{self, cells_of, errors_of, Batch};
 use crate::domain::BatchState;
 use crate::error::AppError;
 use crate::web::csrf::CsrfForm;
@@ -57,6 +57,14 @@ impl RowPage {
     }
 }
 
+/// A batch whose rows are fixed here: not a renewal (its rows are renewed on their own).
+fn fixable((ctx, batch): (PartyContext, Batch)) -> Result<(PartyContext, Batch), AppError> {
+    if batch.is_renewal() {
+        return Err(AppError::NotFound);
+    }
+    Ok((ctx, batch))
+}
+
 /// `GET /party/attestations/bulk/{id}/rows/{line}`.
 pub async fn row_get(
     page: Page,
@@ -65,7 +73,7 @@ pub async fn row_get(
     path: web::Path<(crate::domain::BatchId, i32)>,
 ) -> Result<RowPage, AppError> {
     let (id, line) = path.into_inner();
-    let (_, batch) = load(ctx, &state, id).await?;
+    let (_, batch) = fixable(load(ctx, &state, id).await?)?;
     let batch_id = batch.id.clone();
     let row = state
         .db(move |conn| bulk::row(conn, &batch_id, line))
@@ -92,7 +100,7 @@ pub async fn row_post(
     CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let (id, line) = path.into_inner();
-    let (ctx, batch) = load(ctx, &state, id).await?;
+    let (ctx, batch) = fixable(load(ctx, &state, id).await?)?;
     if batch.state != BatchState::Draft {
         return Err(AppError::Conflict);
     }
