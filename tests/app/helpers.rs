@@ -206,6 +206,43 @@ pub fn text(html: &str, selector: &str) -> Option<String> {
         .map(|e| e.text().collect::<String>().trim().to_owned())
 }
 
+/// What a browser would send for the form `form` of `html` as it stands: each named input
+/// (a checkbox or radio only when checked), each select's chosen option, each textarea.
+pub fn form_values(html: &str, form: &str) -> Vec<(String, String)> {
+    let doc = Html::parse_document(html);
+    let form_sel = Selector::parse(form).expect("selector");
+    let field = Selector::parse("input[name], select[name], textarea[name]").expect("selector");
+    let option = Selector::parse("option").expect("selector");
+    let Some(form) = doc.select(&form_sel).next() else {
+        return Vec::new();
+    };
+    form.select(&field)
+        .filter_map(|e| {
+            let v = e.value();
+            let name = v.attr("name")?.to_owned();
+            let value = match v.name() {
+                "select" => {
+                    let chosen = e
+                        .select(&option)
+                        .find(|o| o.value().attr("selected").is_some());
+                    chosen
+                        .or_else(|| e.select(&option).next())?
+                        .value()
+                        .attr("value")?
+                        .to_owned()
+                }
+                "textarea" => e.text().collect(),
+                _ if matches!(v.attr("type"), Some("checkbox" | "radio")) => {
+                    v.attr("checked")?;
+                    v.attr("value").unwrap_or("on").to_owned()
+                }
+                _ => v.attr("value").unwrap_or("").to_owned(),
+            };
+            Some((name, value))
+        })
+        .collect()
+}
+
 /// Where a redirect points.
 pub fn location(response: &Response) -> String {
     response

@@ -67,6 +67,8 @@ mod sessions;
 mod status_lists;
 #[path = "station.rs"]
 mod station;
+#[path = "story.rs"]
+mod story;
 #[path = "tokens.rs"]
 mod tokens;
 #[path = "writers.rs"]

@@ -266,6 +266,30 @@ try {
     await logout(page);
   }
 
+  // 8b. The landlord keeps the daily expiry reminder on, then renews a proof ticked in the
+  //     list: nothing ticked is said beside the list; ticked, it becomes a batch of one.
+  await login(page, "landlord@example.cn");
+  await page.getByRole("link", { name: "设置" }).click();
+  await heading(page, "设置");
+  await check(page, "party-settings");
+  await page.getByLabel("发送每日到期提醒").check();
+  await page.getByRole("button", { name: "保存" }).click();
+  await page.locator("#saved").waitFor();
+  await check(page, "party-settings-saved");
+  await page.goto(`${BASE}/party/attestations`);
+  await page.getByRole("button", { name: "续开所选证明" }).click();
+  await page.locator("#ids-error").waitFor();
+  await check(page, "renew-many-errors");
+  await page.getByLabel("选择：赵六").check();
+  await page.getByRole("button", { name: "续开所选证明" }).click();
+  await heading(page, /批量续开：住宿证明/);
+  await check(page, "renew-batch");
+  await page.getByLabel(/对以上每一份证明内容的真实性负责/).check();
+  await page.getByRole("button", { name: "签发 1 份证明" }).click();
+  await page.locator("#done-text").waitFor({ timeout: 60000 });
+  await check(page, "renew-batch-done");
+  await logout(page);
+
   // 9. The employer issues in bulk: a GBK file of 3,000 employees as Chinese Excel saves it,
   //    two rows flagged and fixed, the progress bar, one PDF with every proof.
   await login(page, "hr@example.cn");
