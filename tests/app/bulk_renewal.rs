@@ -42,14 +42,7 @@ async fn a_landlord_renews_the_expiring_proofs_ticked_in_the_list_in_one_batch()
         let form = with(residence_form(), "subject_name", name);
         ids.push(app.issue_with(&landlord, "residence", &form).await);
     }
-    let ended = app
-        .post_with(
-            &landlord,
-            &format!("/party/attestations/{}/revoke", ids[2]),
-            &[("reason_code", "moved_out")],
-        )
-        .await;
-    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+    app.end_proof(&landlord, &ids[2], "moved_out").await;
     let old_tokens: Vec<String> = ids.iter().map(|id| app.token_of(id)).collect();
 
     // Ten days before their end, the expiring ones are ticked in the list.

@@ -554,6 +554,15 @@ impl TestApp {
         location(&response).rsplit('/').next().unwrap().to_owned()
     }
 
+    /// Ends the party's proof `id` from its page for `reason_code`, today.
+    pub async fn end_proof(&self, client: &Client, id: &str, reason_code: &str) {
+        let path = format!("/party/attestations/{id}/revoke");
+        let ended = self
+            .post_with(client, &path, &[("reason_code", reason_code)])
+            .await;
+        assert_eq!(ended.status(), StatusCode::SEE_OTHER, "ending {id}");
+    }
+
     /// The stored token of attestation `id`.
     pub fn token_of(&self, id: &str) -> String {
         attest::db::models::attestations::find_by_id(

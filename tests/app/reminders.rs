@@ -80,14 +80,7 @@ async fn the_digest_goes_out_once_a_day_across_two_instances_until_the_landlord_
     let with_email = with(with_email, "valid_until", &(d + Duration::days(7)).to_string());
     let with_email = with(with_email, "applicant_email", "tenant@example.cn");
     let tenant = a.issue_with(&landlord, "residence", &with_email).await;
-    let ended = a
-        .post_with(
-            &landlord,
-            &format!("/party/attestations/{}/revoke", ids["已搬离"]),
-            &[("reason_code", "moved_out")],
-        )
-        .await;
-    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+    a.end_proof(&landlord, &ids["已搬离"], "moved_out").await;
 
     // Before 08:00 in China nothing is written, on either instance.
     move_to(&[&a, &b], d, 7);
