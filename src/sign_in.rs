@@ -40,6 +40,8 @@ pub enum Outcome {
     Wrong,
     /// Too many failures: try again in `WINDOW_MINUTES`.
     Locked,
+    /// The right password of a disabled account.
+    Disabled,
 }
 
 /// Tries `password` for `email` from `client` at `now` (the failures of the window before
@@ -79,10 +81,12 @@ pub fn attempt(
         }
     };
     match user.filter(|_| verified) {
+        Some(user) if user.disabled_at.is_some() => Ok(Outcome::Disabled),
         Some(user) => {
             let role = user.role;
             let token = crate::db::write(conn, |conn| {
                 let token = crate::web::session::start(conn, secrets, &user.id)?;
+                users::set_last_login(conn, &user.id, now)?;
                 audit_log::insert(
                     conn,
                     &AuditEntry::new(Action::LoginSuccess, Some(&user.id), Some(email))

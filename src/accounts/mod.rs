@@ -2,6 +2,7 @@
 //! that both apply the same rules. Each function runs in one transaction with its audit row.
 
 mod api_keys;
+pub mod passwords;
 pub use api_keys::{api_keys, authenticate_api_key, create_api_key, revoke_api_key, ApiKey};
 
 use crate::db::models::audit_log::{self, Action, AuditEntry};
@@ -9,7 +10,8 @@ pub use crate::db::models::parties::Party;
 pub use crate::db::models::stations::Station;
 use crate::domain::{PartyId, StationId, UserId};
 
-use crate::db::models::users::{self, User};
+use crate::db::models::users;
+pub use crate::db::models::users::User;
 use crate::db::models::{parties, stations};
 use crate::db::{now, DbConnection};
 use crate::domain::{PartyDetails, PartyStatus, Role};
@@ -113,6 +115,8 @@ fn insert_user(
         station_id,
         party_id,
         created_at: now(),
+        disabled_at: None,
+        last_login_at: None,
     };
     users::insert(conn, &user)?;
     audit_log::insert(

@@ -1,11 +1,11 @@
-//! `attest station add`, `attest user add`, `attest party add`.
+//! `attest station add`, `attest party add`.
 
-use super::{invalid, open, read_password, CliError, StaffRole};
+use super::{invalid, open, read_password, CliError};
 use crate::accounts::{self, NewParty, NewStation};
 use crate::config::Config;
 use crate::domain::fields::{self, Limit, Text};
 use crate::domain::IdentifierType;
-use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus, Role};
+use crate::domain::{PartyDetails, PartyIdentifier, PartyKind, PartyStatus};
 use clap::Subcommand;
 
 /// Party commands.
@@ -57,25 +57,6 @@ pub fn station_add(config: &Config, code: &str, name: &str, email: &str) -> Resu
         },
     )?;
     println!("station {} ({}) created", station.code, station.name);
-    Ok(())
-}
-
-/// Creates an admin or station staff account; the password comes from stdin.
-pub fn user_add(
-    config: &Config,
-    role: StaffRole,
-    email: &str,
-    station: Option<&str>,
-) -> Result<(), CliError> {
-    let email = fields::email(email).map_err(|k| invalid("--email", k))?;
-    let password = read_password(&[&email])?;
-    let role = match role {
-        StaffRole::Admin => Role::Admin,
-        StaffRole::Station => Role::Station,
-    };
-    let hash = crate::password::hash(&password)?;
-    accounts::create_staff(&mut *open(config)?, role, &email, &hash, station)?;
-    println!("{} account {email} created", role.as_str());
     Ok(())
 }
 

@@ -13,9 +13,11 @@ mod identifiers;
 mod keys;
 mod mail;
 mod seed;
+mod users;
 
 pub use account_commands::PartyCommand;
 pub use seed::{sample_csv, sample_id_number, sample_name, DevCommand};
+pub use users::{StaffRole, UserCommand};
 
 /// 居住证申领协助证明平台 (Attest): signed attestations for residence-permit applications.
 #[derive(Debug, Parser)]
@@ -135,31 +137,6 @@ pub enum StationCommand {
     },
 }
 
-/// The roles the CLI can create directly (parties have their own command).
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum StaffRole {
-    Admin,
-    Station,
-}
-
-/// User commands.
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// Create an admin or station staff account.
-    Add {
-        #[arg(long, value_enum)]
-        role: StaffRole,
-        #[arg(long)]
-        email: String,
-        /// The station of a station staff account.
-        #[arg(long)]
-        station: Option<String>,
-        /// Read the password from standard input (required: never on the command line).
-        #[arg(long, required = true)]
-        password_stdin: bool,
-    },
-}
-
 /// A failed command: the message and the exit code.
 #[derive(Debug)]
 pub struct CliError {
@@ -222,12 +199,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Station(StationCommand::Add { code, name, email }) => {
             account_commands::station_add(&config, &code, &name, &email)
         }
-        Command::User(UserCommand::Add {
-            role,
-            email,
-            station,
-            ..
-        }) => account_commands::user_add(&config, role, &email, station.as_deref()),
+        Command::User(command) => users::run(&config, command),
         Command::Party(command) => account_commands::party_add(&config, command),
         Command::Identifiers(command) => identifiers::run(&config, command),
         Command::Apikey(ApikeyCommand::Create { email, name }) => {

@@ -66,8 +66,21 @@ diesel::table! {
         station_id -> Nullable<Text>,
         party_id -> Nullable<Text>,
         created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+        last_login_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(password_resets -> users (user_id));
 
 diesel::joinable!(parties -> stations (station_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -220,6 +233,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     bulk_rows,
     outbox,
     parties,
+    password_resets,
     sessions,
     signing_keys,
     stations,

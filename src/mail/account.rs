@@ -1,5 +1,5 @@
 //! Emails to an account's own address: a registration received, a sign-up with the details
-//! of an existing account, a login attack on it.
+//! of an existing account, a login attack on it, a password changed, a reset link.
 
 use super::compose::{MailFact, Notification};
 use super::notify::enqueue;
@@ -66,3 +66,33 @@ pub fn registered(conn: &mut DbConnection, portal: &str, email: &str) -> anyhow:
     let headline = "mail.registration_received";
     to_account(conn, portal, email, "registered", headline, vec![])
 }
+
+/// The password of `email` was changed or reset: if it was not its owner, they should act.
+pub fn password_changed(conn: &mut DbConnection, portal: &str, email: &str) -> anyhow::Result<()> {
+    let headline = "mail.password_changed";
+    to_account(conn, portal, email, "password_changed", headline, vec![])
+}
+
+/// The link that sets a new password for `email`, valid `minutes`. The outbox row holds
+/// the link until it is sent; the worker blanks the body of a sent `password_reset` row.
+pub fn reset_link(
+    conn: &mut DbConnection,
+    email: &str,
+    link: &str,
+    minutes: i64,
+) -> anyhow::Result<()> {
+    let n = Notification {
+        headline_key: "mail.reset_link",
+        subject_detail: email.to_owned(),
+        facts: vec![
+            MailFact::plain("mail.fact.account", email),
+            MailFact::plain("mail.fact.valid_minutes", minutes.to_string()),
+            MailFact::keyed("mail.fact.what_now", "mail.reset_link.what_now"),
+        ],
+        link: Some(link.to_owned()),
+    };
+    enqueue(conn, RESET_EVENT, email, None, &n)
+}
+
+/// The outbox event of a reset link: its body is blanked once sent.
+pub const RESET_EVENT: &str = "password_reset";

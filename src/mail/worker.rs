@@ -102,7 +102,13 @@ impl Worker {
         for row in claimed {
             match self.send(&row) {
                 Ok(()) => {
-                    crate::db::write(&mut conn, |c| outbox::mark_sent(c, &row.id))?;
+                    crate::db::write(&mut conn, |c| {
+                        outbox::mark_sent(c, &row.id)?;
+                        if row.event == super::account::RESET_EVENT {
+                            outbox::blank_body(c, &row.id)?;
+                        }
+                        Ok::<_, diesel::result::Error>(())
+                    })?;
                     sent += 1;
                 }
                 Err(SendError::Permanent(error)) => {

@@ -1,5 +1,6 @@
 //! HTTP handlers, one folder per area.
 
+pub mod account;
 pub mod admin;
 pub mod api;
 pub mod attestations;
@@ -22,6 +23,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(STYLESHEET, web::get().to(home::stylesheet_get))
         .route(LOGIN, web::get().to(auth::login_get))
         .route(LOGIN, web::post().to(auth::login_post))
+        .route(PASSWORD_FORGOT, web::get().to(auth::forgot_get))
+        .route(PASSWORD_FORGOT, web::post().to(auth::forgot_post))
+        .route(PASSWORD_RESET, web::get().to(auth::reset_get))
+        .route(PASSWORD_RESET, web::post().to(auth::reset_post))
+        .route(ACCOUNT_PASSWORD, web::get().to(account::password_get))
+        .route(ACCOUNT_PASSWORD, web::post().to(account::password_post))
         .route(LOGOUT, web::post().to(auth::logout_post))
         .route(REGISTER, web::get().to(auth::register_get))
         .route(REGISTER, web::post().to(auth::register_post))

@@ -51,6 +51,8 @@ mod metrics;
 mod migrations;
 #[path = "openapi.rs"]
 mod openapi;
+#[path = "passwords.rs"]
+mod passwords;
 #[path = "register.rs"]
 mod register;
 #[path = "reminders.rs"]

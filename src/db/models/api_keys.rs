@@ -68,3 +68,14 @@ pub fn revoke(conn: &mut DbConnection, party_id: &PartyId, id: &str) -> QueryRes
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// Revokes every key `user_id` created that is still live (the user was disabled).
+pub fn revoke_created_by(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<usize> {
+    diesel::update(
+        api_keys::table
+            .filter(api_keys::created_by.eq(user_id))
+            .filter(api_keys::revoked_at.is_null()),
+    )
+    .set(api_keys::revoked_at.eq(crate::db::now()))
+    .execute(conn)
+}

@@ -33,6 +33,12 @@ pub enum Action {
     BulkUploaded,
     BulkIssued,
     PartySettingsChanged,
+    PasswordChanged,
+    PasswordResetAsked,
+    PasswordReset,
+    PasswordSetByOperator,
+    UserDisabled,
+    UserEnabled,
 }
 
 impl Action {
@@ -63,6 +69,12 @@ impl Action {
             Action::BulkUploaded => "bulk_uploaded",
             Action::BulkIssued => "bulk_issued",
             Action::PartySettingsChanged => "party_settings_changed",
+            Action::PasswordChanged => "password_changed",
+            Action::PasswordResetAsked => "password_reset_asked",
+            Action::PasswordReset => "password_reset",
+            Action::PasswordSetByOperator => "password_set_by_operator",
+            Action::UserDisabled => "user_disabled",
+            Action::UserEnabled => "user_enabled",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod jurisdiction;
 pub mod outbox;
 pub mod parties;
+pub mod password_resets;
 pub mod sessions;
 pub mod signing_keys;
 pub mod stations;

@@ -213,3 +213,11 @@ pub fn mark_digested(conn: &mut DbConnection, ids: &[String]) -> QueryResult<usi
         .set(outbox::status.eq(DIGESTED))
         .execute(conn)
 }
+
+/// Blanks the body of sent row `id` (it held a secret link).
+pub fn blank_body(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((outbox::body_text.eq(""), outbox::body_html.eq("")))
+        .execute(conn)
+        .map(drop)
+}

@@ -25,7 +25,7 @@ pub fn insert(conn: &mut DbConnection, session: &Session) -> QueryResult<()> {
         .map(drop)
 }
 
-/// The session with `id_hash` and its user.
+/// The session with `id_hash` and its user (none when the user is disabled).
 pub fn find_with_user(
     conn: &mut DbConnection,
     id_hash: &str,
@@ -33,6 +33,7 @@ pub fn find_with_user(
     sessions::table
         .inner_join(users::table)
         .filter(sessions::id_hash.eq(id_hash))
+        .filter(users::disabled_at.is_null())
         .select((Session::as_select(), User::as_select()))
         .first(conn)
         .optional()
@@ -51,4 +52,19 @@ pub fn delete(conn: &mut DbConnection, id_hash: &str) -> QueryResult<()> {
     diesel::delete(sessions::table.find(id_hash))
         .execute(conn)
         .map(drop)
+}
+
+/// Deletes every session of user `user_id` but `keep` (the one changing its password).
+pub fn delete_for_user(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    keep: Option<&str>,
+) -> QueryResult<usize> {
+    let mut query = diesel::delete(sessions::table)
+        .filter(sessions::user_id.eq(user_id))
+        .into_boxed();
+    if let Some(keep) = keep {
+        query = query.filter(sessions::id_hash.ne(keep.to_owned()));
+    }
+    query.execute(conn)
 }

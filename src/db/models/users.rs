@@ -17,6 +17,9 @@ pub struct User {
     pub station_id: Option<StationId>,
     pub party_id: Option<PartyId>,
     pub created_at: chrono::NaiveDateTime,
+    /// When it was disabled; `None` while it may log in.
+    pub disabled_at: Option<chrono::NaiveDateTime>,
+    pub last_login_at: Option<chrono::NaiveDateTime>,
 }
 
 /// Inserts a user.
@@ -31,6 +34,15 @@ pub fn insert(conn: &mut DbConnection, user: &User) -> QueryResult<()> {
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
     users::table
         .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The user with `id`.
+pub fn find_by_id(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
         .select(User::as_select())
         .first(conn)
         .optional()
@@ -67,4 +79,55 @@ pub fn list_staff(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
         .order(users::email)
         .select(User::as_select())
         .load(conn)
+}
+
+/// Stores a new password hash for user `id`.
+pub fn set_password_hash(conn: &mut DbConnection, id: &UserId, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Disables user `id` from `at` (`None`: enables it again).
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    id: &UserId,
+    at: Option<chrono::NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::disabled_at.eq(at))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records a login of user `id` at `at`.
+pub fn set_last_login(
+    conn: &mut DbConnection,
+    id: &UserId,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::last_login_at.eq(at))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Every user, by email, of one station (`station`) and of one role (`role`) when given.
+pub fn list(
+    conn: &mut DbConnection,
+    station: Option<&StationId>,
+    role: Option<Role>,
+) -> QueryResult<Vec<User>> {
+    let mut query = users::table
+        .order(users::email)
+        .select(User::as_select())
+        .into_boxed();
+    if let Some(station) = station {
+        query = query.filter(users::station_id.eq(station.clone()));
+    }
+    if let Some(role) = role {
+        query = query.filter(users::role.eq(role));
+    }
+    query.load(conn)
 }

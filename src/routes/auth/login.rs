@@ -30,15 +30,24 @@ pub struct LoginPage {
     errors: FieldErrors,
     /// A message about the whole form (wrong credentials, locked).
     alert: Option<String>,
+    /// The password was just reset.
+    reset: bool,
 }
 
-/// `GET /login`.
-pub async fn login_get(page: Page) -> impl Responder {
+/// `?reset`, after a password was reset.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    reset: Option<String>,
+}
+
+/// `GET /login` (`?reset` says the password was just reset).
+pub async fn login_get(page: Page, query: web::Query<LoginQuery>) -> impl Responder {
     LoginPage {
         page,
         email: String::new(),
         errors: FieldErrors::default(),
         alert: None,
+        reset: query.reset.is_some(),
     }
 }
 
@@ -89,6 +98,10 @@ pub async fn login_post(
             let alert = Some(page.t("login.wrong"));
             render(page, email, errors, alert, StatusCode::UNAUTHORIZED)
         }
+        Outcome::Disabled => {
+            let alert = Some(page.t("login.disabled"));
+            render(page, email, errors, alert, StatusCode::FORBIDDEN)
+        }
         Outcome::Locked => {
             let alert = Some(
                 page.t("login.locked")
@@ -117,6 +130,7 @@ fn render(
             email,
             errors,
             alert,
+            reset: false,
         },
         status,
     )

@@ -1,0 +1,3 @@
+DROP TABLE password_resets;
+ALTER TABLE users DROP COLUMN last_login_at;
+ALTER TABLE users DROP COLUMN disabled_at;
