@@ -22,6 +22,8 @@ async fn a_person_goes_through_the_portal_in_a_real_browser() {
     let csv_path = out.join("staff-gbk.csv");
     std::fs::write(&csv_path, encoding_rs::GBK.encode(&csv).0).unwrap();
     let base = app.address.clone();
+    // No SMTP server here: the portal writes its emails as files, which the flow reads.
+    let mail_dir = app.data_dir.path().join("mail");
 
     // Blocking on the browser on another thread, so this runtime keeps serving the portal.
     let output = tokio::task::spawn_blocking(move || {
@@ -29,6 +31,7 @@ async fn a_person_goes_through_the_portal_in_a_real_browser() {
             .arg(script)
             .env("BASE", base)
             .env("OUT", &out)
+            .env("MAIL_DIR", &mail_dir)
             .env("PASSWORD", PASSWORD)
             .env("OFFICER", "officer@example.cn")
             .env("BULK_CSV", &csv_path)

@@ -266,6 +266,33 @@ try {
     await logout(page);
   }
 
+  // 7b. The landlord forgot the password: asks for a link, reads the email, sets a new one.
+  await page.goto(`${BASE}/login`);
+  await page.getByRole("link", { name: "忘记密码？" }).click();
+  await heading(page, "找回密码");
+  await check(page, "forgot");
+  await page.getByLabel("电子邮箱").fill("landlord@example.cn");
+  await page.getByRole("button", { name: "发送链接" }).click();
+  await page.locator("#sent").waitFor();
+  await check(page, "forgot-sent");
+  const resetLink = await mailedLink("/password/reset/");
+  await page.goto(`${BASE}${resetLink}`);
+  await heading(page, "设置新密码");
+  await check(page, "reset");
+  await page.getByLabel(/^新密码/).fill("short");
+  await page.getByLabel("再次输入密码").fill("short");
+  await page.getByRole("button", { name: "设置新密码" }).click();
+  await page.locator("#password-error").waitFor();
+  await check(page, "reset-errors");
+  await page.getByLabel(/^新密码/).fill(PASSWORD);
+  await page.getByLabel("再次输入密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "设置新密码" }).click();
+  await page.locator("#reset-done").waitFor();
+  await check(page, "login-after-reset");
+  await page.goto(`${BASE}${resetLink}`);
+  await page.locator("#dead").waitFor();
+  await check(page, "reset-dead");
+
   // 8b. The landlord keeps the daily expiry reminder on, then renews a proof ticked in the
   //     list: nothing ticked is said beside the list; ticked, it becomes a batch of one.
   await login(page, "landlord@example.cn");
@@ -371,6 +398,37 @@ try {
 } catch (error) {
   problems.push(`flow: ${error.message}`);
   if (page) await page.screenshot({ path: path.join(OUT, "failure.png"), fullPage: true }).catch(() => {});
+}
+
+/** The first link with `prefix` in the emails the portal wrote (`.eml` files in MAIL_DIR). */
+async function mailedLink(prefix) {
+  const until = Date.now() + 20000;
+  while (Date.now() < until) {
+    for (const f of fs.readdirSync(process.env.MAIL_DIR).filter((f) => f.endsWith(".eml"))) {
+      const text = decodeEml(fs.readFileSync(path.join(process.env.MAIL_DIR, f), "utf8"));
+      const at = text.indexOf(prefix);
+      if (at >= 0) return text.slice(at).split(/[\s"<]/)[0];
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no email with ${prefix}`);
+}
+
+/** The parts of an email, each decoded from base64 or quoted-printable. */
+function decodeEml(raw) {
+  return raw
+    .split(/\r?\n--/)
+    .map((part) => {
+      const [head, ...rest] = part.split(/\r?\n\r?\n/);
+      const body = rest.join("\n\n");
+      if (/Content-Transfer-Encoding:\s*base64/i.test(head)) return Buffer.from(body.replace(/\s/g, ""), "base64").toString("utf8");
+      if (/Content-Transfer-Encoding:\s*quoted-printable/i.test(head)) {
+        const bytes = body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+        return Buffer.from(bytes, "latin1").toString("utf8");
+      }
+      return body;
+    })
+    .join("\n");
 }
 
 async function logout_en(p) {
