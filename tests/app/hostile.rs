@@ -225,7 +225,57 @@ async fn hostile_values_never_get_a_server_error() {
             .await
             .unwrap();
         assert!(!r.status().is_server_error(), "verify page {value:?}");
-        requests += 6;
+
+        // The password forms: a forgotten password (limited: 429 is a clear page too), a
+        // reset link that is not one, and every fourth value in the change form.
+        let r = visitor
+            .post(app.url("/password/forgot"))
+            .form(&[("email", value.as_str()), ("csrf_token", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = (r.status(), r.text().await.unwrap());
+        assert!(
+            !status.is_server_error() && clear_page(status, &body),
+            "forgot {value:?}: {status}"
+        );
+        let r = visitor
+            .post(app.url("/password/reset/0123abcd"))
+            .form(&[
+                ("password", value.as_str()),
+                ("password_confirm", value.as_str()),
+                ("csrf_token", csrf.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        assert!(
+            matches!(status, StatusCode::GONE | StatusCode::BAD_REQUEST),
+            "reset {value:?}: {status}"
+        );
+        if n % 4 == 0 {
+            let field = ["current_password", "password", "password_confirm"][n / 4 % 3];
+            let mut form = vec![
+                ("current_password", PASSWORD.to_owned()),
+                ("password", "amber-meadow-compass-77".to_owned()),
+                ("password_confirm", "amber-meadow-compass-78".to_owned()),
+                ("csrf_token", hr_csrf.clone()),
+            ];
+            form = with(form, field, value);
+            let r = hr
+                .post(app.url("/account/password"))
+                .form(&fields(&form))
+                .send()
+                .await
+                .unwrap();
+            let (status, body) = (r.status(), r.text().await.unwrap());
+            assert!(
+                !status.is_server_error() && clear_page(status, &body),
+                "change password {field}={value:?}: {status}"
+            );
+        }
+        requests += 8;
     }
 
     // JSON of the wrong shape, wrong content types, a huge body.
