@@ -104,6 +104,7 @@ fn page(lang: Lang) -> Page {
             role: Role::Party,
             station_id: None,
             party_id: Some("p1".into()),
+            party_role: Some(attest::domain::PartyRole::Owner),
             session_hash: String::new(),
         }),
         csrf_token: "x".repeat(43),
@@ -204,6 +205,7 @@ fn templates(c: &mut Criterion) {
         ticked: Default::default(),
         renew_until: String::new(),
         errors: Default::default(),
+        people: Default::default(),
     };
     c.bench_function("render list page (25 rows)", |b| {
         b.iter(|| black_box(&list).render().unwrap())

@@ -3,6 +3,9 @@
 
 mod api_keys;
 pub mod passwords;
+mod people;
+pub use people::People;
+pub mod team;
 pub use api_keys::{api_keys, authenticate_api_key, create_api_key, revoke_api_key, ApiKey};
 
 use crate::db::models::audit_log::{self, Action, AuditEntry};
@@ -14,7 +17,7 @@ use crate::db::models::users;
 pub use crate::db::models::users::User;
 use crate::db::models::{parties, stations};
 use crate::db::{now, DbConnection};
-use crate::domain::{PartyDetails, PartyStatus, Role};
+use crate::domain::{PartyDetails, PartyRole, PartyStatus, Role};
 
 /// Why an account could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -96,14 +99,16 @@ pub fn create_staff(
     })
 }
 
-fn insert_user(
+/// Stores a new account; a party's user comes with the party and its role there.
+pub(crate) fn insert_user(
     conn: &mut DbConnection,
     role: Role,
     email: &str,
     password_hash: &str,
     station_id: Option<StationId>,
-    party_id: Option<PartyId>,
+    party: Option<(PartyId, PartyRole)>,
 ) -> Result<User, AccountError> {
+    let (party_id, party_role) = party.unzip();
     if users::email_taken(conn, email)? {
         return Err(AccountError::EmailTaken(email.to_owned()));
     }
@@ -117,6 +122,7 @@ fn insert_user(
         created_at: now(),
         disabled_at: None,
         last_login_at: None,
+        party_role,
     };
     users::insert(conn, &user)?;
     audit_log::insert(
@@ -183,7 +189,7 @@ pub fn create_party(
             new.email,
             new.password_hash,
             None,
-            Some(party.id.clone()),
+            Some((party.id.clone(), PartyRole::Owner)),
         )?;
         let entry = AuditEntry::new(Action::PartyRegistered, Some(&user.id), Some(&party.id))
             .from_ip(new.client_ip);

@@ -68,8 +68,26 @@ diesel::table! {
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
         last_login_at -> Nullable<Timestamp>,
+        party_role -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        token_hash -> Text,
+        party_id -> Text,
+        email -> Text,
+        party_role -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(invitations -> parties (party_id));
 
 diesel::table! {
     password_resets (token_hash) {
@@ -231,6 +249,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     bulk_batches,
     bulk_rows,
+    invitations,
     outbox,
     parties,
     password_resets,

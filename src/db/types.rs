@@ -5,7 +5,7 @@
 use super::{MultiBackend, MultiRawValue};
 use crate::domain::{
     AttestationId, AttestationKind, AttestationStatus, BatchId, BatchState, IdentifierType,
-    PartyId, PartyKind, PartyStatus, Role, StationId, UserId,
+    PartyId, PartyKind, PartyRole, PartyStatus, Role, StationId, UserId,
 };
 use diesel::deserialize::{self, FromSql};
 use diesel::pg::{Pg, PgValue};
@@ -63,6 +63,7 @@ text_column!(PartyKind, "parties.kind");
 text_column!(PartyStatus, "parties.status");
 text_column!(IdentifierType, "parties.identifier_type");
 text_column!(Role, "users.role");
+text_column!(PartyRole, "users.party_role / invitations.party_role");
 text_column!(BatchState, "bulk_batches.state");
 text_column!(AttestationId, "an attestation id");
 text_column!(PartyId, "a party id");

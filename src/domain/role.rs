@@ -31,3 +31,35 @@ impl Role {
             .find(|r| r.as_str() == s)
     }
 }
+
+/// What a user of a party may do there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum PartyRole {
+    /// Everything, including the team, the API keys and the party's details and settings.
+    Owner,
+    /// Issues, prints, renews and ends proofs.
+    Clerk,
+}
+
+impl PartyRole {
+    pub const ALL: [PartyRole; 2] = [PartyRole::Owner, PartyRole::Clerk];
+
+    /// The value stored in the database and sent by forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyRole::Owner => "owner",
+            PartyRole::Clerk => "clerk",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The message key of its label.
+    pub fn label_key(self) -> String {
+        format!("party_role.{}", self.as_str())
+    }
+}

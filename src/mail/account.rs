@@ -74,7 +74,7 @@ pub fn password_changed(conn: &mut DbConnection, portal: &str, email: &str) -> a
 }
 
 /// The link that sets a new password for `email`, valid `minutes`. The outbox row holds
-/// the link until it is sent; the worker blanks the body of a sent `password_reset` row.
+/// the link until it is sent; the worker blanks the body once sent (`SECRET_EVENTS`).
 pub fn reset_link(
     conn: &mut DbConnection,
     email: &str,
@@ -94,5 +94,31 @@ pub fn reset_link(
     enqueue(conn, RESET_EVENT, email, None, &n)
 }
 
-/// The outbox event of a reset link: its body is blanked once sent.
+/// An invitation to join `party` for `email`, its link valid `days`.
+pub fn invitation(
+    conn: &mut DbConnection,
+    email: &str,
+    party: &str,
+    link: &str,
+    days: i64,
+) -> anyhow::Result<()> {
+    let n = Notification {
+        headline_key: "mail.invitation",
+        subject_detail: party.to_owned(),
+        facts: vec![
+            MailFact::plain("mail.fact.party", party),
+            MailFact::plain("mail.fact.account", email),
+            MailFact::plain("mail.fact.valid_days", days.to_string()),
+            MailFact::keyed("mail.fact.what_now", "mail.invitation.what_now"),
+        ],
+        link: Some(link.to_owned()),
+    };
+    enqueue(conn, INVITATION_EVENT, email, None, &n)
+}
+
+/// The outbox event of a reset link.
 pub const RESET_EVENT: &str = "password_reset";
+/// The outbox event of an invitation.
+pub const INVITATION_EVENT: &str = "invitation";
+/// Events whose email holds a secret link: their body is blanked once sent.
+pub const SECRET_EVENTS: [&str; 2] = [RESET_EVENT, INVITATION_EVENT];

@@ -104,7 +104,7 @@ impl Worker {
                 Ok(()) => {
                     crate::db::write(&mut conn, |c| {
                         outbox::mark_sent(c, &row.id)?;
-                        if row.event == super::account::RESET_EVENT {
+                        if super::account::SECRET_EVENTS.contains(&row.event.as_str()) {
                             outbox::blank_body(c, &row.id)?;
                         }
                         Ok::<_, diesel::result::Error>(())

@@ -111,6 +111,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             ATTESTATION_REVOKE,
             web::post().to(attestations::revoke_post),
         )
+        .route(TEAM, web::get().to(party::team_get))
+        .route(TEAM_INVITE, web::post().to(party::invite_post))
+        .route(TEAM_ROLE, web::post().to(party::role_post))
+        .route(TEAM_REMOVE, web::post().to(party::remove_post))
+        .route(
+            TEAM_INVITATION_REVOKE,
+            web::post().to(party::invitation_revoke_post),
+        )
+        .route(INVITATION, web::get().to(auth::invitation_get))
+        .route(INVITATION, web::post().to(auth::invitation_post))
         .route(PARTY_SETTINGS, web::get().to(party::settings_get))
         .route(PARTY_SETTINGS, web::post().to(party::settings_post))
         .route(API_KEYS, web::get().to(party::api_keys_get))

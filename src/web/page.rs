@@ -46,6 +46,13 @@ impl Page {
     }
 
     /// The role of the logged-in user, for the navigation.
+    /// True for an owner of a party (the team, keys and settings are theirs).
+    pub fn is_party_owner(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.party_role == Some(crate::domain::PartyRole::Owner))
+    }
+
     pub fn role(&self) -> Option<&'static str> {
         self.user.as_ref().map(|u| u.role.as_str())
     }

@@ -23,6 +23,20 @@ impl PartyContext {
     pub fn party_kind(&self) -> crate::domain::PartyKind {
         self.party.kind
     }
+
+    /// True for an owner of the party (a clerk handles proofs only).
+    pub fn is_owner(&self) -> bool {
+        self.user.party_role == Some(crate::domain::PartyRole::Owner)
+    }
+
+    /// 403 unless the user is an owner of the party.
+    pub fn require_owner(&self) -> Result<(), AppError> {
+        if self.is_owner() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
 }
 
 impl FromRequest for PartyContext {

@@ -68,6 +68,12 @@ pub const BULK_PRINT: &str = "/party/attestations/bulk/{id}/print";
 pub const BULK_PDF: &str = "/party/attestations/bulk/{id}/pdf";
 pub const API_KEYS: &str = "/party/api-keys";
 pub const PARTY_SETTINGS: &str = "/party/settings";
+pub const TEAM: &str = "/party/team";
+pub const TEAM_INVITE: &str = "/party/team/invite";
+pub const TEAM_ROLE: &str = "/party/team/{id}/role";
+pub const TEAM_REMOVE: &str = "/party/team/{id}/remove";
+pub const TEAM_INVITATION_REVOKE: &str = "/party/team/invitations/{id}/revoke";
+pub const INVITATION: &str = "/invitations/{token}";
 pub const API_KEY_REVOKE: &str = "/party/api-keys/{id}/revoke";
 /// Every path of the JSON API starts so; its errors are JSON.
 pub const API_PREFIX: &str = "/api/";

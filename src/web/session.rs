@@ -4,8 +4,8 @@
 use crate::db::models::sessions::{self, Session};
 use crate::db::models::users::User;
 use crate::db::DbConnection;
-use crate::domain::Role;
 use crate::domain::{PartyId, StationId, UserId};
+use crate::domain::{PartyRole, Role};
 use crate::secrets::{random_token, Secrets};
 use actix_web::cookie::{time, Cookie, SameSite};
 use chrono::{Duration, NaiveDateTime};
@@ -38,6 +38,8 @@ pub struct SessionUser {
     pub role: Role,
     pub station_id: Option<StationId>,
     pub party_id: Option<PartyId>,
+    /// For a party's user: owner or clerk.
+    pub party_role: Option<PartyRole>,
     /// The stored hash of the session id (to end the session at logout).
     pub session_hash: String,
 }
@@ -95,6 +97,7 @@ fn session_user(user: User, session_hash: String) -> Option<SessionUser> {
         email: user.email,
         station_id: user.station_id,
         party_id: user.party_id,
+        party_role: user.party_role,
         session_hash,
     })
 }

@@ -71,6 +71,8 @@ mod status_lists;
 mod station;
 #[path = "story.rs"]
 mod story;
+#[path = "team.rs"]
+mod team;
 #[path = "tokens.rs"]
 mod tokens;
 #[path = "writers.rs"]

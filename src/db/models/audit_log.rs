@@ -39,6 +39,10 @@ pub enum Action {
     PasswordSetByOperator,
     UserDisabled,
     UserEnabled,
+    UserInvited,
+    InvitationRevoked,
+    InvitationAccepted,
+    PartyRoleChanged,
 }
 
 impl Action {
@@ -75,6 +79,10 @@ impl Action {
             Action::PasswordSetByOperator => "password_set_by_operator",
             Action::UserDisabled => "user_disabled",
             Action::UserEnabled => "user_enabled",
+            Action::UserInvited => "user_invited",
+            Action::InvitationRevoked => "invitation_revoked",
+            Action::InvitationAccepted => "invitation_accepted",
+            Action::PartyRoleChanged => "party_role_changed",
         }
     }
 }

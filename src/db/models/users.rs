@@ -2,8 +2,8 @@
 
 use crate::db::schema::users;
 use crate::db::DbConnection;
-use crate::domain::Role;
 use crate::domain::{PartyId, StationId, UserId};
+use crate::domain::{PartyRole, Role};
 use diesel::prelude::*;
 
 /// A user row.
@@ -20,6 +20,8 @@ pub struct User {
     /// When it was disabled; `None` while it may log in.
     pub disabled_at: Option<chrono::NaiveDateTime>,
     pub last_login_at: Option<chrono::NaiveDateTime>,
+    /// For a party's user: owner or clerk.
+    pub party_role: Option<PartyRole>,
 }
 
 /// Inserts a user.
@@ -130,4 +132,33 @@ pub fn list(
         query = query.filter(users::role.eq(role));
     }
     query.load(conn)
+}
+
+/// The users of a party, owners first, then by email.
+pub fn of_party(conn: &mut DbConnection, party_id: &PartyId) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::party_id.eq(party_id))
+        .order((users::party_role.desc(), users::email))
+        .select(User::as_select())
+        .load(conn)
+}
+
+/// Sets the role of the party's user `id`.
+pub fn set_party_role(conn: &mut DbConnection, id: &UserId, role: PartyRole) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::party_role.eq(role))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The email of each of `ids`.
+pub fn emails_of(
+    conn: &mut DbConnection,
+    ids: &[UserId],
+) -> QueryResult<std::collections::HashMap<UserId, String>> {
+    let rows: Vec<(UserId, String)> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::email))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }

@@ -60,6 +60,8 @@ pub struct ListPage {
     pub renew_until: String,
     /// What is wrong with the ending or the renewal form.
     pub errors: FieldErrors,
+    /// Who issued each proof.
+    pub people: crate::accounts::People,
 }
 
 impl ListPage {
@@ -207,8 +209,12 @@ async fn list_page(
         before: parse_cursor(&query.before),
     };
     let party_id = ctx.party.id.clone();
-    let mut rows = state
-        .db(move |conn| issuing::attestations_of(conn, &party_id, &filter, PAGE_SIZE + 1))
+    let (mut rows, people) = state
+        .db(move |conn| {
+            let rows = issuing::attestations_of(conn, &party_id, &filter, PAGE_SIZE + 1)?;
+            let people = crate::accounts::People::of(conn, &rows)?;
+            Ok((rows, people))
+        })
         .await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
@@ -247,5 +253,6 @@ async fn list_page(
         ticked: BTreeSet::new(),
         renew_until: String::new(),
         errors: FieldErrors::default(),
+        people,
     })
 }

@@ -35,6 +35,8 @@ pub struct DetailPage {
     a: AttestationView,
     /// The renewal that replaced it (id and code as printed), shown to its issuer only.
     replaced_by: Option<(crate::domain::AttestationId, String)>,
+    /// Who issued it and who ended it.
+    people: crate::accounts::People,
 }
 
 /// `GET /party/attestations/{id}`.
@@ -45,20 +47,24 @@ pub async fn detail_get(
     id: web::Path<crate::domain::AttestationId>,
 ) -> Result<DetailPage, AppError> {
     let (_, a) = load(ctx, &state, id.into_inner()).await?;
-    let old = a.row.id.clone();
-    let replaced_by = state
-        .db(move |conn| issuing::renewal_of(conn, &old))
-        .await?
-        .map(|r| {
-            (
-                r.id,
-                crate::domain::VerificationCode::from_stored(r.code).display(),
-            )
-        });
+    let row = a.row.clone();
+    let (renewal, people) = state
+        .db(move |conn| {
+            let renewal = issuing::renewal_of(conn, &row.id)?;
+            Ok((renewal, crate::accounts::People::of(conn, [&row])?))
+        })
+        .await?;
+    let replaced_by = renewal.map(|r| {
+        (
+            r.id,
+            crate::domain::VerificationCode::from_stored(r.code).display(),
+        )
+    });
     Ok(DetailPage {
         page,
         a,
         replaced_by,
+        people,
     })
 }
 

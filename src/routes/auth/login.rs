@@ -32,12 +32,15 @@ pub struct LoginPage {
     alert: Option<String>,
     /// The password was just reset.
     reset: bool,
+    /// An invited colleague just joined.
+    joined: bool,
 }
 
 /// `?reset`, after a password was reset.
 #[derive(Debug, Default, Deserialize)]
 pub struct LoginQuery {
     reset: Option<String>,
+    joined: Option<String>,
 }
 
 /// `GET /login` (`?reset` says the password was just reset).
@@ -48,6 +51,7 @@ pub async fn login_get(page: Page, query: web::Query<LoginQuery>) -> impl Respon
         errors: FieldErrors::default(),
         alert: None,
         reset: query.reset.is_some(),
+        joined: query.joined.is_some(),
     }
 }
 
@@ -131,6 +135,7 @@ fn render(
             errors,
             alert,
             reset: false,
+            joined: false,
         },
         status,
     )

@@ -26,8 +26,12 @@ pub struct ApiKeysPage {
     new_key: Option<String>,
 }
 
+/// The party and user of an owner (a clerk has no say over the keys).
 fn party_of(page: &Page) -> Result<(crate::domain::PartyId, crate::domain::UserId), AppError> {
     let user = page.require(&[Role::Party])?;
+    if user.party_role != Some(crate::domain::PartyRole::Owner) {
+        return Err(AppError::Forbidden);
+    }
     Ok((
         user.party_id.clone().ok_or(AppError::Forbidden)?,
         user.user_id.clone(),

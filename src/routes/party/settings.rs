@@ -39,13 +39,14 @@ pub async fn settings_get(
     page: Page,
     ctx: PartyContext,
     query: web::Query<SavedQuery>,
-) -> PartySettingsPage {
-    PartySettingsPage {
+) -> Result<PartySettingsPage, AppError> {
+    ctx.require_owner()?;
+    Ok(PartySettingsPage {
         page,
         reminders: Some(ctx.party.reminders_enabled),
         error: None,
         saved: query.saved.is_some(),
-    }
+    })
 }
 
 /// `?saved`.
@@ -68,6 +69,7 @@ pub async fn settings_post(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<PartySettingsForm>,
 ) -> Result<HttpResponse, AppError> {
+    ctx.require_owner()?;
     let on = match form.reminders.as_str() {
         "on" => true,
         "off" => false,

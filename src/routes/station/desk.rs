@@ -34,6 +34,8 @@ pub struct DeskPage {
     errors: crate::domain::fields::FieldErrors,
     reason: String,
     application_no: String,
+    /// Who at the party issued it and who ended it.
+    people: crate::accounts::People,
 }
 
 async fn load(
@@ -42,13 +44,20 @@ async fn load(
     id: AttestationId,
 ) -> Result<DeskPage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
-    let DeskView {
-        a,
-        party_name,
-        uses,
-        history,
-    } = state
-        .db(move |conn| jurisdiction::desk_view(conn, scope.as_ref(), &id))
+    let (
+        DeskView {
+            a,
+            party_name,
+            uses,
+            history,
+        },
+        people,
+    ) = state
+        .db(move |conn| {
+            let view = jurisdiction::desk_view(conn, scope.as_ref(), &id)?;
+            let people = crate::accounts::People::of(conn, [&view.a])?;
+            Ok((view, people))
+        })
         .await?;
     let facts = Facts::stored_rows(a.kind, &a.facts);
     Ok(DeskPage {
@@ -63,6 +72,7 @@ async fn load(
         errors: Default::default(),
         reason: String::new(),
         application_no: String::new(),
+        people,
     })
 }
 

@@ -55,6 +55,8 @@ pub struct SearchPage {
     id_searched: Option<String>,
     id_error: Option<&'static str>,
     date_error: bool,
+    /// Who at each party issued each proof.
+    people: crate::accounts::People,
 }
 
 impl SearchPage {
@@ -150,17 +152,19 @@ async fn search(
     };
     let masked = id.as_ref().map(IdNumber::masked);
     let audit_masked = masked.clone();
-    let (items, parties) = state
+    let (items, parties, people) = state
         .db(move |conn| {
             let (scope, user_id) = (scope.as_ref(), &user.user_id);
-            jurisdiction::search(
+            let (items, parties) = jurisdiction::search(
                 conn,
                 scope,
                 user_id,
                 &filter,
                 audit_masked.as_deref(),
                 PAGE_SIZE,
-            )
+            )?;
+            let people = crate::accounts::People::of(conn, items.iter().map(|(a, _)| a))?;
+            Ok((items, parties, people))
         })
         .await?;
     Ok(SearchPage {
@@ -172,6 +176,7 @@ async fn search(
         id_searched: masked,
         id_error,
         date_error,
+        people,
     })
 }
 
