@@ -5,7 +5,8 @@
 use super::passwords::{self, NewPassword};
 use super::{insert_user, AccountError, User};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::invitations::{self, Invitation};
+use crate::db::models::invitations;
+pub use crate::db::models::invitations::Invitation;
 use crate::db::models::users;
 use crate::db::DbConnection;
 use crate::domain::fields::{self, FieldErrors};

@@ -373,6 +373,43 @@ try {
   await pdf.saveAs(path.join(OUT, "bulk.pdf"));
   await logout(page);
 
+  // 9b. The HR owner invites a clerk, who sets a password from the emailed link; the owner
+  //     has a page to change their own password.
+  await login(page, "hr@example.cn");
+  await page.getByRole("link", { name: "团队" }).click();
+  await heading(page, "团队成员");
+  await check(page, "team");
+  await page.getByLabel("电子邮箱").fill("clerk@example.cn");
+  await page.getByRole("button", { name: "发送邀请" }).click();
+  await page.locator("#party_role-error").waitFor();
+  await check(page, "team-errors");
+  await page.locator("#party_role").selectOption("clerk");
+  await page.getByRole("button", { name: "发送邀请" }).click();
+  await page.locator("#invitations").waitFor();
+  await check(page, "team-invited");
+  await page.goto(`${BASE}/account/password`);
+  await heading(page, "修改密码");
+  await check(page, "account-password");
+  await page.getByLabel("当前密码").fill("wrong-password-0");
+  await page.getByLabel(/^新密码/).fill("amber-meadow-compass-77");
+  await page.getByLabel("再次输入密码").fill("amber-meadow-compass-77");
+  await page.getByRole("button", { name: "修改密码" }).click();
+  await page.locator("#current_password-error").waitFor();
+  await check(page, "account-password-errors");
+  await logout(page);
+  const invitation = await mailedLink("/invitations/");
+  await page.goto(`${BASE}${invitation}`);
+  await heading(page, "加入单位");
+  await check(page, "invitation");
+  await page.getByLabel(/^密码/).fill("amber-meadow-compass-77");
+  await page.getByLabel("再次输入密码").fill("amber-meadow-compass-77");
+  await page.getByRole("button", { name: "设置密码并加入" }).click();
+  await page.locator("#joined").waitFor();
+  await check(page, "login-joined");
+  await page.goto(`${BASE}${invitation}`);
+  await page.locator("#dead").waitFor();
+  await check(page, "invitation-dead");
+
   // 10. The key pages on a phone, in both languages.
   const phone = await person(360, 740);
   await phone.goto(BASE);

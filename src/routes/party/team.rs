@@ -1,9 +1,8 @@
 //! `/party/team`: an owner's colleagues (role, last login), open invitations, inviting,
 //! changing a role, removing; owners only.
 
-use crate::accounts::team::{self, Owner};
+use crate::accounts::team::{self, Invitation, Owner};
 use crate::accounts::User;
-use crate::db::models::invitations::Invitation;
 use crate::domain::fields::FieldErrors;
 use crate::domain::{PartyRole, UserId};
 use crate::error::AppError;
