@@ -2,6 +2,7 @@
 //! that both apply the same rules. Each function runs in one transaction with its audit row.
 
 mod api_keys;
+pub mod details;
 pub mod passwords;
 mod people;
 pub use people::People;

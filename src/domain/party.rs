@@ -27,12 +27,46 @@ pub struct PartyForm {
     pub identifier_type: String,
     #[serde(default)]
     pub identifier: String,
+    #[serde(flatten)]
+    pub contact: ContactForm,
+}
+
+/// Where a party is and whom to call, as typed: asked at registration, changed by an owner
+/// at once (no approval).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ContactForm {
     #[serde(default)]
     pub address: String,
     #[serde(default)]
     pub contact_name: String,
     #[serde(default)]
     pub contact_phone: String,
+}
+
+/// A valid address and contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub address: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+impl ContactForm {
+    /// Validates the three fields, one error per invalid field.
+    pub fn validate(&self, errors: &mut FieldErrors) -> Option<Contact> {
+        let address = errors.check("address", Text::required(&self.address, Limit::Chars200));
+        let contact_name = errors.check(
+            "contact_name",
+            Text::required(&self.contact_name, Limit::Chars50),
+        );
+        let contact_phone =
+            errors.check("contact_phone", super::fields::phone(&self.contact_phone));
+        Some(Contact {
+            address: address?,
+            contact_name: contact_name?,
+            contact_phone: contact_phone?,
+        })
+    }
 }
 
 impl PartyForm {
@@ -59,20 +93,19 @@ impl PartyForm {
                 .map_err(|key| errors.add("identifier", key))
                 .ok()
         });
-        let address = errors.check("address", Text::required(&self.address, Limit::Chars200));
-        let contact_name = errors.check(
-            "contact_name",
-            Text::required(&self.contact_name, Limit::Chars50),
-        );
-        let contact_phone =
-            errors.check("contact_phone", super::fields::phone(&self.contact_phone));
+        let contact = self.contact.validate(errors);
+        let Contact {
+            address,
+            contact_name,
+            contact_phone,
+        } = contact?;
         Some(PartyDetails {
             kind: kind?,
             legal_name: legal_name?,
             identifier: identifier?,
-            address: address?,
-            contact_name: contact_name?,
-            contact_phone: contact_phone?,
+            address,
+            contact_name,
+            contact_phone,
         })
     }
 }
@@ -87,9 +120,11 @@ mod tests {
             kind: kind.into(),
             legal_name: "名称".into(),
             identifier: identifier.into(),
-            address: "地址".into(),
-            contact_name: "张三".into(),
-            contact_phone: "13800138000".into(),
+            contact: ContactForm {
+                address: "地址".into(),
+                contact_name: "张三".into(),
+                contact_phone: "13800138000".into(),
+            },
             ..Default::default()
         };
         let mut errors = FieldErrors::default();

@@ -111,6 +111,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             ATTESTATION_REVOKE,
             web::post().to(attestations::revoke_post),
         )
+        .route(PARTY_DETAILS, web::get().to(party::details_get))
+        .route(PARTY_DETAILS, web::post().to(party::details_post))
         .route(TEAM, web::get().to(party::team_get))
         .route(TEAM_INVITE, web::post().to(party::invite_post))
         .route(TEAM_ROLE, web::post().to(party::role_post))

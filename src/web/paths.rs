@@ -68,6 +68,7 @@ pub const BULK_PRINT: &str = "/party/attestations/bulk/{id}/print";
 pub const BULK_PDF: &str = "/party/attestations/bulk/{id}/pdf";
 pub const API_KEYS: &str = "/party/api-keys";
 pub const PARTY_SETTINGS: &str = "/party/settings";
+pub const PARTY_DETAILS: &str = "/party/details";
 pub const TEAM: &str = "/party/team";
 pub const TEAM_INVITE: &str = "/party/team/invite";
 pub const TEAM_ROLE: &str = "/party/team/{id}/role";

@@ -51,6 +51,8 @@ mod metrics;
 mod migrations;
 #[path = "openapi.rs"]
 mod openapi;
+#[path = "party_details.rs"]
+mod party_details;
 #[path = "passwords.rs"]
 mod passwords;
 #[path = "register.rs"]

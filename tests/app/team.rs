@@ -101,7 +101,7 @@ async fn an_owner_invites_two_clerks_who_issue_proofs_but_cannot_manage_the_part
         let page = app.get_with(client, &path).await.text().await.unwrap();
         assert_eq!(text(&page, selector).as_deref(), Some("clerk1@example.cn"), "{path}");
     }
-    for path in ["/party/team", "/party/api-keys", "/party/settings"] {
+    for path in ["/party/team", "/party/api-keys", "/party/settings", "/party/details"] {
         let r = app.get_with(&clerks[1], path).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
     }

@@ -387,6 +387,16 @@ try {
   await page.getByRole("button", { name: "发送邀请" }).click();
   await page.locator("#invitations").waitFor();
   await check(page, "team-invited");
+  await page.getByRole("link", { name: "单位信息" }).click();
+  await heading(page, "单位信息");
+  await page.getByLabel(/^联系电话/).fill("12");
+  await page.getByRole("button", { name: "保存" }).click();
+  await page.locator("#contact_phone-error").waitFor();
+  await check(page, "party-details-errors");
+  await page.getByLabel(/^联系电话/).fill("13900139000");
+  await page.getByRole("button", { name: "保存" }).click();
+  await page.locator("#saved").waitFor();
+  await check(page, "party-details-saved");
   await page.goto(`${BASE}/account/password`);
   await heading(page, "修改密码");
   await check(page, "account-password");

@@ -43,6 +43,7 @@ pub enum Action {
     InvitationRevoked,
     InvitationAccepted,
     PartyRoleChanged,
+    PartyDetailsChanged,
 }
 
 impl Action {
@@ -83,6 +84,7 @@ impl Action {
             Action::InvitationRevoked => "invitation_revoked",
             Action::InvitationAccepted => "invitation_accepted",
             Action::PartyRoleChanged => "party_role_changed",
+            Action::PartyDetailsChanged => "party_details_changed",
         }
     }
 }

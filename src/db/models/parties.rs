@@ -215,3 +215,19 @@ pub fn claim_reminder_day(
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// Sets the address and contact of party `id`.
+pub fn set_contact(
+    conn: &mut DbConnection,
+    id: &PartyId,
+    contact: &crate::domain::party::Contact,
+) -> QueryResult<()> {
+    diesel::update(parties::table.find(id))
+        .set((
+            parties::address.eq(&contact.address),
+            parties::contact_name.eq(&contact.contact_name),
+            parties::contact_phone.eq(&contact.contact_phone),
+        ))
+        .execute(conn)
+        .map(drop)
+}

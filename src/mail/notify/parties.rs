@@ -58,3 +58,40 @@ pub fn party_status(
     };
     enqueue(conn, "party_status", party_email, None, &n)
 }
+
+/// A party changed its address or contact: its station is told what changed, from what.
+pub fn party_contact_changed(
+    conn: &mut DbConnection,
+    portal: &str,
+    station: &Station,
+    party: &Party,
+    old: &crate::domain::party::Contact,
+    new: &crate::domain::party::Contact,
+) -> anyhow::Result<()> {
+    let mut facts = party_facts(party);
+    for (label, before, after) in [
+        ("mail.fact.address", &old.address, &new.address),
+        ("mail.fact.contact", &old.contact_name, &new.contact_name),
+        ("mail.fact.phone", &old.contact_phone, &new.contact_phone),
+    ] {
+        if before != after {
+            facts.push(MailFact::plain(label, format!("{before} → {after}")));
+        }
+    }
+    let n = Notification {
+        headline_key: "mail.party_contact_changed",
+        subject_detail: party.legal_name.clone(),
+        facts,
+        link: Some(format!(
+            "{portal}{}",
+            crate::paths::at(crate::paths::STATION_PARTY, &party.id)
+        )),
+    };
+    enqueue(
+        conn,
+        "party_contact_changed",
+        &station.email,
+        Some(station),
+        &n,
+    )
+}
