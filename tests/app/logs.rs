@@ -5,6 +5,31 @@
 use crate::gates::backend;
 use crate::helpers::*;
 
+const NEW_PASSWORD: &str = "amber-meadow-compass-77";
+const RESET_PASSWORD: &str = "quiet-orchard-lantern-58";
+
+/// The path of the reset link in the emails the server wrote to `dir` (waits up to 20 s).
+fn reset_link_in(dir: &std::path::Path) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let parsed = mailparse::parse_mail(&bytes).unwrap();
+            let text = parsed
+                .subparts
+                .iter()
+                .find(|p| p.ctype.mimetype == "text/plain")
+                .map(|p| p.get_body().unwrap())
+                .unwrap_or_default();
+            if let Some(at) = text.find("/password/reset/") {
+                return text[at..].split_whitespace().next().unwrap().to_owned();
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "no reset email");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 #[tokio::test]
 async fn the_log_of_a_whole_flow_holds_no_secret() {
     backend!();
@@ -223,6 +248,62 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
             .send()
             .await;
     }
+    // The landlord changes the password, then asks for a reset link and uses it.
+    let csrf = token_of(
+        &landlord
+            .get(url("/account/password"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let changed = landlord
+        .post(url("/account/password"))
+        .form(&[
+            ("current_password", PASSWORD),
+            ("password", NEW_PASSWORD),
+            ("password_confirm", NEW_PASSWORD),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status().as_u16(), 200);
+    let visitor = browser();
+    let visitor_csrf = token_of(&visitor.get(url("/password/forgot")).send().await.unwrap().text().await.unwrap());
+    visitor
+        .post(url("/password/forgot"))
+        .form(&[("email", "landlord@example.cn"), ("csrf_token", &visitor_csrf)])
+        .send()
+        .await
+        .unwrap();
+    let reset_link = reset_link_in(&store.path().join("mail"));
+    let reset = visitor
+        .post(url(&reset_link))
+        .form(&[
+            ("password", RESET_PASSWORD),
+            ("password_confirm", RESET_PASSWORD),
+            ("csrf_token", &visitor_csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status().as_u16(), 303);
+    let reset_token = reset_link.rsplit('/').next().unwrap().to_owned();
+    let landlord = browser();
+    let csrf = token_of(&landlord.get(url("/login")).send().await.unwrap().text().await.unwrap());
+    landlord
+        .post(url("/login"))
+        .form(&[
+            ("email", "landlord@example.cn"),
+            ("password", RESET_PASSWORD),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
     let session = landlord.get(url("/party")).send().await.unwrap().status();
     assert_eq!(session.as_u16(), 200);
 
@@ -241,6 +322,9 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         "440304199002151545",
         token.as_str(),
         key.as_str(),
+        NEW_PASSWORD,
+        RESET_PASSWORD,
+        reset_token.as_str(),
     ] {
         assert!(
             !log.contains(secret),
