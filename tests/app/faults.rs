@@ -64,7 +64,7 @@ async fn a_database_locked_by_another_process_answers_503_and_writes_nothing() {
 }
 
 /// Starts `attest serve` on `store`; returns the child and its port.
-fn serve(store: &Store) -> (std::process::Child, u16) {
+fn serve(store: &Store) -> (Served, u16) {
     let (child, port, log) = serve_binary(store, &[]);
     std::thread::spawn(move || log.iter().for_each(drop));
     (child, port)

@@ -701,7 +701,7 @@ pub fn run_cli(store: &Store, args: &[&str], stdin: Option<&str>) -> std::proces
 pub fn serve_binary(
     store: &Store,
     env: &[(&str, &str)],
-) -> (std::process::Child, u16, std::sync::mpsc::Receiver<String>) {
+) -> (Served, u16, std::sync::mpsc::Receiver<String>) {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_attest"))
         .env("ATTEST_DATA_DIR", store.path())
@@ -744,7 +744,31 @@ pub fn serve_binary(
             }
         }
     });
-    (child, port, all_rx)
+    (Served(child), port, all_rx)
+}
+
+/// A served `attest` process, killed when dropped (a test that fails half-way leaves none
+/// running).
+pub struct Served(pub std::process::Child);
+
+impl std::ops::Deref for Served {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Served {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// A valid `POST /api/v1/attestations` body: a proof of employment.
