@@ -249,16 +249,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
             .await;
     }
     // The landlord changes the password, then asks for a reset link and uses it.
-    let csrf = token_of(
-        &landlord
-            .get(url("/account/password"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_at(&landlord, &base).await;
     let changed = landlord
         .post(url("/account/password"))
         .form(&[
@@ -272,7 +263,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         .unwrap();
     assert_eq!(changed.status().as_u16(), 200);
     let visitor = browser();
-    let visitor_csrf = token_of(&visitor.get(url("/password/forgot")).send().await.unwrap().text().await.unwrap());
+    let visitor_csrf = csrf_at(&visitor, &base).await;
     visitor
         .post(url("/password/forgot"))
         .form(&[("email", "landlord@example.cn"), ("csrf_token", &visitor_csrf)])
@@ -293,7 +284,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
     assert_eq!(reset.status().as_u16(), 303);
     let reset_token = reset_link.rsplit('/').next().unwrap().to_owned();
     let landlord = browser();
-    let csrf = token_of(&landlord.get(url("/login")).send().await.unwrap().text().await.unwrap());
+    let csrf = csrf_at(&landlord, &base).await;
     landlord
         .post(url("/login"))
         .form(&[
