@@ -145,6 +145,7 @@ fn context() -> PartyContext {
             notify_mode: "immediate".into(),
             digest_hour: 8,
             last_digest_on: None,
+            disabled_at: None,
         },
     }
 }

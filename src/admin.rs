@@ -1,35 +1,22 @@
-//! What the portal's administrators see and do: stations, staff, the audit log and the mail
+//! What the portal's administrators see and do: station addresses, the audit log and the mail
 //! queue.
 
 pub use crate::db::models::audit_log::AuditEntry;
 pub use crate::db::models::outbox::OutboxRow;
-pub use crate::db::models::stations::Station;
-pub use crate::db::models::users::User;
 
-use crate::db::models::{audit_log, outbox, stations, users};
+use crate::db::models::{audit_log, outbox, stations};
 use crate::db::DbConnection;
 use crate::domain::StationId;
 use crate::error::AppError;
 use chrono::NaiveDate;
 
-/// The admin home: every station, every staff account, and the audit log as filtered.
-pub struct Overview {
-    pub stations: Vec<Station>,
-    pub staff: Vec<User>,
-    pub audit: Vec<AuditEntry>,
-}
-
-/// The admin home, the audit log filtered by action and day.
-pub fn overview(
+/// The audit log filtered by action and day, newest first.
+pub fn audit(
     conn: &mut DbConnection,
     action: Option<&str>,
     day: Option<NaiveDate>,
-) -> Result<Overview, AppError> {
-    Ok(Overview {
-        stations: stations::list_all(conn)?,
-        staff: users::list_staff(conn)?,
-        audit: audit_log::list_filtered(conn, action, day, 200)?,
-    })
+) -> Result<Vec<AuditEntry>, AppError> {
+    Ok(audit_log::list_filtered(conn, action, day, 200)?)
 }
 
 /// Sets the address a station is emailed at; false when there is no such station.

@@ -11,6 +11,10 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("password hashing failed: {e}"))
 }
 
+/// The stored hash of an account whose user has not set a password yet: no password
+/// matches it.
+pub const NOT_SET: &str = "!not-set";
+
 /// True when `password` matches the stored hash.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)

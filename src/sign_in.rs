@@ -12,7 +12,7 @@
 //! Failures are counted from the audit log, so every instance sees the same counts.
 
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::{sessions, users};
+use crate::db::models::{sessions, stations, users};
 use crate::db::DbConnection;
 use crate::domain::Role;
 use crate::domain::UserId;
@@ -80,8 +80,13 @@ pub fn attempt(
             false
         }
     };
-    match user.filter(|_| verified) {
-        Some(user) if user.disabled_at.is_some() => Ok(Outcome::Disabled),
+    let user = user.filter(|_| verified);
+    let station_disabled = match user.as_ref().and_then(|u| u.station_id.as_ref()) {
+        Some(station) => stations::find_by_id(conn, station)?.disabled_at.is_some(),
+        None => false,
+    };
+    match user {
+        Some(user) if user.disabled_at.is_some() || station_disabled => Ok(Outcome::Disabled),
         Some(user) => {
             let role = user.role;
             let token = crate::db::write(conn, |conn| {

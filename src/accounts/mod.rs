@@ -5,6 +5,7 @@ mod api_keys;
 pub mod details;
 pub mod passwords;
 mod people;
+pub mod staff;
 pub use people::People;
 pub mod team;
 pub use api_keys::{api_keys, authenticate_api_key, create_api_key, revoke_api_key, ApiKey};
@@ -63,6 +64,7 @@ pub fn create_station(conn: &mut DbConnection, new: &NewStation) -> Result<Stati
             notify_mode: "immediate".to_owned(),
             digest_hour: 8,
             last_digest_on: None,
+            disabled_at: None,
         };
         stations::insert(conn, &station)?;
         audit_log::insert(
@@ -83,7 +85,9 @@ pub fn create_staff(
 ) -> Result<User, AccountError> {
     crate::db::write(conn, |conn| {
         let station_id = match (role, station_code) {
-            (Role::Station, None) => return Err(AccountError::StationRequired("station")),
+            (role, None) if role.is_station_staff() => {
+                return Err(AccountError::StationRequired("station"))
+            }
             (_, Some(code)) => Some(
                 stations::find_by_code(conn, code)?
                     .ok_or_else(|| AccountError::UnknownStation(code.to_owned()))?
@@ -91,7 +95,7 @@ pub fn create_staff(
             ),
             (_, None) => None,
         };
-        let station_id = if role == Role::Station {
+        let station_id = if role.is_station_staff() {
             station_id
         } else {
             None
@@ -155,6 +159,7 @@ pub fn create_party(
 ) -> Result<(Party, User), AccountError> {
     crate::db::write(conn, |conn| {
         let station = stations::find_by_code(conn, new.station_code)?
+            .filter(|s| s.disabled_at.is_none())
             .ok_or_else(|| AccountError::UnknownStation(new.station_code.to_owned()))?;
         let station_for_mail = station.clone();
         let d = new.details;
@@ -262,7 +267,9 @@ pub fn set_reminders(
     Ok(())
 }
 
-/// Every station, for the sign-up form.
+/// Every station open to registration (not disabled), for the sign-up form.
 pub fn stations(conn: &mut DbConnection) -> Result<Vec<Station>, crate::error::AppError> {
-    Ok(stations::list_all(conn)?)
+    let mut all = stations::list_all(conn)?;
+    all.retain(|s| s.disabled_at.is_none());
+    Ok(all)
 }

@@ -126,25 +126,39 @@ pub fn ask_reset(
             &AuditEntry::new(Action::PasswordResetAsked, None, Some(email)).from_ip(client),
         )?;
         if let Some(user) = &user {
-            let token = random_token();
-            password_resets::replace(
-                conn,
-                &PasswordReset {
-                    token_hash: secrets.keyed_hash(RESET_TOKEN, &token),
-                    user_id: user.id.clone(),
-                    created_at: now,
-                    expires_at: now + Duration::minutes(RESET_MINUTES),
-                },
-            )?;
-            let link = format!(
-                "{portal}{}",
-                crate::paths::at(crate::paths::PASSWORD_RESET, &token)
-            );
+            let valid = Duration::minutes(RESET_MINUTES);
+            let link = new_link(conn, secrets, portal, &user.id, now, valid)?;
             crate::mail::account::reset_link(conn, email, &link, RESET_MINUTES)?;
         }
         Ok::<_, AppError>(())
     })?;
     Ok(ResetAsked::Answered)
+}
+
+/// A new link for `user_id` to set a password at, valid `valid` from `now`; an earlier one
+/// dies.
+pub(super) fn new_link(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    portal: &str,
+    user_id: &UserId,
+    now: NaiveDateTime,
+    valid: Duration,
+) -> diesel::QueryResult<String> {
+    let token = random_token();
+    password_resets::replace(
+        conn,
+        &PasswordReset {
+            token_hash: secrets.keyed_hash(RESET_TOKEN, &token),
+            user_id: user_id.clone(),
+            created_at: now,
+            expires_at: now + valid,
+        },
+    )?;
+    Ok(format!(
+        "{portal}{}",
+        crate::paths::at(crate::paths::PASSWORD_RESET, &token)
+    ))
 }
 
 /// The user whose valid reset link `token` is, at `now`.

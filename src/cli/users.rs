@@ -14,6 +14,7 @@ use clap::Subcommand;
 pub enum StaffRole {
     Admin,
     Station,
+    StationAdmin,
 }
 
 /// User commands.
@@ -97,6 +98,7 @@ fn add(
     let role = match role {
         StaffRole::Admin => Role::Admin,
         StaffRole::Station => Role::Station,
+        StaffRole::StationAdmin => Role::StationAdmin,
     };
     let hash = crate::password::hash(&password)?;
     accounts::create_staff(&mut *open(config)?, role, &email, &hash, station)?;

@@ -54,6 +54,7 @@ diesel::table! {
         notify_mode -> Text,
         digest_hour -> Integer,
         last_digest_on -> Nullable<Date>,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -88,6 +89,27 @@ diesel::table! {
 }
 
 diesel::joinable!(invitations -> parties (party_id));
+
+diesel::table! {
+    party_change_requests (id) {
+        id -> Text,
+        party_id -> Text,
+        kind -> Text,
+        legal_name -> Text,
+        identifier -> Text,
+        identifier_masked -> Nullable<Text>,
+        identifier_sealed -> Nullable<Text>,
+        identifier_type -> Text,
+        requested_by -> Text,
+        created_at -> Timestamp,
+        status -> Text,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(party_change_requests -> parties (party_id));
 
 diesel::table! {
     password_resets (token_hash) {
@@ -252,6 +274,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     outbox,
     parties,
+    party_change_requests,
     password_resets,
     sessions,
     signing_keys,

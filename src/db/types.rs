@@ -64,6 +64,10 @@ text_column!(PartyStatus, "parties.status");
 text_column!(IdentifierType, "parties.identifier_type");
 text_column!(Role, "users.role");
 text_column!(PartyRole, "users.party_role / invitations.party_role");
+text_column!(
+    crate::domain::party::ChangeStatus,
+    "party_change_requests.status"
+);
 text_column!(BatchState, "bulk_batches.state");
 text_column!(AttestationId, "an attestation id");
 text_column!(PartyId, "a party id");

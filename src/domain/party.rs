@@ -19,6 +19,16 @@ pub struct PartyDetails {
 /// The raw text of the registration form, kept as typed so the form can be shown again.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PartyForm {
+    #[serde(flatten)]
+    pub identity: IdentityForm,
+    #[serde(flatten)]
+    pub contact: ContactForm,
+}
+
+/// Who a party is, as typed: asked at registration; changed later only by a request its
+/// station approves.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IdentityForm {
     #[serde(default)]
     pub kind: String,
     #[serde(default)]
@@ -27,8 +37,14 @@ pub struct PartyForm {
     pub identifier_type: String,
     #[serde(default)]
     pub identifier: String,
-    #[serde(flatten)]
-    pub contact: ContactForm,
+}
+
+/// A valid kind, legal name and identifier.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub kind: PartyKind,
+    pub legal_name: String,
+    pub identifier: PartyIdentifier,
 }
 
 /// Where a party is and whom to call, as typed: asked at registration, changed by an owner
@@ -69,9 +85,9 @@ impl ContactForm {
     }
 }
 
-impl PartyForm {
-    /// Validates every field, collecting one error per invalid field.
-    pub fn validate(&self, errors: &mut FieldErrors) -> Option<PartyDetails> {
+impl IdentityForm {
+    /// Validates the four fields, one error per invalid field.
+    pub fn validate(&self, errors: &mut FieldErrors) -> Option<Identity> {
         let kind = PartyKind::parse(&self.kind);
         if kind.is_none() {
             errors.add("kind", "error.choose");
@@ -93,20 +109,77 @@ impl PartyForm {
                 .map_err(|key| errors.add("identifier", key))
                 .ok()
         });
-        let contact = self.contact.validate(errors);
-        let Contact {
-            address,
-            contact_name,
-            contact_phone,
-        } = contact?;
-        Some(PartyDetails {
+        Some(Identity {
             kind: kind?,
             legal_name: legal_name?,
             identifier: identifier?,
+        })
+    }
+}
+
+impl PartyForm {
+    /// Validates every field, collecting one error per invalid field.
+    pub fn validate(&self, errors: &mut FieldErrors) -> Option<PartyDetails> {
+        let identity = self.identity.validate(errors);
+        let contact = self.contact.validate(errors);
+        let (
+            Identity {
+                kind,
+                legal_name,
+                identifier,
+            },
+            Contact {
+                address,
+                contact_name,
+                contact_phone,
+            },
+        ) = (identity?, contact?);
+        Some(PartyDetails {
+            kind,
+            legal_name,
+            identifier,
             address,
             contact_name,
             contact_phone,
         })
+    }
+}
+
+/// Where a request to change a party's identity stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum ChangeStatus {
+    /// Waiting for the station; the old details are in force.
+    Pending,
+    /// Applied to the party.
+    Approved,
+    /// Refused with a reason; nothing changed.
+    Rejected,
+    /// Replaced by a newer request before the station decided.
+    Withdrawn,
+}
+
+impl ChangeStatus {
+    pub const ALL: [ChangeStatus; 4] = [
+        ChangeStatus::Pending,
+        ChangeStatus::Approved,
+        ChangeStatus::Rejected,
+        ChangeStatus::Withdrawn,
+    ];
+
+    /// The value stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeStatus::Pending => "pending",
+            ChangeStatus::Approved => "approved",
+            ChangeStatus::Rejected => "rejected",
+            ChangeStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -117,15 +190,17 @@ mod tests {
     #[test]
     fn an_unchosen_type_is_a_person_for_a_lessor_and_an_organisation_otherwise() {
         let form = |kind: &str, identifier: &str| PartyForm {
-            kind: kind.into(),
-            legal_name: "名称".into(),
-            identifier: identifier.into(),
+            identity: IdentityForm {
+                kind: kind.into(),
+                legal_name: "名称".into(),
+                identifier: identifier.into(),
+                ..Default::default()
+            },
             contact: ContactForm {
                 address: "地址".into(),
                 contact_name: "张三".into(),
                 contact_phone: "13800138000".into(),
             },
-            ..Default::default()
         };
         let mut errors = FieldErrors::default();
         let lessor = form("lessor", "44030419850812067X")
@@ -137,7 +212,7 @@ mod tests {
             .unwrap();
         assert_eq!(school.identifier.kind(), IdentifierType::Uscc);
         let mut bad = form("lessor", "44030419850812067X");
-        bad.identifier_type = "passport".into();
+        bad.identity.identifier_type = "passport".into();
         assert!(bad.validate(&mut errors).is_none());
         assert_eq!(errors.get("identifier_type"), Some("error.choose"));
     }

@@ -10,6 +10,8 @@ pub enum Role {
     Admin,
     /// Staff of one police station.
     Station,
+    /// Staff of one police station who also adds and disables its officers.
+    StationAdmin,
     /// A user of one assisting party.
     Party,
 }
@@ -20,15 +22,26 @@ impl Role {
         match self {
             Role::Admin => "admin",
             Role::Station => "station",
+            Role::StationAdmin => "station_admin",
             Role::Party => "party",
         }
     }
 
     /// Parses the stored value.
     pub fn parse(s: &str) -> Option<Self> {
-        [Role::Admin, Role::Station, Role::Party]
+        [Role::Admin, Role::Station, Role::StationAdmin, Role::Party]
             .into_iter()
             .find(|r| r.as_str() == s)
+    }
+
+    /// Whether the role belongs to one station (an officer or a station admin).
+    pub fn is_station_staff(self) -> bool {
+        matches!(self, Role::Station | Role::StationAdmin)
+    }
+
+    /// Whether the role is police staff: an administrator or a station's.
+    pub fn is_staff(self) -> bool {
+        self != Role::Party
     }
 }
 

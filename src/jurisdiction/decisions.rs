@@ -2,8 +2,9 @@
 //! and the party emailed.
 
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::{parties, users};
+use crate::db::models::{change_requests, parties, users};
 use crate::db::DbConnection;
+use crate::domain::party::ChangeStatus;
 use crate::domain::PartyStatus;
 use crate::domain::{PartyId, UserId};
 use crate::error::AppError;
@@ -77,5 +78,58 @@ pub fn decide(
             )?;
         }
         Ok(())
+    })
+}
+
+/// Approves (the party's kind, legal name and identifier become the requested ones) or
+/// rejects with `reason` the pending change request of `party_id`, in one transaction with
+/// its audit entry and the email to the party. `Ok(false)` when the requested identifier has
+/// meanwhile become another party's (nothing changes; the request stays pending); nothing
+/// happens when no request is pending.
+pub fn decide_change(
+    conn: &mut DbConnection,
+    portal: &str,
+    party_id: &PartyId,
+    approve: bool,
+    reason: Option<&str>,
+    user_id: &UserId,
+    now: chrono::NaiveDateTime,
+) -> Result<bool, AppError> {
+    let to = if approve {
+        ChangeStatus::Approved
+    } else {
+        ChangeStatus::Rejected
+    };
+    crate::db::write(conn, |conn| {
+        let before = parties::find_by_id(conn, party_id)?;
+        let Some(pending) = change_requests::pending_of(conn, party_id)? else {
+            return Ok(true);
+        };
+        let stored = pending.stored_identifier();
+        let holder = parties::find_by_identifier(conn, &stored.identifier)?;
+        if approve && holder.is_some_and(|holder| &holder != party_id) {
+            return Ok(false);
+        }
+        let Some(mut request) =
+            change_requests::decide_pending(conn, party_id, to, reason, user_id, now)?
+        else {
+            return Ok(true);
+        };
+        if approve {
+            parties::set_identity(conn, party_id, request.kind, &request.legal_name, &stored)?;
+        }
+        request.status = to;
+        request.reason = reason.map(str::to_owned);
+        let action = if approve {
+            Action::PartyChangeApproved
+        } else {
+            Action::PartyChangeRejected
+        };
+        let entry = AuditEntry::new(action, Some(user_id), Some(party_id));
+        audit_log::insert(conn, &entry.detail(reason.unwrap_or(&request.id)))?;
+        if let Some(to) = users::first_of_party(conn, party_id)? {
+            crate::mail::notify::party_change_decided(conn, portal, &to.email, &before, &request)?;
+        }
+        Ok(true)
     })
 }

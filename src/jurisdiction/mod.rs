@@ -5,7 +5,7 @@
 mod decisions;
 pub mod desk;
 
-pub use decisions::{decide, Decision};
+pub use decisions::{decide, decide_change, Decision};
 pub use desk::{check_id_number, desk_view, mark_suspect, record_use, resolve_suspect, DeskView};
 
 pub use crate::db::models::attestation_list::{AttestationWithParty, ListFilter, StationFilter};
@@ -14,7 +14,10 @@ pub use crate::db::models::parties::{Party, PartyWithStation};
 pub use crate::db::models::stations::Station;
 
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::{attestation_list, jurisdiction, parties, stations, users};
+pub use crate::db::models::change_requests::ChangeRequest;
+use crate::db::models::{
+    attestation_list, change_requests, jurisdiction, parties, stations, users,
+};
 use crate::db::DbConnection;
 use crate::domain::PartyStatus;
 use crate::domain::{ListStatus, ProofStatus};
@@ -22,17 +25,18 @@ use crate::domain::{PartyId, StationId, UserId};
 use crate::error::AppError;
 use chrono::{Duration, NaiveDateTime};
 
-/// A party of the jurisdiction with the email of its first user.
+/// A party of the jurisdiction with the email of its first user and its pending change
+/// request.
 pub fn party_in_scope(
     conn: &mut DbConnection,
     scope: Option<&StationId>,
     id: &PartyId,
-) -> Result<(PartyWithStation, String), AppError> {
+) -> Result<(PartyWithStation, String, Option<ChangeRequest>), AppError> {
     let found = parties::find_in_scope(conn, id, scope)?;
     let email = users::first_of_party(conn, id)?
         .map(|u| u.email)
         .unwrap_or_default();
-    Ok((found, email))
+    Ok((found, email, change_requests::pending_of(conn, id)?))
 }
 
 /// Every party of the jurisdiction with its number of proofs.
@@ -57,6 +61,8 @@ pub struct Dashboard {
     pub today: Counts,
     pub week: Counts,
     pub pending: Vec<PartyWithStation>,
+    /// Parties asking to change their identity: id, name now, name asked.
+    pub changes: Vec<(PartyId, String, String)>,
     /// Proofs of the jurisdiction expiring and expired on `today`.
     pub ending: Vec<(ListStatus, i64)>,
 }
@@ -77,6 +83,7 @@ pub fn dashboard(
         today: jurisdiction::counts_since(conn, scope, midnight)?,
         week: jurisdiction::counts_since(conn, scope, midnight - Duration::days(6))?,
         pending: parties::list_by_status(conn, scope, PartyStatus::Pending, 200)?,
+        changes: change_requests::pending_in_scope(conn, scope)?,
     })
 }
 

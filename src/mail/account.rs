@@ -116,9 +116,42 @@ pub fn invitation(
     enqueue(conn, INVITATION_EVENT, email, None, &n)
 }
 
+/// A new staff account for `email` (`role`, at station `station`, empty for an
+/// administrator): its link to set a password, valid `days`.
+pub fn staff_invitation(
+    conn: &mut DbConnection,
+    email: &str,
+    role: crate::domain::Role,
+    station: &str,
+    link: &str,
+    days: i64,
+) -> anyhow::Result<()> {
+    let mut facts = vec![
+        MailFact::plain("mail.fact.account", email),
+        MailFact::keyed("mail.fact.role", &format!("role.{}", role.as_str())),
+    ];
+    if !station.is_empty() {
+        facts.push(MailFact::plain("mail.fact.station", station));
+    }
+    facts.push(MailFact::plain("mail.fact.valid_days", days.to_string()));
+    facts.push(MailFact::keyed(
+        "mail.fact.what_now",
+        "mail.staff_invitation.what_now",
+    ));
+    let n = Notification {
+        headline_key: "mail.staff_invitation",
+        subject_detail: email.to_owned(),
+        facts,
+        link: Some(link.to_owned()),
+    };
+    enqueue(conn, STAFF_EVENT, email, None, &n)
+}
+
 /// The outbox event of a reset link.
 pub const RESET_EVENT: &str = "password_reset";
 /// The outbox event of an invitation.
 pub const INVITATION_EVENT: &str = "invitation";
+/// The outbox event of a new staff account's link.
+pub const STAFF_EVENT: &str = "staff_invitation";
 /// Events whose email holds a secret link: their body is blanked once sent.
-pub const SECRET_EVENTS: [&str; 2] = [RESET_EVENT, INVITATION_EVENT];
+pub const SECRET_EVENTS: [&str; 3] = [RESET_EVENT, INVITATION_EVENT, STAFF_EVENT];

@@ -38,6 +38,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(STATION_PARTY, web::get().to(station::party_get))
         .route(STATION_PARTY_APPROVE, web::post().to(station::approve_post))
         .route(STATION_PARTY_REJECT, web::post().to(station::reject_post))
+        .route(
+            STATION_PARTY_CHANGE_APPROVE,
+            web::post().to(station::change_approve_post),
+        )
+        .route(
+            STATION_PARTY_CHANGE_REJECT,
+            web::post().to(station::change_reject_post),
+        )
         .route(STATION_PARTY_SUSPEND, web::post().to(station::suspend_post))
         .route(
             STATION_PARTY_REINSTATE,
@@ -45,6 +53,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(ADMIN_HOME, web::get().to(admin::home_get))
         .route(ADMIN_MAIL, web::get().to(admin::mail_get))
+        .route(ADMIN_STATIONS, web::get().to(admin::stations_get))
+        .route(ADMIN_STATIONS, web::post().to(admin::stations_post))
+        .route(
+            ADMIN_STATION_DISABLE,
+            web::post().to(admin::station_disable_post),
+        )
+        .route(
+            ADMIN_STATION_ENABLE,
+            web::post().to(admin::station_enable_post),
+        )
+        .route(ADMIN_STAFF, web::get().to(admin::staff_get))
+        .route(ADMIN_STAFF, web::post().to(admin::staff_post))
+        .route(
+            ADMIN_STAFF_DISABLE,
+            web::post().to(admin::staff_disable_post),
+        )
+        .route(ADMIN_STAFF_ENABLE, web::post().to(admin::staff_enable_post))
         .route(
             ADMIN_STATION_EMAIL,
             web::post().to(admin::station_email_post),
@@ -113,6 +138,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(PARTY_DETAILS, web::get().to(party::details_get))
         .route(PARTY_DETAILS, web::post().to(party::details_post))
+        .route(PARTY_DETAILS_CHANGE, web::post().to(party::change_post))
         .route(TEAM, web::get().to(party::team_get))
         .route(TEAM_INVITE, web::post().to(party::invite_post))
         .route(TEAM_ROLE, web::post().to(party::role_post))

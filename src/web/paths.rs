@@ -19,9 +19,17 @@ pub const STATION_PARTY_APPROVE: &str = "/station/parties/{id}/approve";
 pub const STATION_PARTY_REJECT: &str = "/station/parties/{id}/reject";
 pub const STATION_PARTY_SUSPEND: &str = "/station/parties/{id}/suspend";
 pub const STATION_PARTY_REINSTATE: &str = "/station/parties/{id}/reinstate";
+pub const STATION_PARTY_CHANGE_APPROVE: &str = "/station/parties/{id}/change/approve";
+pub const STATION_PARTY_CHANGE_REJECT: &str = "/station/parties/{id}/change/reject";
 pub const ADMIN_HOME: &str = "/admin";
 pub const ADMIN_MAIL: &str = "/admin/mail";
 pub const ADMIN_STATION_EMAIL: &str = "/admin/stations/{id}/email";
+pub const ADMIN_STATIONS: &str = "/admin/stations";
+pub const ADMIN_STATION_DISABLE: &str = "/admin/stations/{id}/disable";
+pub const ADMIN_STATION_ENABLE: &str = "/admin/stations/{id}/enable";
+pub const ADMIN_STAFF: &str = "/admin/staff";
+pub const ADMIN_STAFF_DISABLE: &str = "/admin/staff/{id}/disable";
+pub const ADMIN_STAFF_ENABLE: &str = "/admin/staff/{id}/enable";
 pub const ADMIN_MAIL_RETRY: &str = "/admin/mail/{id}/retry";
 pub const STATION_SETTINGS: &str = "/station/settings";
 pub const STATION_PARTIES: &str = "/station/parties";
@@ -69,6 +77,7 @@ pub const BULK_PDF: &str = "/party/attestations/bulk/{id}/pdf";
 pub const API_KEYS: &str = "/party/api-keys";
 pub const PARTY_SETTINGS: &str = "/party/settings";
 pub const PARTY_DETAILS: &str = "/party/details";
+pub const PARTY_DETAILS_CHANGE: &str = "/party/details/change";
 pub const TEAM: &str = "/party/team";
 pub const TEAM_INVITE: &str = "/party/team/invite";
 pub const TEAM_ROLE: &str = "/party/team/{id}/role";
@@ -104,7 +113,7 @@ pub fn bulk_row(batch: impl std::fmt::Display, line: impl std::fmt::Display) -> 
 pub fn home_of(role: crate::domain::Role) -> &'static str {
     match role {
         crate::domain::Role::Admin => ADMIN_HOME,
-        crate::domain::Role::Station => STATION_HOME,
+        crate::domain::Role::Station | crate::domain::Role::StationAdmin => STATION_HOME,
         crate::domain::Role::Party => PARTY_HOME,
     }
 }

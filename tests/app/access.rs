@@ -67,6 +67,8 @@ async fn role_by_route_matrix() {
         ("/station/verifications", [LOGIN, FORBIDDEN, OK, OK]),
         ("/station/settings", [LOGIN, FORBIDDEN, OK, FORBIDDEN]),
         ("/admin/mail", [LOGIN, FORBIDDEN, FORBIDDEN, OK]),
+        ("/admin/stations", [LOGIN, FORBIDDEN, FORBIDDEN, OK]),
+        ("/admin/staff", [LOGIN, FORBIDDEN, FORBIDDEN, OK]),
     ];
     for (path, expected) in &gets {
         for ((role, client), want) in roles.iter().zip(expected) {

@@ -23,9 +23,10 @@ async fn an_admin_sees_stations_staff_and_a_filtered_audit_log_and_edits_address
     let admin = browser();
     app.login_with(&admin, "admin@example.cn").await;
 
-    let home = app.get_with(&admin, "/admin").await.text().await.unwrap();
-    assert!(home.contains("福田派出所") && home.contains("station@example.cn"));
-    assert!(home.contains("officer@example.cn") && home.contains("440304-001"));
+    let stations = app.get_with(&admin, "/admin/stations").await.text().await.unwrap();
+    assert!(stations.contains("福田派出所") && stations.contains("station@example.cn"));
+    let staff = app.get_with(&admin, "/admin/staff").await.text().await.unwrap();
+    assert!(staff.contains("officer@example.cn") && staff.contains("440304-001"));
     let failures = app
         .get_with(&admin, "/admin?action=login_failure")
         .await

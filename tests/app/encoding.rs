@@ -114,7 +114,7 @@ async fn payloads_in_every_free_text_field_come_out_escaped_everywhere() {
     assert_escaped(&verified, "/verify");
     let admin = browser();
     app.login_with(&admin, "admin@example.cn").await;
-    for path in ["/admin", "/admin/mail"] {
+    for path in ["/admin", "/admin/mail", "/admin/stations", "/admin/staff"] {
         assert_escaped(
             &app.get_with(&admin, path).await.text().await.unwrap(),
             path,

@@ -243,6 +243,11 @@ pub fn form_values(html: &str, form: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `form_values` as the pairs `post_with` sends.
+pub fn pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+}
+
 /// Where a redirect points.
 pub fn location(response: &Response) -> String {
     response
@@ -839,4 +844,14 @@ pub async fn wait_done(app: &TestApp, client: &Client, batch: &str) -> Vec<i64> 
         assert!(std::time::Instant::now() < deadline, "not done: {p}");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// The claims of a token, read as any JWT library would (no check of the signature).
+pub fn token_claims(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
 }

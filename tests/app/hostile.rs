@@ -275,7 +275,33 @@ async fn hostile_values_never_get_a_server_error() {
                 "change password {field}={value:?}: {status}"
             );
         }
-        requests += 8;
+
+        // The party's details: the contact form and the change request, a value in one
+        // field of each in turn.
+        let (path, field) = if n % 2 == 0 {
+            let contact = ["address", "contact_name", "contact_phone"];
+            ("/party/details", contact[n / 2 % 3])
+        } else {
+            let identity = ["kind", "legal_name", "identifier_type", "identifier"];
+            ("/party/details/change", identity[n / 2 % 4])
+        };
+        let mut form = vec![
+            ("address", "深圳市福田区福华路 1 号".to_owned()),
+            ("contact_name", "张三".to_owned()),
+            ("contact_phone", "13800138000".to_owned()),
+            ("kind", "employer".to_owned()),
+            ("legal_name", "深圳市示例科技有限公司".to_owned()),
+            ("identifier", "91110000600037341L".to_owned()),
+            ("csrf_token", hr_csrf.clone()),
+        ];
+        form = with(form, field, value);
+        let r = hr.post(app.url(path)).form(&fields(&form)).send().await.unwrap();
+        let (status, body) = (r.status(), r.text().await.unwrap());
+        assert!(
+            !status.is_server_error() && clear_page(status, &body),
+            "{path} {field}={value:?}: {status}"
+        );
+        requests += 9;
     }
 
     // JSON of the wrong shape, wrong content types, a huge body.

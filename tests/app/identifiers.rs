@@ -16,16 +16,6 @@ fn assert_masked(what: &str, text: &str) {
     assert!(!text.contains(COLLIDING), "{what} holds the full number");
 }
 
-/// The claims of a token, read as any JWT library would (no check of the signature).
-fn claims_of(token: &str) -> serde_json::Value {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
-}
-
 async fn app_with_officer() -> (TestApp, reqwest::Client) {
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
@@ -66,7 +56,7 @@ async fn a_colliding_lessors_number_is_shown_masked_everywhere() {
 
     let token = app.token_of(&id);
     assert_masked("the token", &token);
-    assert_eq!(claims_of(&token)["issuer"]["identifier"], MASKED);
+    assert_eq!(token_claims(&token)["issuer"]["identifier"], MASKED);
     for path in [
         "/party".to_owned(),
         format!("/party/attestations/{id}"),
@@ -136,7 +126,7 @@ fn resign(app: &TestApp, token: &str, change: impl FnOnce(&mut serde_json::Value
     let kid = header.kid.clone().unwrap();
     let pem = std::fs::read(app.data_dir.path().join("keys").join(format!("{kid}.pem"))).unwrap();
     let key = jsonwebtoken::EncodingKey::from_ed_pem(&pem).unwrap();
-    let mut claims = claims_of(token);
+    let mut claims = token_claims(token);
     change(&mut claims);
     jsonwebtoken::encode(&header, &claims, &key).unwrap()
 }

@@ -12,22 +12,6 @@ use reqwest::{Client, StatusCode};
 
 const NEW: &str = "amber-meadow-compass-77";
 
-/// The messages whose subject has `headline`, once `n` of them arrived (at most 20 s).
-async fn mails(smtp: &SmtpServer, headline: &str, n: usize) -> Vec<Received> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let found: Vec<Received> = smtp
-            .messages()
-            .into_iter()
-            .filter(|m| m.subject.contains(headline))
-            .collect();
-        if found.len() >= n || std::time::Instant::now() > deadline {
-            return found;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 /// The reset link (its path) in `mail`.
 fn link_in(mail: &Received) -> String {
     let at = mail.text.find("/password/reset/").expect("a reset link");
@@ -90,7 +74,7 @@ async fn a_user_changes_their_password_and_their_other_sessions_end() {
     assert!(!logged_in(&app, &elsewhere).await, "the other one ended");
     assert_eq!(login(&app, "landlord@example.cn", PASSWORD).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(login(&app, "landlord@example.cn", NEW).await.0, StatusCode::SEE_OTHER);
-    let told = mails(&smtp, "您的密码已更改", 1).await;
+    let told = smtp.with_subject("您的密码已更改", 1).await;
     assert_eq!(told.len(), 1);
     assert_eq!(told[0].to, vec!["landlord@example.cn".to_owned()]);
     assert!(!told[0].raw.contains(NEW), "never the password");
@@ -116,14 +100,14 @@ async fn a_forgotten_password_is_reset_from_the_emailed_link_once() {
     let unknown = ask("nobody@example.cn").await;
     assert_eq!(known.0, StatusCode::OK);
     assert_eq!(known, unknown, "the same answer for both");
-    let sent = mails(&smtp, "设置新密码", 1).await;
+    let sent = smtp.with_subject("设置新密码", 1).await;
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].to, vec!["landlord@example.cn".to_owned()]);
     let first = link_in(&sent[0]);
 
     // A newer link replaces it.
     ask("landlord@example.cn").await;
-    let second = link_in(&mails(&smtp, "设置新密码", 2).await[1]);
+    let second = link_in(&smtp.with_subject("设置新密码", 2).await[1]);
     assert_eq!(app.get(&first).await.status(), StatusCode::GONE, "superseded");
     let form = app.get(&second).await;
     assert_eq!(form.status(), StatusCode::OK);
@@ -170,7 +154,7 @@ async fn a_reset_link_runs_out_after_30_minutes_and_asking_is_limited() {
         .post("/password/forgot", &[("email", "landlord@example.cn")])
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let link = link_in(&mails(&smtp, "设置新密码", 1).await[0]);
+    let link = link_in(&smtp.with_subject("设置新密码", 1).await[0]);
     app.clock.advance(Duration::minutes(31));
     assert_eq!(app.get(&link).await.status(), StatusCode::GONE, "expired");
     let r = app

@@ -8,7 +8,6 @@ use crate::smtp::{Received, SmtpServer};
 use attest::domain::china_time;
 use chrono::{Duration, NaiveDate};
 use reqwest::StatusCode;
-use std::time::Instant;
 
 const DIGEST: &str = "证明到期提醒";
 const NOTICE: &str = "您的证明即将到期";
@@ -32,10 +31,7 @@ fn with_subject(smtp: &SmtpServer, headline: &str) -> Vec<Received> {
 /// Waits (polling, at most 20 s) until `n` messages with `headline` arrived, then two more
 /// worker rounds of both instances, and returns them all.
 async fn arrived(smtp: &SmtpServer, headline: &str, n: usize) -> Vec<Received> {
-    let deadline = Instant::now() + std::time::Duration::from_secs(20);
-    while with_subject(smtp, headline).len() < n && Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    smtp.with_subject(headline, n).await;
     two_rounds().await;
     with_subject(smtp, headline)
 }

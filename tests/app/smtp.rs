@@ -115,6 +115,44 @@ impl SmtpServer {
         }
         self.messages()
     }
+
+    /// The messages whose subject has `headline`, once `n` of them arrived (waiting at most
+    /// 20 s; fewer when they did not).
+    pub async fn with_subject(&self, headline: &str, n: usize) -> Vec<Received> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let found: Vec<Received> = self
+                .messages()
+                .into_iter()
+                .filter(|m| m.subject.contains(headline))
+                .collect();
+            if found.len() >= n || Instant::now() > deadline {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl SmtpServer {
+    /// The path of the newest link starting with `prefix` in an email to `to` (waiting at
+    /// most 20 s).
+    pub async fn link_to(&self, to: &str, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let found = self
+                .messages()
+                .into_iter()
+                .rev()
+                .find(|m| m.to == vec![to.to_owned()] && m.text.contains(prefix));
+            if let Some(m) = found {
+                let at = m.text.find(prefix).unwrap();
+                return m.text[at..].split_whitespace().next().unwrap().to_owned();
+            }
+            assert!(Instant::now() < deadline, "no {prefix} link for {to}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }
 
 impl Drop for SmtpServer {

@@ -60,8 +60,7 @@ async fn a_landlord_renews_one_expiring_proof_from_the_digest_and_ends_another()
     let mut values = form_values(&form, "main form[method=post]");
     values.retain(|(name, _)| name != "responsibility" && name != "csrf_token");
     values.push(("responsibility".into(), "on".into()));
-    let sent: Vec<(&str, &str)> = values.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let renewed = app.post_with(&landlord, &renew_link, &sent).await;
+    let renewed = app.post_with(&landlord, &renew_link, &pairs(&values)).await;
     assert_eq!(renewed.status(), StatusCode::SEE_OTHER);
     let new = location(&renewed).rsplit('/').next().unwrap().to_owned();
 

@@ -73,6 +73,8 @@ mod status_lists;
 mod station;
 #[path = "story.rs"]
 mod story;
+#[path = "staff.rs"]
+mod staff;
 #[path = "team.rs"]
 mod team;
 #[path = "tokens.rs"]

@@ -12,18 +12,7 @@ const CLERK_PASSWORD: &str = "amber-meadow-compass-77";
 
 /// The invitation link (its path) emailed to `email` (waits up to 20 s).
 async fn invitation_to(smtp: &SmtpServer, email: &str) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let found = smtp.messages().into_iter().rev().find(|m| {
-            m.to == vec![email.to_owned()] && m.text.contains("/invitations/")
-        });
-        if let Some(m) = found {
-            let at = m.text.find("/invitations/").unwrap();
-            return m.text[at..].split_whitespace().next().unwrap().to_owned();
-        }
-        assert!(std::time::Instant::now() < deadline, "no invitation for {email}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    smtp.link_to(email, "/invitations/").await
 }
 
 async fn invite(app: &TestApp, owner: &Client, email: &str, role: &str) -> reqwest::Response {

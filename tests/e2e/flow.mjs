@@ -397,6 +397,17 @@ try {
   await page.getByRole("button", { name: "保存" }).click();
   await page.locator("#saved").waitFor();
   await check(page, "party-details-saved");
+  // The company is renamed: a request the officer approves.
+  await page.getByLabel(/^单位名称/).fill("深圳市新名科技有限公司");
+  await page.getByRole("button", { name: "提交变更申请" }).click();
+  await page.locator("#requested").waitFor();
+  await check(page, "party-details-requested");
+  await officer.goto(`${BASE}/station`);
+  await officer.locator("#changes a").click();
+  await officer.locator("#change-legal-name").waitFor();
+  await check(officer, "station-party-change");
+  await officer.getByRole("button", { name: "通过变更" }).click();
+  await heading(officer, "深圳市新名科技有限公司");
   await page.goto(`${BASE}/account/password`);
   await heading(page, "修改密码");
   await check(page, "account-password");

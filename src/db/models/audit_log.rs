@@ -44,6 +44,15 @@ pub enum Action {
     InvitationAccepted,
     PartyRoleChanged,
     PartyDetailsChanged,
+    PartyChangeRequested,
+    PartyChangeApproved,
+    PartyChangeRejected,
+    StationDisabled,
+    StationEnabled,
+    SecondFactorEnabled,
+    SecondFactorDisabled,
+    SecondFactorFailure,
+    RecoveryCodeUsed,
 }
 
 impl Action {
@@ -85,6 +94,15 @@ impl Action {
             Action::InvitationAccepted => "invitation_accepted",
             Action::PartyRoleChanged => "party_role_changed",
             Action::PartyDetailsChanged => "party_details_changed",
+            Action::PartyChangeRequested => "party_change_requested",
+            Action::PartyChangeApproved => "party_change_approved",
+            Action::PartyChangeRejected => "party_change_rejected",
+            Action::StationDisabled => "station_disabled",
+            Action::StationEnabled => "station_enabled",
+            Action::SecondFactorEnabled => "second_factor_enabled",
+            Action::SecondFactorDisabled => "second_factor_disabled",
+            Action::SecondFactorFailure => "second_factor_failure",
+            Action::RecoveryCodeUsed => "recovery_code_used",
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod attestation_list;
 pub mod attestations;
 pub mod audit_log;
 pub mod bulk;
+pub mod change_requests;
 pub mod invitations;
 pub mod jurisdiction;
 pub mod outbox;

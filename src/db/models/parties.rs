@@ -231,3 +231,17 @@ pub fn set_contact(
         .execute(conn)
         .map(drop)
 }
+
+/// Sets the kind, legal name and identifier (as stored) of party `id`.
+pub fn set_identity(
+    conn: &mut DbConnection,
+    id: &PartyId,
+    kind: PartyKind,
+    legal_name: &str,
+    stored: &StoredIdentifier,
+) -> QueryResult<()> {
+    diesel::update(parties::table.find(id))
+        .set((parties::kind.eq(kind), parties::legal_name.eq(legal_name)))
+        .execute(conn)?;
+    set_identifier(conn, id, stored)
+}

@@ -2,7 +2,7 @@
 //! does not let anyone take over a session.
 
 use crate::db::models::users::User;
-use crate::db::schema::{sessions, users};
+use crate::db::schema::{sessions, stations, users};
 use crate::db::DbConnection;
 use crate::domain::UserId;
 use diesel::prelude::*;
@@ -25,15 +25,17 @@ pub fn insert(conn: &mut DbConnection, session: &Session) -> QueryResult<()> {
         .map(drop)
 }
 
-/// The session with `id_hash` and its user (none when the user is disabled).
+/// The session with `id_hash` and its user (none when the user, or the station they are
+/// staff of, is disabled).
 pub fn find_with_user(
     conn: &mut DbConnection,
     id_hash: &str,
 ) -> QueryResult<Option<(Session, User)>> {
     sessions::table
-        .inner_join(users::table)
+        .inner_join(users::table.left_join(stations::table))
         .filter(sessions::id_hash.eq(id_hash))
         .filter(users::disabled_at.is_null())
+        .filter(stations::disabled_at.is_null())
         .select((Session::as_select(), User::as_select()))
         .first(conn)
         .optional()

@@ -19,6 +19,9 @@ pub struct Station {
     /// The hour (China time, 0-23) of the daily digest.
     pub digest_hour: i32,
     pub last_digest_on: Option<chrono::NaiveDate>,
+    /// When an administrator disabled it: its staff cannot log in, and it is not offered at
+    /// registration.
+    pub disabled_at: Option<chrono::NaiveDateTime>,
 }
 
 /// Inserts a station.
@@ -52,6 +55,19 @@ pub fn list_all(conn: &mut DbConnection) -> QueryResult<Vec<Station>> {
         .order(stations::code)
         .select(Station::as_select())
         .load(conn)
+}
+
+/// Disables station `id` at `at`, or enables it (`None`); false when there is no such
+/// station.
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    id: &StationId,
+    at: Option<chrono::NaiveDateTime>,
+) -> QueryResult<bool> {
+    diesel::update(stations::table.find(id))
+        .set(stations::disabled_at.eq(at))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 /// Sets how a station is notified.

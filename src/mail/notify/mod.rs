@@ -5,7 +5,10 @@ mod parties;
 mod reminders;
 
 pub use desk::{desk_decision, DeskDecision};
-pub use parties::{party_contact_changed, party_registered, party_status};
+pub use parties::{
+    party_change_decided, party_change_requested, party_contact_changed, party_registered,
+    party_status,
+};
 pub use reminders::{expiring_applicant, expiry_digest};
 
 use super::compose::{MailFact, Notification};

@@ -23,7 +23,7 @@ pub struct PasswordPage {
     changed: bool,
 }
 
-const EVERYONE: [Role; 3] = [Role::Admin, Role::Station, Role::Party];
+const EVERYONE: [Role; 4] = [Role::Admin, Role::Station, Role::StationAdmin, Role::Party];
 
 /// `GET /account/password`.
 pub async fn password_get(page: Page) -> Result<PasswordPage, AppError> {

@@ -75,7 +75,7 @@ pub async fn register_post(
     if form.station.trim().is_empty() {
         errors.add("station", "error.choose");
     }
-    let user_inputs = [form.email.as_str(), form.party.legal_name.as_str()];
+    let user_inputs = [form.email.as_str(), form.party.identity.legal_name.as_str()];
     let password_ok = errors
         .check("password", fields::password(&form.password, &user_inputs))
         .is_some();

@@ -6,7 +6,7 @@ mod settings;
 mod team;
 
 pub use api_keys::{api_key_revoke_post, api_keys_get, api_keys_post};
-pub use details::{details_get, details_post};
+pub use details::{change_post, details_get, details_post};
 pub use settings::{settings_get, settings_post};
 pub use team::{invitation_revoke_post, invite_post, remove_post, role_post, team_get};
 

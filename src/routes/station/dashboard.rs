@@ -17,6 +17,8 @@ pub struct StationHomePage {
     today: Counts,
     week: Counts,
     pending: Vec<PartyRow>,
+    /// Parties asking to change their name, kind or identifier: id, name now, name asked.
+    changes: Vec<(crate::domain::PartyId, String, String)>,
     /// Expiring and expired proofs of the jurisdiction, with their count.
     ending: Vec<(ListStatus, i64)>,
 }
@@ -29,6 +31,7 @@ pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationH
         today,
         week,
         pending,
+        changes,
         ending,
     } = state
         .db(move |conn| jurisdiction::dashboard(conn, scope.as_ref(), midnight))
@@ -38,6 +41,7 @@ pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationH
         today,
         week,
         pending: pending.into_iter().map(PartyRow::from).collect(),
+        changes,
         ending,
     })
 }

@@ -18,7 +18,7 @@ use serde::Deserialize;
 #[derive(Debug, Default, Deserialize)]
 pub struct DecisionForm {
     #[serde(default)]
-    reason: String,
+    pub reason: String,
 }
 
 /// `POST …/approve`.
@@ -79,11 +79,9 @@ async fn change(
         (true, Ok(reason)) => Some(reason),
         (true, Err(key)) => {
             let template = StationPartyPage {
-                page,
-                row,
-                email,
                 reason: form.reason,
                 reason_error: Some(key),
+                ..StationPartyPage::new(page, row, email)
             };
             return html(&template, StatusCode::UNPROCESSABLE_ENTITY);
         }

@@ -1,5 +1,6 @@
 //! Station staff: the parties of their jurisdiction waiting for approval.
 
+mod change;
 mod dashboard;
 mod decide;
 mod desk;
@@ -7,6 +8,7 @@ mod directory;
 mod search;
 mod settings;
 
+pub use change::{change_approve_post, change_reject_post};
 pub use dashboard::home_get;
 pub use decide::{approve_post, reinstate_post, reject_post, suspend_post};
 pub use desk::{
@@ -26,13 +28,15 @@ use actix_web::web;
 use askama_web::WebTemplate;
 
 /// The roles that may use the station pages: its staff, and admins for every station.
-pub const STAFF: &[Role] = &[Role::Station, Role::Admin];
+pub const STAFF: &[Role] = &[Role::Station, Role::StationAdmin, Role::Admin];
 
 /// The station a user's lists are limited to; `None` means every station (admins).
 pub fn scope_of(user: &SessionUser) -> Result<Option<crate::domain::StationId>, AppError> {
     match user.role {
         Role::Admin => Ok(None),
-        Role::Station => user.station_id.clone().map(Some).ok_or(AppError::Forbidden),
+        Role::Station | Role::StationAdmin => {
+            user.station_id.clone().map(Some).ok_or(AppError::Forbidden)
+        }
         Role::Party => Err(AppError::Forbidden),
     }
 }
@@ -43,6 +47,8 @@ pub struct PartyRow {
     pub identifier: String,
     pub station_code: String,
     pub station_name: String,
+    /// The party's pending request to change its identity (only on its own page).
+    pub change: Option<jurisdiction::ChangeRequest>,
 }
 
 impl From<PartyWithStation> for PartyRow {
@@ -52,11 +58,13 @@ impl From<PartyWithStation> for PartyRow {
             party: p.party,
             station_code: p.station_code,
             station_name: p.station_name,
+            change: None,
         }
     }
 }
 
-/// One party, with the approve and reject forms while it is pending.
+/// One party, with the approve and reject forms while it is pending, and those of its
+/// pending change request.
 #[derive(askama::Template, WebTemplate)]
 #[template(path = "station/party.html")]
 pub struct StationPartyPage {
@@ -65,6 +73,27 @@ pub struct StationPartyPage {
     pub email: String,
     pub reason: String,
     pub reason_error: Option<&'static str>,
+    /// The reason typed to reject the change request, and the error beside it.
+    pub change_reason: String,
+    pub change_reason_error: Option<&'static str>,
+    /// Why the change request could not be approved.
+    pub change_error: Option<&'static str>,
+}
+
+impl StationPartyPage {
+    /// The page as first shown: no reason typed, no error.
+    pub fn new(page: Page, row: PartyRow, email: String) -> Self {
+        Self {
+            page,
+            row,
+            email,
+            reason: String::new(),
+            reason_error: None,
+            change_reason: String::new(),
+            change_reason_error: None,
+            change_error: None,
+        }
+    }
 }
 
 /// Loads a party within the user's scope (another station's party is 404).
@@ -74,10 +103,14 @@ pub async fn load_in_scope(
     id: crate::domain::PartyId,
 ) -> Result<(PartyRow, String), AppError> {
     let scope = scope_of(user)?;
-    let (found, email) = state
+    let (found, email, change) = state
         .db(move |conn| jurisdiction::party_in_scope(conn, scope.as_ref(), &id))
         .await?;
-    Ok((PartyRow::from(found), email))
+    let row = PartyRow {
+        change,
+        ..PartyRow::from(found)
+    };
+    Ok((row, email))
 }
 
 /// `GET /station/parties/{id}`.
@@ -88,11 +121,5 @@ pub async fn party_get(
 ) -> Result<StationPartyPage, AppError> {
     let user = page.require(STAFF)?;
     let (row, email) = load_in_scope(&state, user, id.into_inner()).await?;
-    Ok(StationPartyPage {
-        page,
-        row,
-        email,
-        reason: String::new(),
-        reason_error: None,
-    })
+    Ok(StationPartyPage::new(page, row, email))
 }

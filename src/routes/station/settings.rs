@@ -23,7 +23,7 @@ pub struct SettingsPage {
 }
 
 async fn own_station(page: &Page, state: &web::Data<AppState>) -> Result<Station, AppError> {
-    let user = page.require(&[Role::Station])?;
+    let user = page.require(&[Role::Station, Role::StationAdmin])?;
     let id = user.station_id.clone().ok_or(AppError::Forbidden)?;
     state.db(move |conn| jurisdiction::station(conn, &id)).await
 }

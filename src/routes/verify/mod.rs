@@ -133,7 +133,7 @@ async fn desk_scope(
     };
     let own_code = match (user.role, user.station_id.clone()) {
         (crate::domain::Role::Admin, _) => return Ok(Some(claims.jti.clone())),
-        (crate::domain::Role::Station, Some(station_id)) => {
+        (role, Some(station_id)) if role.is_station_staff() => {
             state
                 .db(move |conn| crate::jurisdiction::station(conn, &station_id).map(|s| s.code))
                 .await?
