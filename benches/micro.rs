@@ -106,6 +106,8 @@ fn page(lang: Lang) -> Page {
             party_id: Some("p1".into()),
             party_role: Some(attest::domain::PartyRole::Owner),
             session_hash: String::new(),
+            second_factor: false,
+            second_factor_missing: false,
         }),
         csrf_token: "x".repeat(43),
         path: "/party/attestations".into(),

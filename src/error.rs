@@ -15,6 +15,10 @@ pub enum AppError {
     /// Not logged in: HTML pages redirect to the login page.
     #[error("login required")]
     Unauthorized,
+    /// Logged in, but the portal requires a second factor this user has not set up: pages
+    /// redirect to its setup.
+    #[error("a second factor must be set up first")]
+    SecondFactorMissing,
     /// An API request without a valid key.
     #[error("a valid API key is required")]
     InvalidApiKey,
@@ -105,7 +109,7 @@ impl ResponseError for AppError {
             AppError::InvalidApiKey => StatusCode::UNAUTHORIZED,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Unauthorized => StatusCode::SEE_OTHER,
+            AppError::Unauthorized | AppError::SecondFactorMissing => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::Refused(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -119,6 +123,11 @@ impl ResponseError for AppError {
             AppError::Unauthorized => {
                 return response
                     .insert_header((header::LOCATION, crate::web::paths::LOGIN))
+                    .finish();
+            }
+            AppError::SecondFactorMissing => {
+                return response
+                    .insert_header((header::LOCATION, crate::web::paths::ACCOUNT_SECOND_FACTOR))
                     .finish();
             }
             AppError::TooManyRequests { retry_after_secs } => {

@@ -36,25 +36,25 @@ pub const KNOWN_CLIENT_DAYS: i64 = 30;
 pub enum Outcome {
     /// A new session: its token, and the user's role.
     LoggedIn { token: String, role: Role },
-    /// Wrong email or password (the answer does not say which).
+    /// The password was right and the account has a second factor: its code is asked next.
+    /// The challenge goes in a cookie; there is no session yet.
+    SecondFactor { challenge: String },
+    /// Wrong email or password, or a wrong second-factor code (the answer does not say which).
     Wrong,
     /// Too many failures: try again in `WINDOW_MINUTES`.
     Locked,
-    /// The right password of a disabled account.
+    /// The right password of a disabled account (or of the staff of a disabled station).
     Disabled,
 }
 
-/// Tries `password` for `email` from `client` at `now` (the failures of the window before
-/// it count).
-pub fn attempt(
+/// Whether `email` may not try from `client` at `now`, and its failures from everywhere in
+/// the window.
+fn locked(
     conn: &mut DbConnection,
-    secrets: &Secrets,
-    portal: &str,
     email: &str,
-    password: &str,
     client: Option<&str>,
     now: NaiveDateTime,
-) -> Result<Outcome, AppError> {
+) -> Result<(bool, i64), AppError> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
     let failures = |conn: &mut DbConnection, client: Option<&str>| {
         audit_log::count_since(conn, Action::LoginFailure, Some(email), client, since)
@@ -69,6 +69,21 @@ pub fn attempt(
         }
         None => account_failures >= ACCOUNT_CEILING,
     };
+    Ok((locked, account_failures))
+}
+
+/// Tries `password` for `email` from `client` at `now` (the failures of the window before
+/// it count).
+pub fn attempt(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    portal: &str,
+    email: &str,
+    password: &str,
+    client: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Outcome, AppError> {
+    let (locked, account_failures) = locked(conn, email, client, now)?;
     if locked {
         return Ok(Outcome::Locked);
     }
@@ -87,37 +102,85 @@ pub fn attempt(
     };
     match user {
         Some(user) if user.disabled_at.is_some() || station_disabled => Ok(Outcome::Disabled),
-        Some(user) => {
-            let role = user.role;
-            let token = crate::db::write(conn, |conn| {
-                let token = crate::web::session::start(conn, secrets, &user.id)?;
-                users::set_last_login(conn, &user.id, now)?;
-                audit_log::insert(
-                    conn,
-                    &AuditEntry::new(Action::LoginSuccess, Some(&user.id), Some(email))
-                        .from_ip(client),
-                )?;
-                Ok::<_, AppError>(token)
-            })?;
-            Ok(Outcome::LoggedIn { token, role })
-        }
-        None => {
-            crate::db::write(conn, |conn| {
-                audit_log::insert(
-                    conn,
-                    &AuditEntry::new(Action::LoginFailure, None, Some(email)).from_ip(client),
-                )?;
-                // The failure that reaches the ceiling tells the owner, once per window.
-                if account_failures + 1 == ACCOUNT_CEILING
-                    && users::find_by_email(conn, email)?.is_some()
-                {
-                    crate::mail::account::login_ceiling(conn, portal, email, ACCOUNT_CEILING)?;
-                }
-                Ok::<_, AppError>(())
-            })?;
-            Ok(Outcome::Wrong)
-        }
+        Some(user) if user.totp_enabled_at.is_some() => Ok(Outcome::SecondFactor {
+            challenge: crate::accounts::second_factor::challenge(secrets, &user.id, now),
+        }),
+        Some(user) => succeed(conn, secrets, &user, client, now),
+        None => fail(conn, portal, email, client, account_failures),
     }
+}
+
+/// The second step of a login: `code` (TOTP or recovery) for the user `challenge` names,
+/// counted with password failures. `None` when the challenge is no longer valid.
+pub fn second_step(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    portal: &str,
+    challenge: &str,
+    code: &str,
+    client: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Option<Outcome>, AppError> {
+    let Some(user) = crate::accounts::second_factor::challenged(conn, secrets, challenge, now)?
+    else {
+        return Ok(None);
+    };
+    let (locked, account_failures) = locked(conn, &user.email, client, now)?;
+    if locked {
+        return Ok(Some(Outcome::Locked));
+    }
+    let outcome = if crate::accounts::second_factor::check(conn, secrets, &user, code, now)? {
+        succeed(conn, secrets, &user, client, now)?
+    } else {
+        fail(conn, portal, &user.email, client, account_failures)?
+    };
+    Ok(Some(outcome))
+}
+
+/// A session for `user`, who proved who they are (audited, last login recorded).
+fn succeed(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    user: &crate::accounts::User,
+    client: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Outcome, AppError> {
+    let token = crate::db::write(conn, |conn| {
+        let token = crate::web::session::start(conn, secrets, &user.id)?;
+        users::set_last_login(conn, &user.id, now)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::LoginSuccess, Some(&user.id), Some(&user.email))
+                .from_ip(client),
+        )?;
+        Ok::<_, AppError>(token)
+    })?;
+    Ok(Outcome::LoggedIn {
+        token,
+        role: user.role,
+    })
+}
+
+/// A failed attempt for `email` from `client` (audited; the one that reaches the ceiling
+/// tells the owner, once per window).
+fn fail(
+    conn: &mut DbConnection,
+    portal: &str,
+    email: &str,
+    client: Option<&str>,
+    account_failures: i64,
+) -> Result<Outcome, AppError> {
+    crate::db::write(conn, |conn| {
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(Action::LoginFailure, None, Some(email)).from_ip(client),
+        )?;
+        if account_failures + 1 == ACCOUNT_CEILING && users::find_by_email(conn, email)?.is_some() {
+            crate::mail::account::login_ceiling(conn, portal, email, ACCOUNT_CEILING)?;
+        }
+        Ok::<_, AppError>(())
+    })?;
+    Ok(Outcome::Wrong)
 }
 
 /// Whether `email` logged in from `ip` within `KNOWN_CLIENT_DAYS` before `now`.

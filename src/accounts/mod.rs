@@ -5,6 +5,7 @@ mod api_keys;
 pub mod details;
 pub mod passwords;
 mod people;
+pub mod second_factor;
 pub mod staff;
 pub use people::People;
 pub mod team;
@@ -128,6 +129,9 @@ pub(crate) fn insert_user(
         disabled_at: None,
         last_login_at: None,
         party_role,
+        totp_secret_sealed: None,
+        totp_enabled_at: None,
+        totp_last_step: None,
     };
     users::insert(conn, &user)?;
     audit_log::insert(

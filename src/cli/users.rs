@@ -51,6 +51,13 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Remove an account's second factor (a lost phone and lost recovery codes); where the
+    /// portal requires one, its user sets it up again at the next login.
+    #[command(name = "reset-2fa")]
+    Reset2fa {
+        #[arg(long)]
+        email: String,
+    },
     /// List the accounts (email, role, station or party, disabled, last login).
     List {
         /// Only the staff of this station (its code).
@@ -82,6 +89,7 @@ pub fn run(config: &Config, command: UserCommand) -> Result<(), CliError> {
         }
         UserCommand::Disable { email } => set_disabled(config, &email, true),
         UserCommand::Enable { email } => set_disabled(config, &email, false),
+        UserCommand::Reset2fa { email } => reset_second_factor(config, &email),
         UserCommand::List { station, role } => list(config, station.as_deref(), role.as_deref()),
     }
 }
@@ -116,12 +124,29 @@ fn not_found(e: crate::error::AppError, email: &str) -> CliError {
     }
 }
 
-fn set_disabled(config: &Config, email: &str, disabled: bool) -> Result<(), CliError> {
+/// The account `email` (checked), with a connection to its database.
+fn account(
+    config: &Config,
+    email: &str,
+) -> Result<(crate::db::PooledConn, accounts::User), CliError> {
     let email = fields::email(email).map_err(|k| invalid("--email", k))?;
     let mut conn = open(config)?;
     let user = users::find_by_email(&mut conn, &email)
         .map_err(anyhow::Error::from)?
         .ok_or_else(|| not_found(crate::error::AppError::NotFound, &email))?;
+    Ok((conn, user))
+}
+
+fn reset_second_factor(config: &Config, email: &str) -> Result<(), CliError> {
+    let (mut conn, user) = account(config, email)?;
+    accounts::second_factor::disable(&mut conn, &user, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("second factor of {} removed", user.email);
+    Ok(())
+}
+
+fn set_disabled(config: &Config, email: &str, disabled: bool) -> Result<(), CliError> {
+    let (mut conn, user) = account(config, email)?;
+    let email = user.email.clone();
     let now = config.clock.now();
     passwords::set_disabled(&mut conn, &user, disabled, None, now)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -134,7 +159,7 @@ fn list(config: &Config, station: Option<&str>, role: Option<&str>) -> Result<()
     let role = role
         .map(|r| {
             Role::parse(r).ok_or_else(|| CliError {
-                message: "--role must be admin, station or party".into(),
+                message: "--role must be admin, station, station_admin or party".into(),
                 code: 2,
             })
         })

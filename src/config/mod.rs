@@ -78,6 +78,9 @@ pub struct ConfigArgs {
     /// `X-Forwarded-For`/`Forwarded` and `X-Forwarded-Proto` are believed.
     #[arg(long, env = "ATTEST_TRUSTED_PROXIES", global = true)]
     pub trusted_proxies: Option<String>,
+    /// Who must log in with a second factor: `staff` (default), `all` or `none`.
+    #[arg(long, env = "ATTEST_REQUIRE_2FA", global = true)]
+    pub require_2fa: Option<String>,
 }
 
 /// Where the data lives.
@@ -131,6 +134,8 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// The time the portal acts on (the system clock; tests move it forward).
     pub clock: crate::clock::Clock,
+    /// Who must log in with a second factor.
+    pub second_factor: crate::domain::SecondFactorPolicy,
 }
 
 /// A setting that cannot be used, named by its environment variable.
@@ -245,6 +250,15 @@ impl Config {
         let trusted_proxies =
             TrustedProxies::parse(args.trusted_proxies.as_deref().unwrap_or_default())
                 .map_err(|m| invalid("ATTEST_TRUSTED_PROXIES", m))?;
+        let second_factor = match args.require_2fa.as_deref() {
+            None => Default::default(),
+            Some(value) => crate::domain::SecondFactorPolicy::parse(value).ok_or_else(|| {
+                invalid(
+                    "ATTEST_REQUIRE_2FA",
+                    format!("{value:?} is none of \"staff\", \"all\", \"none\""),
+                )
+            })?,
+        };
         Ok(Self {
             bind,
             data_dir,
@@ -258,6 +272,7 @@ impl Config {
             metrics_token,
             trusted_proxies,
             clock: Default::default(),
+            second_factor,
         })
     }
 

@@ -70,6 +70,9 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         last_login_at -> Nullable<Timestamp>,
         party_role -> Nullable<Text>,
+        totp_secret_sealed -> Nullable<Text>,
+        totp_enabled_at -> Nullable<Timestamp>,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 
@@ -121,6 +124,16 @@ diesel::table! {
 }
 
 diesel::joinable!(password_resets -> users (user_id));
+
+diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        user_id -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(recovery_codes -> users (user_id));
 
 diesel::joinable!(parties -> stations (station_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -276,6 +289,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     parties,
     party_change_requests,
     password_resets,
+    recovery_codes,
     sessions,
     signing_keys,
     stations,

@@ -32,7 +32,7 @@ pub use identifier::{IdentifierType, PartyIdentifier};
 pub use ids::{AttestationId, BatchId, PartyId, StationId, UserId};
 pub use party::PartyDetails;
 pub use party_kind::{PartyKind, PartyStatus};
-pub use role::{PartyRole, Role};
+pub use role::{PartyRole, Role, SecondFactorPolicy};
 pub use uscc::{Uscc, UsccError};
 
 /// Shows a stored enum as its stored value (in templates, logs and message keys).

@@ -45,6 +45,40 @@ impl Role {
     }
 }
 
+/// Who must log in with a second factor (`ATTEST_REQUIRE_2FA`): without one, they set it up
+/// before anything else. Anyone may turn it on for themself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecondFactorPolicy {
+    /// Station staff and administrators.
+    #[default]
+    Staff,
+    /// Everyone, parties too.
+    All,
+    /// Nobody: each user chooses.
+    None,
+}
+
+impl SecondFactorPolicy {
+    /// Parses the setting's value.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "staff" => Some(Self::Staff),
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+
+    /// Whether a user of `role` must have a second factor.
+    pub fn requires(self, role: Role) -> bool {
+        match self {
+            Self::Staff => role.is_staff(),
+            Self::All => true,
+            Self::None => false,
+        }
+    }
+}
+
 /// What a user of a party may do there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Text)]

@@ -23,6 +23,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(STYLESHEET, web::get().to(home::stylesheet_get))
         .route(LOGIN, web::get().to(auth::login_get))
         .route(LOGIN, web::post().to(auth::login_post))
+        .route(LOGIN_SECOND_FACTOR, web::get().to(auth::second_factor_get))
+        .route(
+            LOGIN_SECOND_FACTOR,
+            web::post().to(auth::second_factor_post),
+        )
+        .route(
+            ACCOUNT_SECOND_FACTOR,
+            web::get().to(account::second_factor_get),
+        )
+        .route(
+            ACCOUNT_SECOND_FACTOR,
+            web::post().to(account::second_factor_post),
+        )
+        .route(
+            ACCOUNT_SECOND_FACTOR_CODES,
+            web::post().to(account::codes_post),
+        )
+        .route(
+            ACCOUNT_SECOND_FACTOR_DISABLE,
+            web::post().to(account::disable_post),
+        )
         .route(PASSWORD_FORGOT, web::get().to(auth::forgot_get))
         .route(PASSWORD_FORGOT, web::post().to(auth::forgot_post))
         .route(PASSWORD_RESET, web::get().to(auth::reset_get))

@@ -121,13 +121,9 @@ pub fn check_token(req: &HttpRequest, token: &str) -> Result<(), AppError> {
         .cookie(cookie_name(super::https(req)))
         .ok_or(AppError::Csrf)?;
     let expected = token_for(&state.secrets, cookie.value());
-    if constant_time_eq(expected.as_bytes(), token.as_bytes()) {
+    if crate::secrets::constant_time_eq(expected.as_bytes(), token.as_bytes()) {
         Ok(())
     } else {
         Err(AppError::Csrf)
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -34,10 +34,18 @@ impl Page {
         self.t(format!("{prefix}.{}", value.as_ref()))
     }
 
+    /// The logged-in user, whether or not they still have to set up a second factor.
+    pub fn signed_in(&self) -> Result<&SessionUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthorized)
+    }
+
     /// The logged-in user if they have one of `roles`; otherwise a redirect to the login
-    /// page (nobody logged in) or 403.
+    /// page (nobody logged in), to the second factor's setup (required and missing), or 403.
     pub fn require(&self, roles: &[Role]) -> Result<&SessionUser, AppError> {
-        let user = self.user.as_ref().ok_or(AppError::Unauthorized)?;
+        let user = self.signed_in()?;
+        if user.second_factor_missing {
+            return Err(AppError::SecondFactorMissing);
+        }
         if roles.contains(&user.role) {
             Ok(user)
         } else {
@@ -100,7 +108,7 @@ impl FromRequest for Page {
         Box::pin(async move {
             let state = super::state_of(&req)?;
             let name = session::cookie_name(super::https(&req));
-            let user = match req.cookie(name) {
+            let mut user = match req.cookie(name) {
                 Some(c) if !c.value().is_empty() => {
                     let token = c.value().to_owned();
                     let secrets = state.secrets.clone();
@@ -110,7 +118,9 @@ impl FromRequest for Page {
                 }
                 _ => None,
             };
-            if let Some(user) = &user {
+            if let Some(user) = &mut user {
+                user.second_factor_missing =
+                    state.config.second_factor.requires(user.role) && !user.second_factor;
                 req.extensions_mut().insert(user.clone());
             }
             // The language switch returns to this page with its query, unless the query

@@ -52,6 +52,9 @@ impl FromRequest for PartyContext {
                 Some(user) => user,
                 None => Page::extract(&req).await?.require(&[Role::Party])?.clone(),
             };
+            if user.second_factor_missing {
+                return Err(AppError::SecondFactorMissing);
+            }
             if user.role != Role::Party {
                 return Err(AppError::Forbidden);
             }

@@ -42,6 +42,11 @@ pub struct SessionUser {
     pub party_role: Option<PartyRole>,
     /// The stored hash of the session id (to end the session at logout).
     pub session_hash: String,
+    /// Whether the user has a second factor in force.
+    pub second_factor: bool,
+    /// Whether the portal requires a second factor of this user and they have none yet:
+    /// every page but its setup sends them there (set by the page extractor).
+    pub second_factor_missing: bool,
 }
 
 /// Creates a session for `user_id`; returns the id to put in the cookie.
@@ -99,6 +104,8 @@ fn session_user(user: User, session_hash: String) -> Option<SessionUser> {
         party_id: user.party_id,
         party_role: user.party_role,
         session_hash,
+        second_factor: user.totp_enabled_at.is_some(),
+        second_factor_missing: false,
     })
 }
 
@@ -116,6 +123,34 @@ pub fn cookie(token: String, secure: bool) -> Cookie<'static> {
 pub fn removal_cookie(secure: bool) -> Cookie<'static> {
     let mut c = cookie(String::new(), secure);
     c.set_max_age(time::Duration::ZERO);
+    c
+}
+
+/// The login challenge cookie (between the password and the second factor).
+pub const CHALLENGE_COOKIE: &str = "attest_2fa";
+/// Its name over HTTPS.
+pub const CHALLENGE_COOKIE_HTTPS: &str = "__Host-attest_2fa";
+
+/// The challenge cookie's name when the portal is (`true`) or is not served over HTTPS.
+pub fn challenge_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        CHALLENGE_COOKIE_HTTPS
+    } else {
+        CHALLENGE_COOKIE
+    }
+}
+
+/// The cookie that carries a login challenge (empty: removes it).
+pub fn challenge_cookie(value: String, secure: bool) -> Cookie<'static> {
+    let mut c = Cookie::build(challenge_cookie_name(secure), value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish();
+    if c.value().is_empty() {
+        c.set_max_age(time::Duration::ZERO);
+    }
     c
 }
 

@@ -156,11 +156,13 @@ pub async fn spawn_app_configured(data_dir: Store, change: impl FnOnce(&mut Conf
     }
 }
 
-/// The configuration of a test app: port 0, everything in `data_dir`.
+/// The configuration of a test app: port 0, everything in `data_dir`; no second factor
+/// required (the suites of the second factor, and the browser, require it themselves).
 pub fn test_config(data_dir: PathBuf) -> Config {
     Config::from_args(&ConfigArgs {
         bind: Some("127.0.0.1:0".into()),
         data_dir: Some(data_dir),
+        require_2fa: Some("none".into()),
         ..Default::default()
     })
     .expect("test config")

@@ -63,6 +63,8 @@ mod reminders;
 mod renewal;
 #[path = "schema.rs"]
 mod schema;
+#[path = "second_factor.rs"]
+mod second_factor;
 #[path = "seed.rs"]
 mod seed;
 #[path = "sessions.rs"]

@@ -11,6 +11,7 @@ pub mod jurisdiction;
 pub mod outbox;
 pub mod parties;
 pub mod password_resets;
+pub mod second_factor;
 pub mod sessions;
 pub mod signing_keys;
 pub mod stations;

@@ -22,6 +22,11 @@ pub struct User {
     pub last_login_at: Option<chrono::NaiveDateTime>,
     /// For a party's user: owner or clerk.
     pub party_role: Option<PartyRole>,
+    /// The TOTP secret, sealed; in force once `totp_enabled_at` is set.
+    pub totp_secret_sealed: Option<String>,
+    pub totp_enabled_at: Option<chrono::NaiveDateTime>,
+    /// The time step of the last TOTP code accepted.
+    pub totp_last_step: Option<i64>,
 }
 
 /// Inserts a user.

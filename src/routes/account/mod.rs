@@ -1,5 +1,9 @@
 //! `GET/POST /account/password`: a logged-in user changes their password; their other
-//! sessions end, this one stays.
+//! sessions end, this one stays. The second factor is in `second_factor`.
+
+mod second_factor;
+
+pub use second_factor::{codes_post, disable_post, second_factor_get, second_factor_post};
 
 use crate::accounts::passwords::{self, Changer, NewPassword};
 use crate::domain::fields::FieldErrors;

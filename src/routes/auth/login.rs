@@ -93,11 +93,18 @@ pub async fn login_post(
             )
         })
         .await?;
+    if let Outcome::SecondFactor { challenge } = outcome {
+        return Ok(HttpResponse::SeeOther()
+            .cookie(session::challenge_cookie(
+                challenge,
+                crate::web::https(&req),
+            ))
+            .insert_header((header::LOCATION, paths::LOGIN_SECOND_FACTOR))
+            .finish());
+    }
     match outcome {
-        Outcome::LoggedIn { token, role } => Ok(HttpResponse::SeeOther()
-            .cookie(session::cookie(token, crate::web::https(&req)))
-            .insert_header((header::LOCATION, paths::home_of(role)))
-            .finish()),
+        Outcome::LoggedIn { token, role } => Ok(logged_in(&req, token, role)),
+        Outcome::SecondFactor { .. } => Err(AppError::BadRequest),
         Outcome::Wrong => {
             let alert = Some(page.t("login.wrong"));
             render(page, email, errors, alert, StatusCode::UNAUTHORIZED)
@@ -107,18 +114,37 @@ pub async fn login_post(
             render(page, email, errors, alert, StatusCode::FORBIDDEN)
         }
         Outcome::Locked => {
-            let alert = Some(
-                page.t("login.locked")
-                    .replace("%{minutes}", &sign_in::WINDOW_MINUTES.to_string()),
-            );
+            let alert = Some(locked_alert(&page));
             let mut response = render(page, email, errors, alert, StatusCode::TOO_MANY_REQUESTS)?;
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(sign_in::WINDOW_MINUTES * 60),
-            );
+            retry_after_lock(&mut response);
             Ok(response)
         }
     }
+}
+
+/// The answer to a finished login: the session cookie (the challenge cookie removed), and
+/// the user's home.
+pub fn logged_in(req: &HttpRequest, token: String, role: crate::domain::Role) -> HttpResponse {
+    let https = crate::web::https(req);
+    HttpResponse::SeeOther()
+        .cookie(session::cookie(token, https))
+        .cookie(session::challenge_cookie(String::new(), https))
+        .insert_header((header::LOCATION, paths::home_of(role)))
+        .finish()
+}
+
+/// The message of a lock.
+pub fn locked_alert(page: &Page) -> String {
+    page.t("login.locked")
+        .replace("%{minutes}", &sign_in::WINDOW_MINUTES.to_string())
+}
+
+/// Adds the `Retry-After` of a lock to `response`.
+pub fn retry_after_lock(response: &mut HttpResponse) {
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(sign_in::WINDOW_MINUTES * 60),
+    );
 }
 
 fn render(
