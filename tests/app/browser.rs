@@ -8,9 +8,14 @@ use attest::domain::Role;
 #[tokio::test]
 async fn a_person_goes_through_the_portal_in_a_real_browser() {
     require!(Browser);
-    let app = spawn_app().await;
+    // As deployed: staff must set up a second factor.
+    let app = spawn_app_configured(fresh_store(), |c| {
+        c.second_factor = attest::domain::SecondFactorPolicy::Staff;
+    })
+    .await;
     app.add_station("440304-001", "福田派出所");
     app.add_staff(Role::Station, "officer@example.cn", Some("440304-001"));
+    app.add_staff(Role::Admin, "admin@example.cn", None);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("target/e2e");
     let _ = std::fs::remove_dir_all(&out);
@@ -34,6 +39,7 @@ async fn a_person_goes_through_the_portal_in_a_real_browser() {
             .env("MAIL_DIR", &mail_dir)
             .env("PASSWORD", PASSWORD)
             .env("OFFICER", "officer@example.cn")
+            .env("ADMIN", "admin@example.cn")
             .env("BULK_CSV", &csv_path)
             .env("FIX_ID", fix_id)
             .output()

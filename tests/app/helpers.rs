@@ -857,3 +857,11 @@ pub fn token_claims(token: &str) -> serde_json::Value {
         .unwrap();
     serde_json::from_slice(&bytes).unwrap()
 }
+
+/// The TOTP code (RFC 6238: SHA-1, 30 s, 6 digits) of the base32 `secret` at `unix` seconds,
+/// by `totp-lite`: an implementation independent of the portal's.
+pub fn totp_code(secret: &str, unix: i64) -> String {
+    let key = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, secret)
+        .expect("a base32 secret");
+    totp_lite::totp_custom::<totp_lite::Sha1>(30, 6, &key, u64::try_from(unix).unwrap())
+}

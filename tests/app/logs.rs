@@ -122,6 +122,19 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         .send()
         .await
         .unwrap();
+    // Staff must set up a second factor (the default): its key and its first code.
+    let setup = officer.get(url("/account/2fa")).send().await.unwrap();
+    let totp_key = text(&setup.text().await.unwrap(), "#secret").expect("the key");
+    let now = chrono::Utc::now().timestamp();
+    let first_code = totp_code(&totp_key, now);
+    let confirmed = officer
+        .post(url("/account/2fa"))
+        .form(&[("code", first_code.as_str()), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status().as_u16(), 200);
+    let recovery = text(&confirmed.text().await.unwrap(), "#recovery-codes code").unwrap();
     let dashboard = officer
         .get(url("/station"))
         .send()
@@ -316,6 +329,8 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         NEW_PASSWORD,
         RESET_PASSWORD,
         reset_token.as_str(),
+        totp_key.as_str(),
+        recovery.as_str(),
     ] {
         assert!(
             !log.contains(secret),

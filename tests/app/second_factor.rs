@@ -9,10 +9,7 @@ use reqwest::{Client, StatusCode};
 
 /// The 6-digit code of base32 `secret` at the app's clock, `steps_later` steps on.
 fn code(app: &TestApp, secret: &str, steps_later: i64) -> String {
-    let key = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, secret)
-        .expect("a base32 secret");
-    let at = app.clock.now().and_utc().timestamp() + 30 * steps_later;
-    totp_lite::totp_custom::<totp_lite::Sha1>(30, 6, &key, u64::try_from(at).unwrap())
+    totp_code(secret, app.clock.now().and_utc().timestamp() + 30 * steps_later)
 }
 
 /// An app that requires a second factor of staff, with station 440304-001 and its officer.
