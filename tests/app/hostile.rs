@@ -154,6 +154,10 @@ async fn hostile_values_never_get_a_server_error() {
         "facts.employed_since",
         "facts.contract_type",
     ];
+    app.add_staff(attest::domain::Role::Admin, "admin@example.cn", None);
+    let admin = browser();
+    app.login_with(&admin, "admin@example.cn").await;
+    let admin_csrf = app.csrf_token(&admin).await;
     let visitor = browser();
     let csrf = app.csrf_token(&visitor).await;
     let hr_csrf = app.csrf_token(&hr).await;
@@ -301,7 +305,24 @@ async fn hostile_values_never_get_a_server_error() {
             !status.is_server_error() && clear_page(status, &body),
             "{path} {field}={value:?}: {status}"
         );
-        requests += 9;
+        // The administrator's forms (a station, a staff account) and the second factor's
+        // setup, a value in one field of each in turn.
+        let (path, fields_of, field) = match n % 3 {
+            0 => ("/admin/stations", ["code", "name", "email"], ["code", "name", "email"][n / 3 % 3]),
+            1 => ("/admin/staff", ["email", "role", "station"], ["email", "role", "station"][n / 3 % 3]),
+            _ => ("/account/2fa", ["code", "code", "code"], "code"),
+        };
+        let mut form: Vec<(&str, String)> = fields_of.iter().map(|f| (*f, "x".to_owned())).collect();
+        form = with(form, field, value);
+        let (client, token) = if path == "/account/2fa" { (&hr, &hr_csrf) } else { (&admin, &admin_csrf) };
+        form.push(("csrf_token", token.clone()));
+        let r = client.post(app.url(path)).form(&fields(&form)).send().await.unwrap();
+        let (status, body) = (r.status(), r.text().await.unwrap());
+        assert!(
+            !status.is_server_error() && clear_page(status, &body),
+            "{path} {field}={value:?}: {status}"
+        );
+        requests += 10;
     }
 
     // JSON of the wrong shape, wrong content types, a huge body.

@@ -3,6 +3,8 @@
 // nginx, schemathesis) is declared, behind its gate, in `sqlite.rs` alone.
 // `tests::every_test_file_is_in_a_list` (main.rs) fails for a file in no list.
 
+#[path = "accounts_story.rs"]
+mod accounts_story;
 #[path = "access.rs"]
 mod access;
 #[path = "admin.rs"]
