@@ -10,6 +10,10 @@
 //!   `KNOWN_CLIENT_DAYS`, and email the account's owner once.
 //!
 //! Failures are counted from the audit log, so every instance sees the same counts.
+//!
+//! For an account with a second factor, the right password gives a *challenge*: a cookie
+//! naming the user, valid `CHALLENGE_MINUTES`, authenticated with a keyed hash, and no
+//! session; the code (`second_step`) turns it into one.
 
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::{sessions, stations, users};
@@ -103,7 +107,7 @@ pub fn attempt(
     match user {
         Some(user) if user.disabled_at.is_some() || station_disabled => Ok(Outcome::Disabled),
         Some(user) if user.totp_enabled_at.is_some() => Ok(Outcome::SecondFactor {
-            challenge: crate::accounts::second_factor::challenge(secrets, &user.id, now),
+            challenge: challenge(secrets, &user.id, now),
         }),
         Some(user) => succeed(conn, secrets, &user, client, now),
         None => fail(conn, portal, email, client, account_failures),
@@ -121,8 +125,7 @@ pub fn second_step(
     client: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<Option<Outcome>, AppError> {
-    let Some(user) = crate::accounts::second_factor::challenged(conn, secrets, challenge, now)?
-    else {
+    let Some(user) = challenged(conn, secrets, challenge, now)? else {
         return Ok(None);
     };
     let (locked, account_failures) = locked(conn, &user.email, client, now)?;
@@ -181,6 +184,47 @@ fn fail(
         Ok::<_, AppError>(())
     })?;
     Ok(Outcome::Wrong)
+}
+
+/// How long the code may take after the password.
+pub const CHALLENGE_MINUTES: i64 = 5;
+const CHALLENGE_PURPOSE: &str = "login_challenge";
+
+/// The challenge cookie's value for `user_id`, valid `CHALLENGE_MINUTES` from `now`.
+pub fn challenge(secrets: &Secrets, user_id: &UserId, now: NaiveDateTime) -> String {
+    let until = (now + chrono::Duration::minutes(CHALLENGE_MINUTES))
+        .and_utc()
+        .timestamp();
+    let body = format!("{user_id}.{until}");
+    let mac = secrets.keyed_hash(CHALLENGE_PURPOSE, &body);
+    format!("{body}.{mac}")
+}
+
+/// The user a challenge cookie names, if it is authentic and still valid at `now`.
+pub fn challenged(
+    conn: &mut DbConnection,
+    secrets: &Secrets,
+    value: &str,
+    now: NaiveDateTime,
+) -> Result<Option<crate::accounts::User>, AppError> {
+    let Some((body, mac)) = value.rsplit_once('.') else {
+        return Ok(None);
+    };
+    let Some((user_id, until)) = body.rsplit_once('.') else {
+        return Ok(None);
+    };
+    let authentic = crate::secrets::constant_time_eq(
+        secrets.keyed_hash(CHALLENGE_PURPOSE, body).as_bytes(),
+        mac.as_bytes(),
+    );
+    let valid = until
+        .parse::<i64>()
+        .is_ok_and(|until| now.and_utc().timestamp() <= until);
+    if !(authentic && valid) {
+        return Ok(None);
+    }
+    let user = users::find_by_id(conn, &UserId::from(user_id))?;
+    Ok(user.filter(|u| u.disabled_at.is_none() && u.totp_enabled_at.is_some()))
 }
 
 /// Whether `email` logged in from `ip` within `KNOWN_CLIENT_DAYS` before `now`.

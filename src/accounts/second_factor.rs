@@ -2,9 +2,7 @@
 //! way, by `totp-rs`) with ten single-use recovery codes. The secret is sealed under the
 //! portal secret; recovery codes are stored only as keyed hashes; a code is accepted once
 //! (its time step must be later than the last one accepted).
-//!
-//! Between the password and the code a login is a *challenge*: a cookie naming the user,
-//! valid `CHALLENGE_MINUTES`, authenticated with a keyed hash, and no session.
+//! Between the password and the code a login is a *challenge* (`sign_in::challenge`).
 
 use super::User;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
@@ -21,13 +19,10 @@ use totp_rs::{Algorithm, Secret, TOTP};
 pub const STEP_SECONDS: u64 = 30;
 /// Recovery codes made at a time.
 pub const RECOVERY_CODES: usize = 10;
-/// How long the code may take after the password.
-pub const CHALLENGE_MINUTES: i64 = 5;
 /// The issuer an authenticator app shows.
 const ISSUER: &str = "Attest";
 const SECRET_PURPOSE: &str = "totp_secret";
 const CODE_PURPOSE: &str = "recovery_code";
-const CHALLENGE_PURPOSE: &str = "login_challenge";
 
 /// What an authenticator app needs: the secret as typed (base32) and as a QR code's URL.
 pub struct Setup {
@@ -244,43 +239,6 @@ fn normalize_code(code: &str) -> String {
 
 fn code_hash(secrets: &Secrets, code: &str) -> String {
     secrets.keyed_hash(CODE_PURPOSE, &normalize_code(code))
-}
-
-/// The challenge cookie's value for `user_id`, valid `CHALLENGE_MINUTES` from `now`.
-pub fn challenge(secrets: &Secrets, user_id: &UserId, now: NaiveDateTime) -> String {
-    let until = (now + chrono::Duration::minutes(CHALLENGE_MINUTES))
-        .and_utc()
-        .timestamp();
-    let body = format!("{user_id}.{until}");
-    let mac = secrets.keyed_hash(CHALLENGE_PURPOSE, &body);
-    format!("{body}.{mac}")
-}
-
-/// The user a challenge cookie names, if it is authentic and still valid at `now`.
-pub fn challenged(
-    conn: &mut DbConnection,
-    secrets: &Secrets,
-    value: &str,
-    now: NaiveDateTime,
-) -> Result<Option<User>, AppError> {
-    let Some((body, mac)) = value.rsplit_once('.') else {
-        return Ok(None);
-    };
-    let Some((user_id, until)) = body.rsplit_once('.') else {
-        return Ok(None);
-    };
-    let authentic = crate::secrets::constant_time_eq(
-        secrets.keyed_hash(CHALLENGE_PURPOSE, body).as_bytes(),
-        mac.as_bytes(),
-    );
-    let valid = until
-        .parse::<i64>()
-        .is_ok_and(|until| now.and_utc().timestamp() <= until);
-    if !(authentic && valid) {
-        return Ok(None);
-    }
-    let user = users::find_by_id(conn, &UserId::from(user_id))?;
-    Ok(user.filter(|u| u.disabled_at.is_none() && u.totp_enabled_at.is_some()))
 }
 
 #[cfg(test)]
