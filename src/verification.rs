@@ -100,17 +100,17 @@ pub struct Asker<'a> {
     pub at: chrono::NaiveDateTime,
 }
 
-/// Verifies `input` and records the verification.
+/// Verifies `input` (a token issued at one of `issuers`) and records the verification.
 pub fn verify(
     conn: &mut DbConnection,
     ring: &KeyRing,
-    portal: &str,
+    issuers: &[String],
     input: &VerifyInput,
     asker: &Asker,
 ) -> diesel::QueryResult<Verdict> {
     let (verdict, checked) = match input {
         VerifyInput::Unreadable => (Verdict::invalid("verify.reason.unreadable"), None),
-        VerifyInput::Token(token) => match check_with_ring(token, ring, portal) {
+        VerifyInput::Token(token) => match check_with_ring(token, ring, issuers) {
             Err(reason) => (Verdict::invalid(reason), None),
             Ok(claims) => {
                 match attestations::find_by_id(conn, &AttestationId::from(claims.jti.clone()))? {
@@ -136,7 +136,7 @@ pub fn verify(
             ),
             Some(row) => {
                 let ids = (row.id.clone(), row.station_id.clone());
-                match check_with_ring(&row.token, ring, portal) {
+                match check_with_ring(&row.token, ring, issuers) {
                     Ok(claims) => (judge(conn, row, claims, asker.at)?, Some(ids)),
                     Err(reason) => (Verdict::invalid(reason), Some(ids)),
                 }

@@ -129,10 +129,11 @@ pub fn verify_offline(input: &str, jwks: &str, issuer: Option<&str>) -> Result<(
             "invalid: not a token (a short code can only be checked online at /verify)",
         ));
     };
+    let issuers: Option<Vec<String>> = issuer.map(|i| vec![i.trim_end_matches('/').to_owned()]);
     let claims = check_signature(
         &token,
         |kid| keys.iter().find(|(k, _)| k == kid).map(|(_, key)| key),
-        issuer,
+        issuers.as_deref(),
     )
     .map_err(|reason| fail(format!("invalid: {}", crate::i18n::Lang::En.t(reason))))?;
     let status = time_status(&claims, chrono::Utc::now().timestamp());

@@ -29,7 +29,8 @@ mod values;
 pub use proxies::TrustedProxies;
 
 use values::{
-    invalid, mailbox_is_valid, number_in, parse_database_url, parse_public_url, parse_smtp_url,
+    invalid, mailbox_is_valid, number_in, parse_database_url, parse_former_public_urls,
+    parse_public_url, parse_smtp_url,
 };
 
 /// The raw settings as flags or environment give them; every one is optional.
@@ -78,6 +79,9 @@ pub struct ConfigArgs {
     /// `X-Forwarded-For`/`Forwarded` and `X-Forwarded-Proto` are believed.
     #[arg(long, env = "ATTEST_TRUSTED_PROXIES", global = true)]
     pub trusted_proxies: Option<String>,
+    /// Earlier addresses of this portal (comma-separated) whose tokens still verify.
+    #[arg(long, env = "ATTEST_FORMER_PUBLIC_URLS", global = true)]
+    pub former_public_urls: Option<String>,
     /// Who must log in with a second factor: `staff` (default), `all` or `none`.
     #[arg(long, env = "ATTEST_REQUIRE_2FA", global = true)]
     pub require_2fa: Option<String>,
@@ -122,6 +126,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database: Database,
     pub public_url: Url,
+    /// Earlier addresses of the same portal (same keys): tokens issued there still verify.
+    pub former_public_urls: Vec<Url>,
     pub smtp_url: Option<Url>,
     pub smtp_timeout: std::time::Duration,
     pub mail_from: String,
@@ -187,6 +193,12 @@ impl Config {
             })?,
             Some(text) => parse_public_url(text)?,
         };
+        let former_public_urls = args
+            .former_public_urls
+            .as_deref()
+            .map(parse_former_public_urls)
+            .transpose()?
+            .unwrap_or_default();
         let smtp_url = args.smtp_url.as_deref().map(parse_smtp_url).transpose()?;
         let smtp_timeout = std::time::Duration::from_secs(number_in(
             "ATTEST_SMTP_TIMEOUT",
@@ -264,6 +276,7 @@ impl Config {
             data_dir,
             database,
             public_url,
+            former_public_urls,
             smtp_url,
             smtp_timeout,
             mail_from,
@@ -280,6 +293,14 @@ impl Config {
     /// start of every link it prints or mails.
     pub fn portal(&self) -> String {
         self.public_url.as_str().trim_end_matches('/').to_owned()
+    }
+
+    /// The `iss` values of tokens this portal accepts: its address now, then its earlier ones.
+    pub fn issuers(&self) -> Vec<String> {
+        std::iter::once(&self.public_url)
+            .chain(&self.former_public_urls)
+            .map(|u| u.as_str().trim_end_matches('/').to_owned())
+            .collect()
     }
 
     /// Where the private signing keys live.
@@ -307,5 +328,40 @@ mod tests {
         );
         assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
         assert_eq!(config.log_format, LogFormat::Text);
+        assert_eq!(config.issuers(), vec!["http://127.0.0.1:8080".to_owned()]);
+        assert_eq!(
+            config.second_factor,
+            crate::domain::SecondFactorPolicy::Staff
+        );
+    }
+
+    #[test]
+    fn former_addresses_are_accepted_issuers_and_must_be_addresses() {
+        let args = |former: &str| ConfigArgs {
+            public_url: Some("https://new.example/".into()),
+            former_public_urls: Some(former.into()),
+            ..Default::default()
+        };
+        let config =
+            Config::from_args(&args("https://old.example/, http://older.example")).unwrap();
+        assert_eq!(
+            config.issuers(),
+            [
+                "https://new.example",
+                "https://old.example",
+                "http://older.example"
+            ]
+        );
+        let error = Config::from_args(&args("https://old.example/,ftp://x")).unwrap_err();
+        assert!(
+            error.to_string().contains("ATTEST_FORMER_PUBLIC_URLS"),
+            "{error}"
+        );
+        let error = Config::from_args(&ConfigArgs {
+            require_2fa: Some("sometimes".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(error.to_string().contains("ATTEST_REQUIRE_2FA"), "{error}");
     }
 }

@@ -81,17 +81,30 @@ pub(super) fn parse_database_url(url: &str) -> Result<Database, ConfigError> {
 }
 
 pub(super) fn parse_public_url(text: &str) -> Result<Url, ConfigError> {
-    const VAR: &str = "ATTEST_PUBLIC_URL";
+    public_url_of("ATTEST_PUBLIC_URL", text)
+}
+
+/// The earlier addresses of this portal, comma-separated, each as `ATTEST_PUBLIC_URL` is.
+pub(super) fn parse_former_public_urls(text: &str) -> Result<Vec<Url>, ConfigError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| public_url_of("ATTEST_FORMER_PUBLIC_URLS", t))
+        .collect()
+}
+
+/// An http(s) address without query or fragment, from setting `var`.
+fn public_url_of(var: &'static str, text: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(text.trim())
-        .map_err(|e| invalid(VAR, format!("{text:?} is not a URL ({e})")))?;
+        .map_err(|e| invalid(var, format!("{text:?} is not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(invalid(
-            VAR,
+            var,
             format!("{text:?} must be an http:// or https:// address"),
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(VAR, "must not have a query or fragment"));
+        return Err(invalid(var, "must not have a query or fragment"));
     }
     Ok(url)
 }

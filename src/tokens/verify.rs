@@ -50,12 +50,13 @@ pub fn sign(claims: &Claims, kid: &str, key: &EncodingKey) -> jsonwebtoken::erro
 pub type InvalidReason = &'static str;
 
 /// Checks the signature and the fixed claims of `token` with the key its `kid` names.
-/// `issuer` is the portal's URL, or `None` offline where only its presence is required.
+/// `issuers` are the portal's URLs (now and before: `Config::issuers`), or `None` offline
+/// where only the claim's presence is required.
 /// Time is not checked here: see `time_status`.
 pub fn check_signature<'k>(
     token: &str,
     key_for: impl Fn(&str) -> Option<&'k DecodingKey>,
-    issuer: Option<&str>,
+    issuers: Option<&[String]>,
 ) -> Result<Claims, InvalidReason> {
     if token.len() > MAX_TOKEN_LEN {
         return Err("verify.reason.too_long");
@@ -75,8 +76,8 @@ pub fn check_signature<'k>(
     validation.validate_nbf = false;
     validation.validate_aud = false;
     validation.set_required_spec_claims(&["exp", "nbf", "aud", "iss"]);
-    if let Some(issuer) = issuer {
-        validation.set_issuer(&[issuer]);
+    if let Some(issuers) = issuers {
+        validation.set_issuer(issuers);
     }
     jsonwebtoken::decode::<Claims>(token, key, &validation)
         .map(|data| masked(data.claims))
@@ -95,9 +96,13 @@ fn masked(mut claims: Claims) -> Claims {
     claims
 }
 
-/// Checks `token` against the portal's keys.
-pub fn check_with_ring(token: &str, ring: &KeyRing, issuer: &str) -> Result<Claims, InvalidReason> {
-    check_signature(token, |kid| ring.decoding(kid), Some(issuer))
+/// Checks `token` against the portal's keys, issued at one of `issuers`.
+pub fn check_with_ring(
+    token: &str,
+    ring: &KeyRing,
+    issuers: &[String],
+) -> Result<Claims, InvalidReason> {
+    check_signature(token, |kid| ring.decoding(kid), Some(issuers))
 }
 
 /// Valid, expired or not yet valid at `now` (Unix seconds), with the leeway.

@@ -109,7 +109,7 @@ proptest! {
     ) {
         let key = jsonwebtoken::DecodingKey::from_ed_components("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo").unwrap();
         for token in [format!("{header}.{payload}.{signature}"), raw] {
-            let checked = attest::tokens::verify::check_signature(&token, |_| Some(&key), Some("https://attest.example"));
+            let checked = attest::tokens::verify::check_signature(&token, |_| Some(&key), Some(&["https://attest.example".to_owned()]));
             prop_assert!(checked.is_err());
             let _ = attest::verification::VerifyInput::parse(&token);
         }

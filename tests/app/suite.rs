@@ -51,6 +51,8 @@ mod mail;
 mod metrics;
 #[path = "migrations.rs"]
 mod migrations;
+#[path = "moving.rs"]
+mod moving;
 #[path = "openapi.rs"]
 mod openapi;
 #[path = "party_details.rs"]

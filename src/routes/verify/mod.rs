@@ -164,7 +164,7 @@ pub async fn run(
             Ok(verification::verify(
                 conn,
                 &ring,
-                &st.config.portal(),
+                &st.config.issuers(),
                 &input,
                 &asker,
             )?)
