@@ -68,6 +68,13 @@ impl From<diesel::result::Error> for AppError {
             // SQLite's busy timeout or PostgreSQL's lock timeout ran out (another process holds
             // the data), or the disk is full: the transaction was rolled back, nothing was
             // written, the client may try again later.
+            // The connection to the server broke (it stopped, or the network did): nothing
+            // was committed; the client may try again once it is back.
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ClosedConnection
+                | diesel::result::DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => AppError::Unavailable(e.into()),
             diesel::result::Error::DatabaseError(_, ref info)
                 if info.message().contains("database is locked")
                     || info.message().contains("lock timeout")

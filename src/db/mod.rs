@@ -36,8 +36,8 @@ impl r2d2::ManageConnection for DbManager {
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         match &self.database {
             Database::Postgres(url) => {
-                let mut conn =
-                    PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?;
+                let mut conn = PgConnection::establish(&with_connect_timeout(url))
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // Like SQLite's busy timeout: a request waits for a lock 5 s at most, then 503.
                 conn.batch_execute("SET lock_timeout = '5s'")
                     .map_err(diesel::r2d2::Error::QueryError)?;
@@ -78,6 +78,47 @@ pub type DbPool = r2d2::Pool<DbManager>;
 pub type PooledConn = r2d2::PooledConnection<DbManager>;
 
 /// Opens the pool for `database`, creating the SQLite file and its folder when missing.
+/// What the database can do now, as `/healthz` and `/metrics` tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseState {
+    /// Reads and writes.
+    Ok,
+    /// Reads only (the primary is down, a replica answers).
+    ReadOnly,
+    /// Neither.
+    Down,
+}
+
+impl DatabaseState {
+    pub const ALL: [DatabaseState; 3] = [Self::Ok, Self::ReadOnly, Self::Down];
+
+    /// The name `/healthz` and `/metrics` use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::ReadOnly => "read_only",
+            Self::Down => "down",
+        }
+    }
+}
+
+/// `url` with libpq's `connect_timeout` (whole seconds of `CONNECT_TIMEOUT`) unless it
+/// sets one: an unreachable server fails a new connection instead of hanging.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!(
+        "{url}{separator}connect_timeout={}",
+        CONNECT_TIMEOUT.as_secs()
+    )
+}
+
+/// How long a request waits for a database connection (or PostgreSQL for a new one) before
+/// it is answered 503: an unreachable database never holds a request longer.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 pub fn connect(database: &Database) -> anyhow::Result<DbPool> {
     if let Database::Sqlite(path) = database {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -100,6 +141,7 @@ pub fn connect(database: &Database) -> anyhow::Result<DbPool> {
     r2d2::Pool::builder()
         .max_size(POOL_SIZE)
         .min_idle(Some(1))
+        .connection_timeout(CONNECT_TIMEOUT)
         .build(DbManager {
             database: database.clone(),
         })

@@ -53,6 +53,7 @@ pub struct Metrics {
     verified: Family<VerifiedLabels, Counter>,
     outbox: Family<StateLabels, Gauge>,
     pool: Family<StateLabels, Gauge>,
+    database: Family<StateLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -66,6 +67,7 @@ impl Default for Metrics {
         let (issued, revoked) = (Family::default(), Family::default());
         let verified = Family::default();
         let (outbox, pool) = (Family::default(), Family::default());
+        let database = Family::default();
         registry.register(
             "http_requests",
             "HTTP requests by route pattern, method and status",
@@ -97,6 +99,11 @@ impl Default for Metrics {
             "Database connections: open, idle, max",
             pool.clone(),
         );
+        registry.register(
+            "database_state",
+            "1 for the database's state now (ok, read_only, down), 0 for the others",
+            database.clone(),
+        );
         Self {
             registry,
             requests,
@@ -106,6 +113,7 @@ impl Default for Metrics {
             verified,
             outbox,
             pool,
+            database,
         }
     }
 }
@@ -144,9 +152,21 @@ impl Metrics {
             .inc();
     }
 
-    /// The text exposition, with the outbox and pool figures read now.
-    pub fn render(&self, outbox: [(&str, i64); 2], pool: r2d2::State, max: u32) -> String {
-        for (state, n) in outbox {
+    /// The text exposition, with the database's state, the outbox (when the database could
+    /// be read) and the pool figures read now.
+    pub fn render(
+        &self,
+        database: crate::db::DatabaseState,
+        outbox: Option<[(&str, i64); 2]>,
+        pool: r2d2::State,
+        max: u32,
+    ) -> String {
+        for state in crate::db::DatabaseState::ALL {
+            self.database
+                .get_or_create(&state_labels(state.as_str()))
+                .set(i64::from(state == database));
+        }
+        for (state, n) in outbox.into_iter().flatten() {
             self.outbox.get_or_create(&state_labels(state)).set(n);
         }
         for (state, n) in [

@@ -45,6 +45,22 @@ impl AppState {
         .await?
     }
 
+    /// What the database can do now (a ping, waiting `db::CONNECT_TIMEOUT` at most).
+    pub async fn database_state(&self) -> crate::db::DatabaseState {
+        let ping = self
+            .db(|conn| {
+                crate::db::ping(conn).map_err(|e| crate::error::AppError::Unavailable(e.into()))
+            })
+            .await;
+        match ping {
+            Ok(()) => crate::db::DatabaseState::Ok,
+            Err(e) => {
+                tracing::error!(error = ?e, "the database does not answer");
+                crate::db::DatabaseState::Down
+            }
+        }
+    }
+
     /// Runs `f` as one write transaction (`db::write`: on SQLite, after the process's writer
     /// lock and `BEGIN IMMEDIATE`): the one way a request changes the database.
     pub async fn write<T, F>(&self, f: F) -> Result<T, crate::error::AppError>

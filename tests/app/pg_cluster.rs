@@ -48,28 +48,155 @@ fn run(program: &str, args: &[&str]) {
     );
 }
 
+/// A new cluster in `dir` listening on a free loopback port, started; its data directory
+/// and port. `-m immediate` stops it when the test process is gone (a watchdog), and the
+/// directory is deleted.
+fn init_and_start(dir: &std::path::Path) -> (PathBuf, u16) {
+    std::fs::create_dir_all(dir).unwrap();
+    if is_root() {
+        Command::new("chown")
+            .args(["postgres:postgres", dir.to_str().unwrap()])
+            .status()
+            .unwrap();
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let data = dir.join("data");
+    let (data_s, dir_s) = (data.to_str().unwrap(), dir.to_str().unwrap());
+    run(
+        "initdb",
+        &[
+            "-D",
+            data_s,
+            "-U",
+            "app",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+    );
+    let options = format!("-c listen_addresses=127.0.0.1 -p {port} -k {dir_s} -c fsync=off -c max_connections=500 -c synchronous_commit=off");
+    std::fs::write(data.join("attest-options"), &options).unwrap();
+    pg_ctl_start(&data);
+    let pg_ctl = bin_dir().join("pg_ctl");
+    let stop = if is_root() {
+        format!(
+            "runuser -u postgres -- {} -D {data_s} -m immediate stop",
+            pg_ctl.display()
+        )
+    } else {
+        format!("{} -D {data_s} -m immediate stop", pg_ctl.display())
+    };
+    let watchdog = format!(
+        "while kill -0 {} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; rm -rf {dir_s}",
+        std::process::id()
+    );
+    // The watchdog must outlive this process: it is never waited for.
+    #[expect(
+        clippy::zombie_processes,
+        reason = "the watchdog outlives this process"
+    )]
+    Command::new("sh")
+        .args(["-c", &watchdog])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    (data, port)
+}
+
+fn pg_ctl_start(data: &std::path::Path) {
+    let options = std::fs::read_to_string(data.join("attest-options")).unwrap();
+    let log = data.parent().unwrap().join("log");
+    run(
+        "pg_ctl",
+        &[
+            "-D",
+            data.to_str().unwrap(),
+            "-w",
+            "-l",
+            log.to_str().unwrap(),
+            "-o",
+            &options,
+            "start",
+        ],
+    );
+}
+
 fn cluster() -> &'static Cluster {
     CLUSTER.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("attest-pg-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        if is_root() {
-            Command::new("chown").args(["postgres:postgres", dir.to_str().unwrap()]).status().unwrap();
+        let (_, port) = init_and_start(&dir);
+        Cluster {
+            port,
+            template_ready: std::sync::Mutex::new(false),
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let data = dir.join("data");
-        let (data_s, dir_s) = (data.to_str().unwrap(), dir.to_str().unwrap());
-        run("initdb", &["-D", data_s, "-U", "app", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
-        let options = format!("-c listen_addresses=127.0.0.1 -p {port} -k {dir_s} -c fsync=off -c max_connections=500 -c synchronous_commit=off");
-        run("pg_ctl", &["-D", data_s, "-w", "-l", dir.join("log").to_str().unwrap(), "-o", &options, "start"]);
-        // Stop the cluster and delete it when this test process is gone.
-        let pg_ctl = bin_dir().join("pg_ctl");
-        let stop = if is_root() { format!("runuser -u postgres -- {} -D {data_s} -m immediate stop", pg_ctl.display()) } else { format!("{} -D {data_s} -m immediate stop", pg_ctl.display()) };
-        let watchdog = format!("while kill -0 {} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; rm -rf {dir_s}", std::process::id());
-        // The watchdog must outlive this process: it is never waited for.
-        #[expect(clippy::zombie_processes, reason = "the watchdog outlives this process")]
-        Command::new("sh").args(["-c", &watchdog]).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
-        Cluster { port, template_ready: std::sync::Mutex::new(false) }
     })
+}
+
+/// A cluster of one test's own, to stop and start (the server going down), with one
+/// migrated database at `url`.
+pub struct OwnCluster {
+    pub url: String,
+    data: PathBuf,
+}
+
+impl OwnCluster {
+    pub fn start() -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("attest-pg-own-{}", uuid::Uuid::new_v4().simple()));
+        let (data, port) = init_and_start(&dir);
+        admin(port, "CREATE DATABASE attest");
+        let url = format!("postgres://app@127.0.0.1:{port}/attest");
+        let pool = attest::db::connect(&attest::config::Database::Postgres(url.clone())).unwrap();
+        attest::db::migrate(&pool).unwrap();
+        OwnCluster { url, data }
+    }
+
+    /// Stops the server (`-m fast`: its connections are closed).
+    pub fn stop(&self) {
+        run(
+            "pg_ctl",
+            &[
+                "-D",
+                self.data.to_str().unwrap(),
+                "-w",
+                "-m",
+                "fast",
+                "stop",
+            ],
+        );
+    }
+
+    /// Starts it again.
+    pub fn restart(&self) {
+        pg_ctl_start(&self.data);
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let data = self.data.to_str().unwrap().to_owned();
+        let _ = std::thread::spawn(move || {
+            let pg_ctl = bin_dir().join("pg_ctl");
+            let args = ["-D", &data, "-m", "immediate", "stop"];
+            let _ = if is_root() {
+                Command::new("runuser")
+                    .args(["-u", "postgres", "--"])
+                    .arg(&pg_ctl)
+                    .args(args)
+                    .output()
+            } else {
+                Command::new(&pg_ctl).args(args).output()
+            };
+        })
+        .join();
+    }
 }
 
 fn admin(port: u16, sql: &str) {

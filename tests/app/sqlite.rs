@@ -5,6 +5,8 @@ include!("suite.rs");
 
 #[path = "browser.rs"]
 mod browser;
+#[path = "database_down.rs"]
+mod database_down;
 #[path = "proxy.rs"]
 mod proxy;
 #[path = "schemathesis.rs"]

@@ -1,5 +1,6 @@
 //! The landing page, health check, language switch and stylesheet.
 
+use crate::db::DatabaseState;
 use crate::error::AppError;
 use crate::i18n::{Lang, LANG_COOKIE};
 use crate::web::page::Page;
@@ -45,29 +46,36 @@ pub async fn metrics_get(
             .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
             .finish());
     }
-    let (pending, failed) = state.db(crate::admin::mail_counts).await?;
-    let text = state.metrics.render(
-        [("pending", pending), ("failed", failed)],
-        state.pool.state(),
-        crate::db::POOL_SIZE,
-    );
+    let database = state.database_state().await;
+    let outbox = match database {
+        DatabaseState::Down => None,
+        _ => state
+            .db(crate::admin::mail_counts)
+            .await
+            .ok()
+            .map(|(pending, failed)| [("pending", pending), ("failed", failed)]),
+    };
+    let text = state
+        .metrics
+        .render(database, outbox, state.pool.state(), crate::db::POOL_SIZE);
     Ok(HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(text))
 }
 
-/// `GET /healthz`: 200 with `{"status":"ok"}` when the database answers, 503 otherwise.
+/// `GET /healthz`: 200 with `{"status":"ok","database":"ok"}` when the database answers;
+/// 503 with `"database":"down"` (within `db::CONNECT_TIMEOUT`) when it does not.
 pub async fn healthz_get(state: web::Data<AppState>) -> HttpResponse {
-    let check = state
-        .db(|conn| crate::db::ping(conn).map_err(|e| AppError::Unavailable(e.into())))
-        .await;
-    match check {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": "ok"})),
-        Err(e) => {
-            tracing::error!(error = ?e, "health check failed");
-            HttpResponse::ServiceUnavailable()
-                .json(serde_json::json!({"status": "unavailable", "database": "unreachable"}))
-        }
+    let database = state.database_state().await;
+    let body = serde_json::json!({
+        "status": if database == DatabaseState::Down { "unavailable" } else { "ok" },
+        "database": database.as_str(),
+    });
+    match database {
+        DatabaseState::Down => HttpResponse::ServiceUnavailable()
+            .insert_header((header::RETRY_AFTER, "5"))
+            .json(body),
+        _ => HttpResponse::Ok().json(body),
     }
 }
 
