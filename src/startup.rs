@@ -33,6 +33,11 @@ impl Application {
         let mail_worker_stop = Arc::new(AtomicBool::new(false));
         crate::mail::worker::Worker::new(&config, pool.clone())?.spawn(mail_worker_stop.clone())?;
         db::spawn_checkpointer(pool.clone(), mail_worker_stop.clone())?;
+        let read_pool = config.database_read.as_ref().map(db::connect).transpose()?;
+        let spool = Arc::new(db::spool::Spool::new(&config.data_dir));
+        spool
+            .clone()
+            .spawn_flusher(pool.clone(), mail_worker_stop.clone())?;
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -44,6 +49,8 @@ impl Application {
         let state = web::Data::new(AppState {
             config,
             pool,
+            read_pool,
+            spool,
             secrets,
             keys,
             limiters,

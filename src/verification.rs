@@ -100,14 +100,20 @@ pub struct Asker<'a> {
     pub at: chrono::NaiveDateTime,
 }
 
-/// Verifies `input` (a token issued at one of `issuers`) and records the verification.
-pub fn verify(
+/// Writes the record of a verification.
+pub fn record(conn: &mut DbConnection, record: &Verification) -> diesel::QueryResult<()> {
+    crate::db::write(conn, |conn| verifications::insert(conn, record))
+}
+
+/// Verifies `input` (a token issued at one of `issuers`) by reading only (a standby will
+/// do): the answer, and the record of it still to be written (`record`).
+pub fn check(
     conn: &mut DbConnection,
     ring: &KeyRing,
     issuers: &[String],
     input: &VerifyInput,
     asker: &Asker,
-) -> diesel::QueryResult<Verdict> {
+) -> diesel::QueryResult<(Verdict, Verification)> {
     let (verdict, checked) = match input {
         VerifyInput::Unreadable => (Verdict::invalid("verify.reason.unreadable"), None),
         VerifyInput::Token(token) => match check_with_ring(token, ring, issuers) {
@@ -154,8 +160,7 @@ pub fn verify(
         user_id: asker.user_id.cloned(),
         client_ip: asker.client_ip.map(str::to_owned),
     };
-    crate::db::write(conn, |conn| verifications::insert(conn, &record))?;
-    Ok(verdict)
+    Ok((verdict, record))
 }
 
 /// The status of a correctly signed token of ours, from its record and the time.

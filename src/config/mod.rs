@@ -45,6 +45,10 @@ pub struct ConfigArgs {
     /// `sqlite://PATH` (or a plain path).
     #[arg(long, env = "ATTEST_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// `postgres://…` of a streaming-replication standby that verification reads from (and
+    /// keeps answering from while the primary is down).
+    #[arg(long, env = "ATTEST_DATABASE_READ_URL", global = true)]
+    pub database_read_url: Option<String>,
     /// The address people use to reach the portal (links in emails and QR codes).
     #[arg(long, env = "ATTEST_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
@@ -125,6 +129,8 @@ pub struct Config {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
     pub database: Database,
+    /// A PostgreSQL standby that verification reads from, when there is one.
+    pub database_read: Option<Database>,
     pub public_url: Url,
     /// Earlier addresses of the same portal (same keys): tokens issued there still verify.
     pub former_public_urls: Vec<Url>,
@@ -192,6 +198,18 @@ impl Config {
                 )
             })?,
             Some(text) => parse_public_url(text)?,
+        };
+        let database_read = match args.database_read_url.as_deref() {
+            None => None,
+            Some(url) => match (&database, parse_database_url(url)?) {
+                (Database::Postgres(_), Database::Postgres(read)) => Some(Database::Postgres(read)),
+                _ => {
+                    return Err(invalid(
+                        "ATTEST_DATABASE_READ_URL",
+                        "a PostgreSQL standby (postgres://…) of a PostgreSQL primary",
+                    ))
+                }
+            },
         };
         let former_public_urls = args
             .former_public_urls
@@ -275,6 +293,7 @@ impl Config {
             bind,
             data_dir,
             database,
+            database_read,
             public_url,
             former_public_urls,
             smtp_url,

@@ -2,6 +2,7 @@
 
 pub mod models;
 pub mod schema;
+pub mod spool;
 pub mod types;
 
 use crate::config::Database;

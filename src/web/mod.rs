@@ -22,6 +22,10 @@ use std::net::IpAddr;
 pub struct AppState {
     pub config: Config,
     pub pool: DbPool,
+    /// The standby that verification reads from (`ATTEST_DATABASE_READ_URL`), if any.
+    pub read_pool: Option<DbPool>,
+    /// Verifications answered while the primary could not be written.
+    pub spool: std::sync::Arc<crate::db::spool::Spool>,
     pub secrets: Secrets,
     pub keys: crate::tokens::KeyStore,
     pub limiters: limits::Limiters,
@@ -45,20 +49,67 @@ impl AppState {
         .await?
     }
 
-    /// What the database can do now (a ping, waiting `db::CONNECT_TIMEOUT` at most).
-    pub async fn database_state(&self) -> crate::db::DatabaseState {
-        let ping = self
-            .db(|conn| {
-                crate::db::ping(conn).map_err(|e| crate::error::AppError::Unavailable(e.into()))
-            })
-            .await;
-        match ping {
-            Ok(()) => crate::db::DatabaseState::Ok,
-            Err(e) => {
-                tracing::error!(error = ?e, "the database does not answer");
-                crate::db::DatabaseState::Down
+    /// Runs `f` on the standby when there is one (reads that need not see this request's
+    /// own writes), else as `db`.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
+    where
+        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, crate::error::AppError>
+            + Send
+            + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.read_pool.clone().unwrap_or_else(|| self.pool.clone());
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Writes the record of a verification to the primary; with a standby, when the
+    /// primary cannot be written (or failed a moment ago), keeps it in the spool instead.
+    pub async fn record_verification(
+        &self,
+        record: crate::db::models::verifications::Verification,
+    ) -> Result<(), crate::error::AppError> {
+        use crate::error::AppError;
+        let spool = self.spool.clone();
+        let written = if self.read_pool.is_some() && spool.primary_recently_failed() {
+            Err(AppError::Unavailable(anyhow::anyhow!(
+                "the primary failed a moment ago"
+            )))
+        } else {
+            let written = record.clone();
+            self.db(move |conn| Ok(crate::verification::record(conn, &written)?))
+                .await
+        };
+        match written {
+            Err(AppError::Unavailable(e)) if self.read_pool.is_some() => {
+                tracing::warn!(error = %e, "the primary is not writable: the verification is spooled");
+                spool.primary_failed();
+                actix_web::web::block(move || spool.append(&record))
+                    .await?
+                    .map_err(AppError::Internal)
             }
+            other => other,
         }
+    }
+
+    /// What the database can do now (pings, waiting `db::CONNECT_TIMEOUT` at most each):
+    /// `ReadOnly` when the primary does not answer and the standby does.
+    pub async fn database_state(&self) -> crate::db::DatabaseState {
+        let ping = |conn: &mut crate::db::DbConnection| {
+            crate::db::ping(conn).map_err(|e| crate::error::AppError::Unavailable(e.into()))
+        };
+        let error = match self.db(ping).await {
+            Ok(()) => return crate::db::DatabaseState::Ok,
+            Err(e) => e,
+        };
+        tracing::error!(error = ?error, "the primary database does not answer");
+        if self.read_pool.is_some() && self.read(ping).await.is_ok() {
+            return crate::db::DatabaseState::ReadOnly;
+        }
+        crate::db::DatabaseState::Down
     }
 
     /// Runs `f` as one write transaction (`db::write`: on SQLite, after the process's writer

@@ -144,6 +144,7 @@ fn cluster() -> &'static Cluster {
 pub struct OwnCluster {
     pub url: String,
     data: PathBuf,
+    port: u16,
 }
 
 impl OwnCluster {
@@ -155,7 +156,56 @@ impl OwnCluster {
         let url = format!("postgres://app@127.0.0.1:{port}/attest");
         let pool = attest::db::connect(&attest::config::Database::Postgres(url.clone())).unwrap();
         attest::db::migrate(&pool).unwrap();
-        OwnCluster { url, data }
+        OwnCluster { url, data, port }
+    }
+
+    /// A hot standby of this cluster by streaming replication (`pg_basebackup -R`), started.
+    pub fn standby(&self) -> OwnCluster {
+        let dir = std::env::temp_dir().join(format!(
+            "attest-pg-standby-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        if is_root() {
+            Command::new("chown")
+                .args(["postgres:postgres", dir.to_str().unwrap()])
+                .status()
+                .unwrap();
+        }
+        let data = dir.join("data");
+        let primary = self.port.to_string();
+        run(
+            "pg_basebackup",
+            &[
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &primary,
+                "-U",
+                "app",
+                "-D",
+                data.to_str().unwrap(),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            ],
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir_s = dir.to_str().unwrap();
+        let options = format!("-c listen_addresses=127.0.0.1 -p {port} -k {dir_s} -c fsync=off -c max_connections=500 -c hot_standby=on");
+        std::fs::write(data.join("attest-options"), options).unwrap();
+        pg_ctl_start(&data);
+        OwnCluster {
+            url: format!("postgres://app@127.0.0.1:{port}/attest"),
+            data,
+            port,
+        }
     }
 
     /// Stops the server (`-m fast`: its connections are closed).

@@ -9,5 +9,7 @@ mod browser;
 mod database_down;
 #[path = "proxy.rs"]
 mod proxy;
+#[path = "replica.rs"]
+mod replica;
 #[path = "schemathesis.rs"]
 mod schemathesis;

@@ -6,7 +6,7 @@ use crate::domain::{AttestationId, StationId, UserId};
 use diesel::prelude::*;
 
 /// A verification row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = verifications)]
 pub struct Verification {
     pub id: String,
@@ -27,6 +27,11 @@ pub fn insert(conn: &mut DbConnection, row: &Verification) -> QueryResult<()> {
         .values(row)
         .execute(conn)
         .map(drop)
+}
+
+/// Whether the verification `id` is recorded.
+pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(verifications::table.find(id))).get_result(conn)
 }
 
 /// Inserts many rows in one statement (up to 4,000: the bind-parameter limits).

@@ -153,15 +153,17 @@ pub async fn run(
     state.limiters.verify(client_ip(req))?;
     let ip = client_ip(req).map(|i| i.to_string());
     let st = state.clone();
-    let verdict = state
-        .db(move |conn| {
+    // Read from the standby when there is one; the record is written to the primary, or
+    // kept on this instance until the primary is back.
+    let (verdict, record) = state
+        .read(move |conn| {
             let ring = st.keys.ring(conn)?;
             let asker = Asker {
                 user_id: user_id.as_ref(),
                 client_ip: ip.as_deref(),
                 at: st.config.clock.now(),
             };
-            Ok(verification::verify(
+            Ok(verification::check(
                 conn,
                 &ring,
                 &st.config.issuers(),
@@ -170,6 +172,7 @@ pub async fn run(
             )?)
         })
         .await?;
+    state.record_verification(record).await?;
     state.metrics.verified(
         verdict.claims.as_ref().map(|c| c.kind.as_str()),
         verdict.status.as_str(),
