@@ -67,6 +67,26 @@ async fn verification_answers_from_the_standby_while_the_primary_is_down_and_los
     };
     eventually("the standby has the proof", || on_standby(&id)).await;
     assert_eq!(app.verify_token(&token).await["status"], "valid");
+    // The station's dashboard, directory and verification log read from the standby (a
+    // hot standby refuses any write: these pages write nothing).
+    app.add_staff(
+        attest::domain::Role::Station,
+        "officer@example.cn",
+        Some("440304-001"),
+    );
+    let officer = browser();
+    app.login_with(&officer, "officer@example.cn").await;
+    for page in ["/station", "/station/parties", "/station/verifications"] {
+        let r = app.get_with(&officer, page).await;
+        assert_eq!(r.status(), StatusCode::OK, "{page} from the standby");
+    }
+    let dashboard = app
+        .get_with(&officer, "/station")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text(&dashboard, "#today-issued").as_deref(), Some("1"));
     let before = recorded(&primary.url);
     let visitor = browser();
     let csrf = app.csrf_token(&visitor).await;
@@ -76,6 +96,11 @@ async fn verification_answers_from_the_standby_while_the_primary_is_down_and_los
 
     let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
     assert_eq!(health["database"], "read_only");
+    // The public keys come from the standby too: an offline verifier can still fetch them.
+    let jwks = app.get("/.well-known/jwks.json").await;
+    assert_eq!(jwks.status(), StatusCode::OK);
+    let jwks: serde_json::Value = jwks.json().await.unwrap();
+    assert!(!jwks["keys"].as_array().unwrap().is_empty());
     assert_eq!(app.verify_token(&token).await["status"], "valid");
     let (status, by_code) = app
         .api("/api/v1/verify", None, serde_json::json!({ "code": code }))

@@ -34,7 +34,7 @@ pub async fn home_get(page: Page, state: web::Data<AppState>) -> Result<StationH
         changes,
         ending,
     } = state
-        .db(move |conn| jurisdiction::dashboard(conn, scope.as_ref(), midnight))
+        .read(move |conn| jurisdiction::dashboard(conn, scope.as_ref(), midnight))
         .await?;
     Ok(StationHomePage {
         page,

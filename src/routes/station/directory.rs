@@ -32,7 +32,7 @@ pub async fn parties_get(
 ) -> Result<DirectoryPage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
     let list = state
-        .db(move |conn| jurisdiction::directory(conn, scope.as_ref()))
+        .read(move |conn| jurisdiction::directory(conn, scope.as_ref()))
         .await?;
     let rows = list
         .into_iter()
@@ -67,7 +67,7 @@ pub async fn verifications_get(
 ) -> Result<LogPage, AppError> {
     let scope = scope_of(page.require(STAFF)?)?;
     let lines = state
-        .db(move |conn| jurisdiction::verification_log(conn, scope.as_ref(), 500))
+        .read(move |conn| jurisdiction::verification_log(conn, scope.as_ref(), 500))
         .await?;
     Ok(LogPage { page, lines })
 }

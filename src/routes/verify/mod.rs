@@ -135,7 +135,7 @@ async fn desk_scope(
         (crate::domain::Role::Admin, _) => return Ok(Some(claims.jti.clone())),
         (role, Some(station_id)) if role.is_station_staff() => {
             state
-                .db(move |conn| crate::jurisdiction::station(conn, &station_id).map(|s| s.code))
+                .read(move |conn| crate::jurisdiction::station(conn, &station_id).map(|s| s.code))
                 .await?
         }
         _ => return Ok(None),
@@ -184,7 +184,7 @@ pub async fn run(
 pub async fn jwks_get(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let st = state.clone();
     let jwks = state
-        .db(move |conn| Ok(st.keys.ring(conn)?.jwks(crate::db::now())))
+        .read(move |conn| Ok(st.keys.ring(conn)?.jwks(crate::db::now())))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/jwk-set+json")
