@@ -1,28 +1,16 @@
-//! Configuration, read once from flags and `ATTEST_*` environment variables, validated,
-//! and passed down as a value.
-//!
-//! | variable              | flag             | default                           |
-//! |-----------------------|------------------|-----------------------------------|
-//! | `ATTEST_BIND`         | `--bind`         | `127.0.0.1:8080`                  |
-//! | `ATTEST_DATA_DIR`     | `--data-dir`     | `./data`                          |
-//! | `ATTEST_DATABASE_URL` | `--database-url` | `sqlite://<data dir>/attest.db`   |
-//! | `ATTEST_PUBLIC_URL`   | `--public-url`   | `http://<bind>`                   |
-//! | `ATTEST_SMTP_URL`     | `--smtp-url`     | none: emails go to `<data dir>/mail/` |
-//! | `ATTEST_MAIL_FROM`    | `--mail-from`    | `Attest <noreply@attest.localhost>` |
-//! | `ATTEST_SMTP_TIMEOUT` | `--smtp-timeout` | `10` seconds per SMTP conversation |
-//! | `ATTEST_LOG_FORMAT`   | `--log-format`   | `text` (or `json`)                |
-//! | `ATTEST_VERIFY_PER_MINUTE` | `--verify-per-minute` | `120` per client address  |
-//! | `ATTEST_ISSUE_PER_MINUTE`  | `--issue-per-minute`  | `6000` per API key        |
-//! | `ATTEST_METRICS_TOKEN` | `--metrics-token` | none: `/metrics` is not served     |
-//! | `ATTEST_TRUSTED_PROXIES` | `--trusted-proxies` | none: the socket peer is the client |
+//! Configuration, read once from flags and `ATTEST_*` environment variables (`ConfigArgs`,
+//! each field documented there and in README.md's table), validated, and passed down as a
+//! value.
 
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use url::Url;
 
+mod args;
 mod limits;
 mod proxies;
+pub use args::ConfigArgs;
 pub use limits::Limits;
 mod values;
 
@@ -32,64 +20,6 @@ use values::{
     invalid, mailbox_is_valid, number_in, parse_database_url, parse_former_public_urls,
     parse_public_url, parse_smtp_url,
 };
-
-/// The raw settings as flags or environment give them; every one is optional.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct ConfigArgs {
-    /// Address and port to listen on.
-    #[arg(long, env = "ATTEST_BIND", global = true)]
-    pub bind: Option<String>,
-    /// Folder for the database, secrets, keys and mail files.
-    #[arg(long, env = "ATTEST_DATA_DIR", global = true)]
-    pub data_dir: Option<PathBuf>,
-    /// `sqlite://PATH` (or a plain path).
-    #[arg(long, env = "ATTEST_DATABASE_URL", global = true)]
-    pub database_url: Option<String>,
-    /// `postgres://…` of a streaming-replication standby that verification reads from (and
-    /// keeps answering from while the primary is down).
-    #[arg(long, env = "ATTEST_DATABASE_READ_URL", global = true)]
-    pub database_read_url: Option<String>,
-    /// The address people use to reach the portal (links in emails and QR codes).
-    #[arg(long, env = "ATTEST_PUBLIC_URL", global = true)]
-    pub public_url: Option<String>,
-    /// `smtp://user:pass@host:port` or `smtps://…`; unset writes `.eml` files instead.
-    #[arg(long, env = "ATTEST_SMTP_URL", global = true)]
-    pub smtp_url: Option<String>,
-    /// Seconds an SMTP conversation may take before it is abandoned and retried.
-    #[arg(long, env = "ATTEST_SMTP_TIMEOUT", global = true)]
-    pub smtp_timeout: Option<String>,
-    /// The sender of notification emails.
-    #[arg(long, env = "ATTEST_MAIL_FROM", global = true)]
-    pub mail_from: Option<String>,
-    /// `text` or `json`.
-    #[arg(long, env = "ATTEST_LOG_FORMAT", global = true)]
-    pub log_format: Option<String>,
-    /// Verifications (page and API) a client address may make per minute.
-    #[arg(long, env = "ATTEST_VERIFY_PER_MINUTE", global = true)]
-    pub verify_per_minute: Option<String>,
-    /// Issuances an API key may make per minute.
-    #[arg(long, env = "ATTEST_ISSUE_PER_MINUTE", global = true)]
-    pub issue_per_minute: Option<String>,
-    /// The bearer token Prometheus sends to `/metrics` (at least 16 characters); unset, the
-    /// metrics are not served.
-    #[arg(
-        long,
-        env = "ATTEST_METRICS_TOKEN",
-        global = true,
-        hide_env_values = true
-    )]
-    pub metrics_token: Option<String>,
-    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose
-    /// `X-Forwarded-For`/`Forwarded` and `X-Forwarded-Proto` are believed.
-    #[arg(long, env = "ATTEST_TRUSTED_PROXIES", global = true)]
-    pub trusted_proxies: Option<String>,
-    /// Earlier addresses of this portal (comma-separated) whose tokens still verify.
-    #[arg(long, env = "ATTEST_FORMER_PUBLIC_URLS", global = true)]
-    pub former_public_urls: Option<String>,
-    /// Who must log in with a second factor: `staff` (default), `all` or `none`.
-    #[arg(long, env = "ATTEST_REQUIRE_2FA", global = true)]
-    pub require_2fa: Option<String>,
-}
 
 /// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -334,53 +264,4 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_need_nothing() {
-        let config = Config::from_args(&ConfigArgs::default()).unwrap();
-        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(
-            config.database,
-            Database::Sqlite(PathBuf::from("data/attest.db"))
-        );
-        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
-        assert_eq!(config.log_format, LogFormat::Text);
-        assert_eq!(config.issuers(), vec!["http://127.0.0.1:8080".to_owned()]);
-        assert_eq!(
-            config.second_factor,
-            crate::domain::SecondFactorPolicy::Staff
-        );
-    }
-
-    #[test]
-    fn former_addresses_are_accepted_issuers_and_must_be_addresses() {
-        let args = |former: &str| ConfigArgs {
-            public_url: Some("https://new.example/".into()),
-            former_public_urls: Some(former.into()),
-            ..Default::default()
-        };
-        let config =
-            Config::from_args(&args("https://old.example/, http://older.example")).unwrap();
-        assert_eq!(
-            config.issuers(),
-            [
-                "https://new.example",
-                "https://old.example",
-                "http://older.example"
-            ]
-        );
-        let error = Config::from_args(&args("https://old.example/,ftp://x")).unwrap_err();
-        assert!(
-            error.to_string().contains("ATTEST_FORMER_PUBLIC_URLS"),
-            "{error}"
-        );
-        let error = Config::from_args(&ConfigArgs {
-            require_2fa: Some("sometimes".into()),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert!(error.to_string().contains("ATTEST_REQUIRE_2FA"), "{error}");
-    }
-}
+mod tests;
