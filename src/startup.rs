@@ -46,15 +46,19 @@ impl Application {
             let _ = config.public_url.set_port(Some(port));
         }
         let limiters = crate::web::limits::Limiters::new(config.limits);
+        let metrics = crate::web::metrics::Metrics::default();
+        let group_commit =
+            db::group_commit::GroupCommit::start(pool.clone(), metrics.commit_batch())?;
         let state = web::Data::new(AppState {
             config,
             pool,
             read_pool,
             spool,
+            group_commit,
             secrets,
             keys,
             limiters,
-            metrics: Default::default(),
+            metrics,
         });
         // No more blocking threads than pooled connections: a thread beyond them would only
         // wait for one (and each wait and wake is a context switch).

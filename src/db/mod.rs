@@ -1,5 +1,6 @@
 //! Database access: the connection pool, embedded migrations, the schema and the queries.
 
+pub mod group_commit;
 pub mod models;
 pub mod schema;
 pub mod spool;
@@ -65,8 +66,19 @@ impl r2d2::ManageConnection for DbManager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _: &mut DbConnection) -> bool {
-        false
+    /// A connection coming back inside a transaction (a write that panicked) is dropped,
+    /// never handed to the next request half-written.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        let depth = match conn {
+            DbConnection::Postgres(c) => {
+                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+            }
+            DbConnection::Sqlite(c) => {
+                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+            }
+        };
+        !matches!(depth, Ok(None))
     }
 }
 

@@ -76,15 +76,16 @@ pub struct Portal<'a> {
     pub applicant_emails_per_hour: i64,
 }
 
-/// Issues `new` for `party` — from the browser by `user_id`, through the API (`None`) under
-/// the party's first user: the one way a single proof is issued. Reads the station once.
-pub fn issue_for(
+/// Prepares `new` for `party` — from the browser by `user_id`, through the API (`None`)
+/// under the party's first user: the one way a single proof is issued, stored afterwards by
+/// `Issuance::store` (in a group commit). Reads the station once.
+pub fn prepare(
     conn: &mut DbConnection,
     portal: &Portal,
     party: &Party,
     user_id: Option<&UserId>,
     new: &NewAttestation,
-) -> Result<Attestation, AppError> {
+) -> Result<Issuance, AppError> {
     if new.applicant_email.is_some() {
         let since = now() - chrono::Duration::hours(1);
         if attestations::count_with_applicant_email_since(conn, &party.id, since)?
@@ -109,7 +110,7 @@ pub fn issue_for(
         secrets: portal.secrets,
         ring: &ring,
     };
-    Ok(issue(conn, &issuer, new)?)
+    Ok(Issuance::prepare(&issuer, new)?)
 }
 
 /// The user an API action is recorded under: the party's first user.
@@ -125,24 +126,54 @@ pub fn issue(
     by: &Issuer,
     new: &NewAttestation,
 ) -> Result<Attestation, IssueError> {
-    may_issue(by.party, new.kind)?;
-    let row = signed_row(by, new, now())?;
-    crate::db::write(conn, |conn| {
-        if let Some(old) = &new.replaces {
-            if !attestations::supersede(conn, &by.party.id, old)? {
-                return Err(IssueError::NotRenewable);
+    Issuance::prepare(by, new)?.store(conn)
+}
+
+/// A proof signed and ready to be stored, with what storing it needs.
+pub struct Issuance {
+    row: Attestation,
+    party: Party,
+    station: Station,
+    portal: String,
+}
+
+impl Issuance {
+    /// Checks that `by` may issue `new` and signs it (nothing is written).
+    pub fn prepare(by: &Issuer, new: &NewAttestation) -> Result<Self, IssueError> {
+        may_issue(by.party, new.kind)?;
+        Ok(Self {
+            row: signed_row(by, new, now())?,
+            party: by.party.clone(),
+            station: by.station.clone(),
+            portal: by.portal.to_owned(),
+        })
+    }
+
+    /// Stores the proof, its audit row and the station's email in one transaction (ending
+    /// the proof it replaces); returns the stored row.
+    pub fn store(self, conn: &mut DbConnection) -> Result<Attestation, IssueError> {
+        let row = self.row;
+        crate::db::write(conn, |conn| {
+            if let Some(old) = &row.replaces_id {
+                if !attestations::supersede(conn, &self.party.id, old)? {
+                    return Err(IssueError::NotRenewable);
+                }
             }
-        }
-        attestations::insert(conn, &row)?;
-        audit_log::insert(
-            conn,
-            &AuditEntry::new(Action::AttestationIssued, Some(by.user_id), Some(&row.id))
+            attestations::insert(conn, &row)?;
+            audit_log::insert(
+                conn,
+                &AuditEntry::new(
+                    Action::AttestationIssued,
+                    Some(&row.issued_by),
+                    Some(&row.id),
+                )
                 .detail(row.kind.as_str()),
-        )?;
-        notify::attestation_issued(conn, by.portal, by.station, by.party, &row)?;
-        Ok::<_, IssueError>(())
-    })?;
-    Ok(row)
+            )?;
+            notify::attestation_issued(conn, &self.portal, &self.station, &self.party, &row)?;
+            Ok::<_, IssueError>(())
+        })?;
+        Ok(row)
+    }
 }
 
 /// The row of `new` issued at `issued_at`, with its signed token and a fresh code; not

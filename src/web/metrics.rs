@@ -54,6 +54,7 @@ pub struct Metrics {
     outbox: Family<StateLabels, Gauge>,
     pool: Family<StateLabels, Gauge>,
     database: Family<StateLabels, Gauge>,
+    commit_batch: Histogram,
 }
 
 impl Default for Metrics {
@@ -68,6 +69,8 @@ impl Default for Metrics {
         let verified = Family::default();
         let (outbox, pool) = (Family::default(), Family::default());
         let database = Family::default();
+        // 1 to 256 writes (`group_commit::MAX_BATCH`).
+        let commit_batch = Histogram::new(exponential_buckets(1.0, 2.0, 9));
         registry.register(
             "http_requests",
             "HTTP requests by route pattern, method and status",
@@ -104,6 +107,11 @@ impl Default for Metrics {
             "1 for the database's state now (ok, read_only, down), 0 for the others",
             database.clone(),
         );
+        registry.register(
+            "commit_batch_size",
+            "Writes committed together by the group commit, per transaction",
+            commit_batch.clone(),
+        );
         Self {
             registry,
             requests,
@@ -114,11 +122,17 @@ impl Default for Metrics {
             outbox,
             pool,
             database,
+            commit_batch,
         }
     }
 }
 
 impl Metrics {
+    /// The histogram the group commit records its batch sizes in.
+    pub fn commit_batch(&self) -> Histogram {
+        self.commit_batch.clone()
+    }
+
     /// Counts an issued attestation of `kind`.
     pub fn issued(&self, kind: &str) {
         self.issued.get_or_create(&kind_labels(kind)).inc();

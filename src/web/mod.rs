@@ -26,6 +26,8 @@ pub struct AppState {
     pub read_pool: Option<DbPool>,
     /// Verifications answered while the primary could not be written.
     pub spool: std::sync::Arc<crate::db::spool::Spool>,
+    /// The writer that commits verification records and issuances in groups.
+    pub group_commit: crate::db::group_commit::GroupCommit,
     pub secrets: Secrets,
     pub keys: crate::tokens::KeyStore,
     pub limiters: limits::Limiters,
@@ -80,7 +82,8 @@ impl AppState {
             )))
         } else {
             let written = record.clone();
-            self.db(move |conn| Ok(crate::verification::record(conn, &written)?))
+            self.group_commit
+                .write(move |conn| Ok(crate::verification::record(conn, &written)?))
                 .await
         };
         match written {

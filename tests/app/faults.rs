@@ -63,15 +63,22 @@ async fn a_database_locked_by_another_process_answers_503_and_writes_nothing() {
     assert_eq!(retry.status(), StatusCode::SEE_OTHER);
 }
 
-/// Starts `attest serve` on `store`; returns the child and its port.
-fn serve(store: &Store) -> (Served, u16) {
-    let (child, port, log) = serve_binary(store, &[]);
+/// Starts `attest serve` on `store` with `env`; returns the child and its port.
+fn serve(store: &Store, env: &[(&str, &str)]) -> (Served, u16) {
+    let (child, port, log) = serve_binary(store, env);
     std::thread::spawn(move || log.iter().for_each(drop));
     (child, port)
 }
 
-#[tokio::test]
-async fn every_acknowledged_issuance_survives_a_sigkill() {
+/// What the 64 clients were answered before the kill.
+#[derive(Default)]
+struct Answered {
+    issued: Vec<String>,
+    verified: usize,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_answered_issuance_and_verification_survives_a_sigkill_under_64_clients() {
     backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
@@ -83,37 +90,67 @@ async fn every_acknowledged_issuance_survives_a_sigkill() {
         .unwrap();
     let key = text(&html, "code.secret").unwrap();
     let store = app.data_dir.clone();
-    let (mut server, port) = serve(&store);
+    let unlimited = [("ATTEST_VERIFY_PER_MINUTE", "10000000")];
+    let (mut server, port) = serve(&store, &unlimited);
+    let first: serde_json::Value = browser()
+        .post(format!("http://127.0.0.1:{port}/api/v1/attestations"))
+        .bearer_auth(&key)
+        .json(&employment_json())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = first["token"].as_str().unwrap().to_owned();
 
-    // A burst of issuances from four clients; the server is killed in the middle of it.
-    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    // 32 clients issue and 32 verify, each as fast as it is answered; the server is killed
+    // (SIGKILL) in the middle, with writes of every kind waiting for their group commit.
+    let answered = std::sync::Arc::new(std::sync::Mutex::new(Answered::default()));
     let mut clients = Vec::new();
-    for _ in 0..4 {
-        let (key, acknowledged) = (key.clone(), acknowledged.clone());
+    for n in 0..64 {
+        let (key, token, answered) = (key.clone(), token.clone(), answered.clone());
         clients.push(tokio::spawn(async move {
             let client = browser();
-            for _ in 0..200 {
-                let sent = client
-                    .post(format!("http://127.0.0.1:{port}/api/v1/attestations"))
-                    .bearer_auth(&key)
-                    .json(&employment_json())
-                    .send()
-                    .await;
-                let Ok(response) = sent else { break };
-                if response.status() != StatusCode::CREATED {
+            let issuing = n % 2 == 0;
+            loop {
+                let request = if issuing {
+                    client
+                        .post(format!("http://127.0.0.1:{port}/api/v1/attestations"))
+                        .bearer_auth(&key)
+                        .json(&employment_json())
+                } else {
+                    client
+                        .post(format!("http://127.0.0.1:{port}/api/v1/verify"))
+                        .json(&serde_json::json!({ "token": token }))
+                };
+                let Ok(response) = request.send().await else { break };
+                if !response.status().is_success() {
                     break;
                 }
                 let Ok(body) = response.json::<serde_json::Value>().await else {
                     break;
                 };
-                acknowledged
-                    .lock()
-                    .unwrap()
-                    .push(body["id"].as_str().unwrap().to_owned());
+                let mut answered = answered.lock().unwrap();
+                if issuing {
+                    answered.issued.push(body["id"].as_str().unwrap().to_owned());
+                } else {
+                    assert_eq!(body["status"], "valid", "{body}");
+                    answered.verified += 1;
+                }
             }
         }));
     }
-    while acknowledged.lock().unwrap().len() < 40 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let enough = {
+            let answered = answered.lock().unwrap();
+            answered.issued.len() >= 100 && answered.verified >= 300
+        };
+        if enough {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the load never got going");
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     server.kill().unwrap(); // SIGKILL
@@ -121,21 +158,37 @@ async fn every_acknowledged_issuance_survives_a_sigkill() {
     for client in clients {
         client.await.unwrap();
     }
-    let acknowledged = acknowledged.lock().unwrap().clone();
+    let answered = std::mem::take(&mut *answered.lock().unwrap());
 
-    // After a restart every acknowledged attestation is there, and the database is sound.
-    let (mut restarted, port) = serve(&store);
-    for id in &acknowledged {
+    // After a restart every answered attestation is there, every answered verification is
+    // recorded, and the database is sound.
+    let (mut restarted, port) = serve(&store, &unlimited);
+    for id in &answered.issued {
         let got = browser()
             .get(format!("http://127.0.0.1:{port}/api/v1/attestations/{id}"))
             .bearer_auth(&key)
             .send()
             .await
             .unwrap();
-        assert_eq!(got.status(), StatusCode::OK, "acknowledged {id} lost");
+        assert_eq!(got.status(), StatusCode::OK, "answered {id} lost");
     }
     restarted.kill().unwrap();
     restarted.wait().unwrap();
+    let recorded: i64 = {
+        use attest::db::schema::verifications;
+        use diesel::prelude::*;
+        let id = first["id"].as_str().unwrap().to_owned();
+        verifications::table
+            .filter(verifications::attestation_id.eq(id))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
+    };
+    assert!(
+        recorded >= answered.verified as i64,
+        "{} verifications answered, {recorded} recorded",
+        answered.verified
+    );
     if !on_postgres() {
         let mut conn = app.conn();
         let check: Vec<IntegrityCheck> = match &mut *conn {
@@ -146,7 +199,6 @@ async fn every_acknowledged_issuance_survives_a_sigkill() {
         };
         assert_eq!(check[0].integrity_check, "ok");
     }
-    assert!(acknowledged.len() >= 40);
 }
 
 #[derive(diesel::QueryableByName)]
@@ -166,7 +218,7 @@ async fn sigterm_under_load_lets_requests_in_flight_finish() {
         Some("440304-001"),
     );
     let store = app.data_dir.clone();
-    let (server, port) = serve(&store);
+    let (server, port) = serve(&store, &[]);
     let pid = server.id();
     let base = format!("http://127.0.0.1:{port}");
 

@@ -21,7 +21,8 @@ pub use crate::web::party::PartyContext;
 
 pub use crate::documents::AttestationView;
 
-/// Issues `new` for `party` (by `user_id`; `None`: through the API) and counts it.
+/// Issues `new` for `party` (by `user_id`; `None`: through the API) and counts it: prepared
+/// and signed on a pooled connection, stored by the group commit.
 pub async fn issue_as(
     state: &web::Data<AppState>,
     party: Party,
@@ -29,11 +30,15 @@ pub async fn issue_as(
     new: crate::domain::NewAttestation,
 ) -> Result<Attestation, AppError> {
     let st = state.clone();
-    let row = state
+    let issuance = state
         .db(move |conn| {
             let portal = st.issuing_portal();
-            issuing::issue_for(conn, &portal, &party, user_id.as_ref(), &new)
+            issuing::prepare(conn, &portal, &party, user_id.as_ref(), &new)
         })
+        .await?;
+    let row = state
+        .group_commit
+        .write(move |conn| Ok(issuance.store(conn)?))
         .await?;
     state.metrics.issued(row.kind.as_str());
     Ok(row)

@@ -153,9 +153,8 @@ pub async fn run(
     state.limiters.verify(client_ip(req))?;
     let ip = client_ip(req).map(|i| i.to_string());
     let st = state.clone();
-    // With a standby: read there, then write the record to the primary (or keep it on this
-    // instance until the primary is back). Without: both on one connection, one trip.
-    let one_trip = state.read_pool.is_none();
+    // Read (on the standby, if any), then the record goes to the group commit (or is kept
+    // on this instance until the primary is back): answered only once it is stored.
     let (verdict, record) = state
         .read(move |conn| {
             let ring = st.keys.ring(conn)?;
@@ -164,17 +163,16 @@ pub async fn run(
                 client_ip: ip.as_deref(),
                 at: st.config.clock.now(),
             };
-            let (verdict, record) =
-                verification::check(conn, &ring, &st.config.issuers(), &input, &asker)?;
-            if one_trip {
-                verification::record(conn, &record)?;
-            }
-            Ok((verdict, record))
+            Ok(verification::check(
+                conn,
+                &ring,
+                &st.config.issuers(),
+                &input,
+                &asker,
+            )?)
         })
         .await?;
-    if !one_trip {
-        state.record_verification(record).await?;
-    }
+    state.record_verification(record).await?;
     state.metrics.verified(
         verdict.claims.as_ref().map(|c| c.kind.as_str()),
         verdict.status.as_str(),
