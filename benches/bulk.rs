@@ -42,8 +42,8 @@ fn main() {
     );
     let csv = attest::cli::sample_csv(attest::domain::AttestationKind::Employment, rows, true);
     let floor = floor(&dir, rows);
-    let key = api_key(&data);
-    let (mut server, _) = start(&data);
+    let key = api_key(&Store::sqlite(&data));
+    let (mut server, _) = start(&Store::sqlite(&data));
     let cookie = login(&server, "party1@seed.attest.localhost");
 
     // Bulk: upload (preview checked and stored), issue, poll the progress until done.

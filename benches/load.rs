@@ -46,59 +46,104 @@ fn main() {
         std::process::exit(1);
     }
     std::fs::create_dir_all(&dir).unwrap();
-    let seeded = dir.join(format!("seeded-{size}"));
-    seed_once(&seeded, size);
-    // Each run works on a fresh copy: the loads below add verifications and attestations.
-    let data = dir.join("run");
-    copy_dir(&seeded, &data);
-    let mut report = Report::default();
     println!(
         "machine: {} cores, {} MiB memory; {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         memory_mib(),
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
     );
+    let only = std::env::var("ATTEST_BENCH_BACKEND").unwrap_or_default();
+    if only != "postgres" {
+        run(&dir, None, size, secs);
+    }
+    if only != "sqlite" {
+        match common::cluster::Cluster::start(memory_mib()) {
+            Some(cluster) => run(&dir, Some(&cluster), size, secs),
+            None => println!("\nPostgreSQL is not installed: its run is skipped"),
+        }
+    }
+}
+
+/// One backend's run (SQLite, or PostgreSQL on `cluster`): its ceilings and every load.
+fn run(dir: &Path, cluster: Option<&common::cluster::Cluster>, size: u64, secs: u64) {
+    let backend = if cluster.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let seeded = match cluster {
+        None => dir.join(format!("seeded-{size}")),
+        Some(_) => dir.join(format!("seeded-pg-{size}")),
+    };
+    let seeded_url = cluster.map(|c| c.url(&format!("seeded_{size}")));
+    let seeded_store = Store {
+        data: &seeded,
+        database_url: seeded_url.as_deref(),
+    };
+    if let Some(cluster) = cluster {
+        if !cluster.has_database(&format!("seeded_{size}")) {
+            let _ = std::fs::remove_dir_all(&seeded);
+            assert!(cluster.psql("postgres", &format!("CREATE DATABASE seeded_{size}")));
+        }
+    }
+    seed_once(&seeded_store, size);
+    // Each run works on a fresh copy: the loads below add verifications and attestations.
+    let data = dir.join("run");
+    copy_dir(&seeded, &data);
+    let url = cluster.map(|c| {
+        assert!(c.psql("postgres", "DROP DATABASE IF EXISTS run"));
+        let copy = format!("CREATE DATABASE run TEMPLATE seeded_{size}");
+        assert!(c.psql("postgres", &copy));
+        c.url("run")
+    });
+    let store = Store {
+        data: &data,
+        database_url: url.as_deref(),
+    };
+    let database = match &url {
+        Some(url) => attest::config::Database::Postgres(url.clone()),
+        None => attest::config::Database::Sqlite(data.join("attest.db")),
+    };
+    let pool = attest::db::connect(&database).unwrap();
+    let mut report = Report::default();
 
     // Ceilings.
-    let tokens = tokens(&data, 2000);
+    let tokens = tokens(&pool, 2000);
     let verify_ceiling = ed25519_ceiling(&tokens[0]);
-    let insert_ceiling = sqlite_insert_ceiling(&dir.join("ceiling.db"));
+    let (insert_name, insert_ceiling) = match cluster {
+        None => (
+            "raw SQLite transactional inserts (WAL, synchronous=NORMAL), one writer",
+            sqlite_insert_ceiling(&dir.join("ceiling.db")),
+        ),
+        Some(c) => (
+            "pgbench, one 2 KiB insert per transaction, 64 clients",
+            c.pgbench_insert_ceiling(dir, CONNECTIONS, secs),
+        ),
+    };
 
     // Start to serving on the existing database (median of 5), then the server for the rest.
     let mut starts = Vec::new();
     for _ in 0..5 {
-        let (mut server, took) = start(&data);
+        let (mut server, took) = start(&store);
         starts.push(took);
         stop(&mut server);
     }
     starts.sort();
-    let (mut server, _) = start(&data);
+    let (mut server, _) = start(&store);
     std::thread::sleep(Duration::from_secs(1));
     let rss_idle = rss_kib(server.child.id());
 
     // The pages first, on the database as seeded.
     let party_cookie = login(&server, "party1@seed.attest.localhost");
-    let list = wrk(
-        &dir,
-        "list",
-        &server.url("/party/attestations"),
-        None,
-        &[("Cookie", &party_cookie)],
-        4,
-        secs,
-    );
+    let page = |name: &str, path: &str, cookie: &str| {
+        let headers = [("Cookie", cookie)];
+        wrk(dir, name, &server.url(path), None, &headers, 4, secs)
+    };
+    let list = page("list", "/party/attestations", &party_cookie);
     let officer_cookie = login(&server, "officer1@seed.attest.localhost");
-    let dashboard = wrk(
-        &dir,
-        "dashboard",
-        &server.url("/station"),
-        None,
-        &[("Cookie", &officer_cookie)],
-        4,
-        secs,
-    );
+    let dashboard = page("dashboard", "/station", &officer_cookie);
     let healthz = wrk(
-        &dir,
+        dir,
         "healthz",
         &server.url("/healthz"),
         None,
@@ -106,35 +151,38 @@ fn main() {
         CONNECTIONS,
         secs,
     );
+    let json = [("Content-Type", "application/json")];
     let token_bodies: Vec<String> = tokens
         .iter()
         .map(|t| serde_json::json!({ "token": t }).to_string())
         .collect();
     let sampler = RssSampler::start(server.child.id());
-    let verify_token = wrk(
-        &dir,
+    let verify_token = write_load(
+        &server,
+        &pool,
+        dir,
         "verify-token",
-        &server.url("/api/v1/verify"),
-        Some(&token_bodies),
-        &[("Content-Type", "application/json")],
-        CONNECTIONS,
+        "/api/v1/verify",
+        &token_bodies,
+        &json,
         secs,
     );
     let rss_load = sampler.stop();
-    let code_bodies: Vec<String> = codes(&data, 2000)
+    let code_bodies: Vec<String> = codes(&pool, 2000)
         .iter()
         .map(|c| serde_json::json!({ "code": c }).to_string())
         .collect();
-    let verify_code = wrk(
-        &dir,
+    let verify_code = write_load(
+        &server,
+        &pool,
+        dir,
         "verify-code",
-        &server.url("/api/v1/verify"),
-        Some(&code_bodies),
-        &[("Content-Type", "application/json")],
-        CONNECTIONS,
+        "/api/v1/verify",
+        &code_bodies,
+        &json,
         secs,
     );
-    let key = api_key(&data);
+    let key = api_key(&store);
     let issue_body = serde_json::json!({
         "kind": "employment",
         "subject": { "name": "王五", "id_number": SUBJECT_ID },
@@ -143,30 +191,25 @@ fn main() {
                    "contract_type": "fixed_term" }
     })
     .to_string();
-    let issue = wrk(
-        &dir,
+    let bearer = format!("Bearer {key}");
+    let issue = write_load(
+        &server,
+        &pool,
+        dir,
         "issue",
-        &server.url("/api/v1/attestations"),
-        Some(&[issue_body]),
+        "/api/v1/attestations",
+        &[issue_body],
         &[
             ("Content-Type", "application/json"),
-            ("Authorization", &format!("Bearer {key}")),
+            ("Authorization", &bearer),
         ],
-        CONNECTIONS,
         secs,
     );
-    let dashboard_after = wrk(
-        &dir,
-        "dashboard-after",
-        &server.url("/station"),
-        None,
-        &[("Cookie", &officer_cookie)],
-        4,
-        secs,
-    );
+    let dashboard_after = page("dashboard-after", "/station", &officer_cookie);
     stop(&mut server);
 
     let ms = |us: u64| us as f64 / 1000.0;
+    let combined = 1.0 / (1.0 / healthz.rate() + 1.0 / verify_ceiling);
     report.line(
         "ceiling: GET /healthz (framework + pool), 64 connections",
         format!("{:.0} req/s", healthz.rate()),
@@ -178,11 +221,17 @@ fn main() {
         None,
     );
     report.line(
-        "ceiling: raw SQLite transactional inserts (WAL, synchronous=NORMAL)",
+        "ceiling: combined 1 / (1/healthz + 1/raw Ed25519)",
+        format!("{combined:.0} /s"),
+        None,
+    );
+    report.line(
+        &format!("ceiling: {insert_name}"),
         format!("{insert_ceiling:.0} /s"),
         None,
     );
-    for (name, run) in [("token", &verify_token), ("code", &verify_code)] {
+    for (name, load) in [("token", &verify_token), ("code", &verify_code)] {
+        let run = &load.wrk;
         report.line(
             &format!("POST /api/v1/verify ({name}s), 64 connections"),
             format!(
@@ -193,26 +242,51 @@ fn main() {
                 run.errors_note()
             ),
             Some(format!(
-                "{:.0} % of /healthz, {:.0} % of raw verify",
+                "{:.0} % of combined; {:.0} % of /healthz, {:.0} % of raw verify",
+                100.0 * run.rate() / combined,
                 100.0 * run.rate() / healthz.rate(),
                 100.0 * run.rate() / verify_ceiling
             )),
         );
     }
+    let run = &issue.wrk;
     report.line(
         "POST /api/v1/attestations (issue, outbox row included), 64 connections",
         format!(
             "{:.0} /s, p50 {:.2} ms, p99 {:.2} ms{}",
-            issue.rate(),
-            ms(issue.p50),
-            ms(issue.p99),
-            issue.errors_note()
+            run.rate(),
+            ms(run.p50),
+            ms(run.p99),
+            run.errors_note()
         ),
         Some(format!(
-            "{:.0} % of raw insert",
-            100.0 * issue.rate() / insert_ceiling
+            "{:.0} % of the insert ceiling",
+            100.0 * run.rate() / insert_ceiling
         )),
     );
+    for (name, load) in [
+        ("verify (tokens)", &verify_token),
+        ("verify (codes)", &verify_code),
+        ("issue", &issue),
+    ] {
+        report.line(
+            &format!("{name}: 2xx answers counted by wrk / rows added in the database / lost"),
+            format!(
+                "{} / {} / {}",
+                load.wrk.ok,
+                load.rows,
+                load.wrk.ok.saturating_sub(load.rows)
+            ),
+            Some(format!(
+                "group commit: {} writes in {} transactions, {:.1} per commit (p50 ≤ {}, p95 ≤ {})",
+                load.batches.writes,
+                load.batches.commits,
+                load.batches.mean(),
+                load.batches.percentile(0.5),
+                load.batches.percentile(0.95)
+            )),
+        );
+    }
     for (name, run) in [
         (
             format!("GET /party/attestations (party1: 1/10 of {size} attestations)"),
@@ -253,19 +327,142 @@ fn main() {
         format!("{:.0} ms", starts[2].as_secs_f64() * 1000.0),
         None,
     );
+    println!("\n## {backend}");
     report.print();
 }
 
-/// Seeds `data` unless a previous run did.
-fn seed_once(data: &Path, size: u64) {
+/// A load that writes: what wrk measured, the rows it added, the group commit's batches.
+struct WriteLoad {
+    wrk: WrkResult,
+    rows: u64,
+    batches: Batches,
+}
+
+/// Posts `bodies` to `path` for `secs` at 64 connections, counting the rows of the table it
+/// writes (verifications or attestations) before and after, and the commit batches.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site per load, each named"
+)]
+fn write_load(
+    server: &Server,
+    pool: &attest::db::DbPool,
+    dir: &Path,
+    name: &str,
+    path: &str,
+    bodies: &[String],
+    headers: &[(&str, &str)],
+    secs: u64,
+) -> WriteLoad {
+    let count = || -> u64 {
+        use attest::db::schema::{attestations, verifications};
+        let mut conn = pool.get().unwrap();
+        let n: i64 = if path.ends_with("/verify") {
+            verifications::table.count().get_result(&mut *conn).unwrap()
+        } else {
+            attestations::table.count().get_result(&mut *conn).unwrap()
+        };
+        n as u64
+    };
+    let (before, batches_before) = (count(), Batches::scrape(server));
+    let wrk = wrk(
+        dir,
+        name,
+        &server.url(path),
+        Some(bodies),
+        headers,
+        CONNECTIONS,
+        secs,
+    );
+    let batches = Batches::scrape(server).since(&batches_before);
+    WriteLoad {
+        wrk,
+        rows: count() - before,
+        batches,
+    }
+}
+
+/// The group commit's batch-size histogram as `/metrics` shows it.
+#[derive(Debug, Default, Clone)]
+struct Batches {
+    /// Cumulative batch counts by upper bound (`le`).
+    buckets: Vec<(f64, u64)>,
+    writes: u64,
+    commits: u64,
+}
+
+impl Batches {
+    fn scrape(server: &Server) -> Self {
+        let text = ureq::get(server.url("/metrics"))
+            .header("Authorization", format!("Bearer {METRICS_TOKEN}"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        let mut batches = Self::default();
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix("attest_commit_batch_size_") else {
+                continue;
+            };
+            let value = |s: &str| s.rsplit(' ').next().unwrap().parse::<f64>().unwrap();
+            if rest.starts_with("sum") {
+                batches.writes = value(rest) as u64;
+            } else if rest.starts_with("count") {
+                batches.commits = value(rest) as u64;
+            } else if let Some(le) = rest.strip_prefix("bucket{le=\"") {
+                let bound = le.split('"').next().unwrap();
+                let bound = bound.parse().unwrap_or(f64::INFINITY);
+                batches.buckets.push((bound, value(rest) as u64));
+            }
+        }
+        batches
+    }
+
+    fn since(&self, before: &Self) -> Self {
+        let earlier = |bound: f64| {
+            before
+                .buckets
+                .iter()
+                .find(|(b, _)| *b == bound)
+                .map_or(0, |(_, n)| *n)
+        };
+        Self {
+            buckets: self
+                .buckets
+                .iter()
+                .map(|&(bound, n)| (bound, n - earlier(bound)))
+                .collect(),
+            writes: self.writes - before.writes,
+            commits: self.commits - before.commits,
+        }
+    }
+
+    fn mean(&self) -> f64 {
+        self.writes as f64 / self.commits.max(1) as f64
+    }
+
+    /// The smallest bucket bound under which `share` of the batches fall.
+    fn percentile(&self, share: f64) -> f64 {
+        let wanted = (self.commits as f64 * share).ceil() as u64;
+        self.buckets
+            .iter()
+            .find(|(_, n)| *n >= wanted)
+            .map_or(f64::INFINITY, |(bound, _)| *bound)
+    }
+}
+
+/// Seeds `store` unless a previous run did.
+fn seed_once(store: &Store, size: u64) {
+    let data = store.data;
     let done = data.join("seeded");
     if done.exists() {
         return;
     }
     let _ = std::fs::remove_dir_all(data);
     eprintln!("seeding {size} attestations into {} (once)", data.display());
-    let mut child = attest()
-        .env("ATTEST_DATA_DIR", data)
+    let mut child = store
+        .attest()
         .env("ATTEST_PUBLIC_URL", PORTAL)
         .args(["dev", "seed", "--stations", "10", "--parties", "1000"])
         .args(["--attestations", &size.to_string(), "--password-stdin"])
@@ -296,12 +493,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn database(data: &Path) -> SqliteConnection {
-    SqliteConnection::establish(&data.join("attest.db").to_string_lossy()).expect("database")
-}
-
 /// Tokens of active proofs valid today.
-fn tokens(data: &Path, n: i64) -> Vec<String> {
+fn tokens(pool: &attest::db::DbPool, n: i64) -> Vec<String> {
     use attest::db::schema::attestations::dsl::*;
     let today = chrono::Utc::now().date_naive();
     attestations
@@ -310,17 +503,17 @@ fn tokens(data: &Path, n: i64) -> Vec<String> {
         .filter(valid_until.gt(today))
         .select(token)
         .limit(n)
-        .load(&mut database(data))
+        .load(&mut *pool.get().unwrap())
         .expect("tokens")
 }
 
 /// Codes of proofs, as people type them.
-fn codes(data: &Path, n: i64) -> Vec<String> {
+fn codes(pool: &attest::db::DbPool, n: i64) -> Vec<String> {
     use attest::db::schema::attestations::dsl::*;
     attestations
         .select(code)
         .limit(n)
-        .load(&mut database(data))
+        .load(&mut *pool.get().unwrap())
         .expect("codes")
 }
 
@@ -390,6 +583,8 @@ struct WrkResult {
     p50: u64,
     p95: u64,
     p99: u64,
+    /// Answers with a 2xx status (counted by the script's `response`, POST loads only).
+    ok: u64,
 }
 
 impl WrkResult {
@@ -430,14 +625,21 @@ fn wrk(
         }
         lua += "}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  \
                 return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1])\nend\n";
+        // Each thread counts its 2xx answers; `done` adds them up.
+        lua += "ok = 0\nresponse = function(status, headers, body)\n  \
+                if status >= 200 and status < 300 then ok = ok + 1 end\nend\n";
     }
     lua += r#"
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
 done = function(summary, latency, requests)
   local e = summary.errors
+  local ok = 0
+  for _, t in ipairs(threads) do ok = ok + (t:get("ok") or 0) end
   io.write(string.format('RESULT {"requests":%d,"duration_us":%d,"errors_status":%d,' ..
-    '"errors_socket":%d,"p50":%d,"p95":%d,"p99":%d}\n', summary.requests, summary.duration,
-    e.status, e.connect + e.read + e.write + e.timeout, latency:percentile(50),
-    latency:percentile(95), latency:percentile(99)))
+    '"errors_socket":%d,"p50":%d,"p95":%d,"p99":%d,"ok":%d}\n', summary.requests,
+    summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), ok))
 end
 "#;
     let script = dir.join(format!("{name}.lua"));

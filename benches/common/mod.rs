@@ -3,6 +3,8 @@
 // Which parts are dead depends on the benchmark, so an expectation would fail in some.
 #![allow(dead_code, reason = "each benchmark uses a part")]
 
+pub mod cluster;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -42,15 +44,46 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Starts `attest serve` on `data`; returns it and the time to its first answered /healthz.
-/// (The child is waited for by `stop`.)
+/// Where an instance keeps its files, and its database when that is not the SQLite file
+/// in the data directory.
+pub struct Store<'a> {
+    pub data: &'a Path,
+    pub database_url: Option<&'a str>,
+}
+
+impl<'a> Store<'a> {
+    pub fn sqlite(data: &'a Path) -> Self {
+        Self {
+            data,
+            database_url: None,
+        }
+    }
+
+    /// `attest` on this store.
+    pub fn attest(&self) -> Command {
+        let mut command = attest();
+        command.env("ATTEST_DATA_DIR", self.data);
+        if let Some(url) = self.database_url {
+            command.env("ATTEST_DATABASE_URL", url);
+        }
+        command
+    }
+}
+
+/// The bearer token the benchmark scrapes `/metrics` with.
+pub const METRICS_TOKEN: &str = "bench-metrics-token-0123456789";
+
+/// Starts `attest serve` on `store`; returns it and the time to its first answered
+/// /healthz. (The child is waited for by `stop`.)
 #[expect(clippy::zombie_processes, reason = "the child is waited for by `stop`")]
-pub fn start(data: &Path) -> (Server, Duration) {
+pub fn start(store: &Store) -> (Server, Duration) {
     let port = free_port();
     let started = Instant::now();
-    let mut child = attest()
-        .env("ATTEST_DATA_DIR", data)
+    let mut child = store
+        .attest()
         .env("ATTEST_PUBLIC_URL", PORTAL)
+        .env("ATTEST_REQUIRE_2FA", "none")
+        .env("ATTEST_METRICS_TOKEN", METRICS_TOKEN)
         .env("ATTEST_BIND", format!("127.0.0.1:{port}"))
         .env("ATTEST_VERIFY_PER_MINUTE", "10000000")
         .env("ATTEST_ISSUE_PER_MINUTE", "10000000")
@@ -90,9 +123,9 @@ pub fn get_status(port: u16, path: &str) -> Option<u16> {
     response.split_whitespace().nth(1)?.parse().ok()
 }
 
-pub fn api_key(data: &Path) -> String {
-    let out = attest()
-        .env("ATTEST_DATA_DIR", data)
+pub fn api_key(store: &Store) -> String {
+    let out = store
+        .attest()
         .args([
             "apikey",
             "create",
