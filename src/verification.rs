@@ -3,7 +3,7 @@
 
 use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::stations;
-use crate::db::models::verifications::{self, Verification};
+use crate::db::models::verifications::Verification;
 use crate::db::{new_id, DbConnection};
 use crate::domain::VerificationCode;
 use crate::domain::{china_time, AttestationId, AttestationStatus};
@@ -100,13 +100,8 @@ pub struct Asker<'a> {
     pub at: chrono::NaiveDateTime,
 }
 
-/// Writes the record of a verification.
-pub fn record(conn: &mut DbConnection, record: &Verification) -> diesel::QueryResult<()> {
-    crate::db::write(conn, |conn| verifications::insert(conn, record))
-}
-
 /// Verifies `input` (a token issued at one of `issuers`) by reading only (a standby will
-/// do): the answer, and the record of it still to be written (`record`).
+/// do): the answer, and the record of it still to be written (by the group commit).
 pub fn check(
     conn: &mut DbConnection,
     ring: &KeyRing,

@@ -151,28 +151,30 @@ impl Issuance {
 
     /// Stores the proof, its audit row and the station's email in one transaction (ending
     /// the proof it replaces); returns the stored row.
-    pub fn store(self, conn: &mut DbConnection) -> Result<Attestation, IssueError> {
-        let row = self.row;
-        crate::db::write(conn, |conn| {
-            if let Some(old) = &row.replaces_id {
-                if !attestations::supersede(conn, &self.party.id, old)? {
-                    return Err(IssueError::NotRenewable);
-                }
+    pub fn store(&self, conn: &mut DbConnection) -> Result<Attestation, IssueError> {
+        crate::db::write(conn, |conn| self.store_in(conn))
+    }
+
+    /// `store` inside a transaction the caller holds (the group commit's).
+    pub fn store_in(&self, conn: &mut DbConnection) -> Result<Attestation, IssueError> {
+        let row = &self.row;
+        if let Some(old) = &row.replaces_id {
+            if !attestations::supersede(conn, &self.party.id, old)? {
+                return Err(IssueError::NotRenewable);
             }
-            attestations::insert(conn, &row)?;
-            audit_log::insert(
-                conn,
-                &AuditEntry::new(
-                    Action::AttestationIssued,
-                    Some(&row.issued_by),
-                    Some(&row.id),
-                )
-                .detail(row.kind.as_str()),
-            )?;
-            notify::attestation_issued(conn, &self.portal, &self.station, &self.party, &row)?;
-            Ok::<_, IssueError>(())
-        })?;
-        Ok(row)
+        }
+        attestations::insert(conn, row)?;
+        audit_log::insert(
+            conn,
+            &AuditEntry::new(
+                Action::AttestationIssued,
+                Some(&row.issued_by),
+                Some(&row.id),
+            )
+            .detail(row.kind.as_str()),
+        )?;
+        notify::attestation_issued(conn, &self.portal, &self.station, &self.party, row)?;
+        Ok(row.clone())
     }
 }
 

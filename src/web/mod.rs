@@ -81,10 +81,7 @@ impl AppState {
                 "the primary failed a moment ago"
             )))
         } else {
-            let written = record.clone();
-            self.group_commit
-                .write(move |conn| Ok(crate::verification::record(conn, &written)?))
-                .await
+            self.group_commit.record(record.clone()).await
         };
         match written {
             Err(AppError::Unavailable(e)) if self.read_pool.is_some() => {

@@ -38,7 +38,7 @@ pub async fn issue_as(
         .await?;
     let row = state
         .group_commit
-        .write(move |conn| Ok(issuance.store(conn)?))
+        .write(move |conn| Ok(issuance.store_in(conn)?))
         .await?;
     state.metrics.issued(row.kind.as_str());
     Ok(row)
