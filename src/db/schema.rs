@@ -277,6 +277,17 @@ diesel::joinable!(verifications -> attestations (attestation_id));
 diesel::joinable!(verifications -> users (user_id));
 diesel::joinable!(api_keys -> parties (party_id));
 
+diesel::table! {
+    daily_counts (station_id, day) {
+        station_id -> Text,
+        day -> Date,
+        issued -> BigInt,
+        revoked -> BigInt,
+        suspect -> BigInt,
+        verified -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     attestation_uses,
@@ -284,6 +295,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     bulk_batches,
     bulk_rows,
+    daily_counts,
     invitations,
     outbox,
     parties,

@@ -57,7 +57,7 @@ pub fn check_id_number(
                 id: crate::db::new_id(),
                 at: crate::db::now(),
                 attestation_id: Some(a.id.clone()),
-                method: "id_card".into(),
+                method: verifications::ID_CARD.into(),
                 result: result.into(),
                 user_id: Some(user_id.to_owned()),
                 client_ip,

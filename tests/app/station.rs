@@ -97,6 +97,54 @@ async fn the_dashboard_counts_today_and_the_week_for_its_own_station_only() {
         .await
         .unwrap();
     assert_eq!(text(&other, "#today-issued").as_deref(), Some("0"));
+
+    // The counts are kept per day (China time): tomorrow they are the week's, not today's.
+    d.app.clock.advance(chrono::Duration::days(1));
+    let dashboard = || async {
+        let html = d.app.get_with(&d.futian, "/station").await.text().await;
+        let html = html.unwrap();
+        ["today-issued", "today-suspect", "week-issued", "week-revoked"]
+            .map(|id| text(&html, &format!("#{id}")).unwrap())
+    };
+    assert_eq!(dashboard().await, ["0", "0", "2", "1"]);
+    // A flag cleared as unfounded is taken back from the day it was set.
+    let cleared = d
+        .app
+        .post_with(
+            &d.futian,
+            &format!("/station/attestations/{second}/suspect/clear"),
+            &[("reason", "核实无误")],
+        )
+        .await;
+    assert_eq!(cleared.status(), StatusCode::SEE_OTHER);
+    let html = d.app.get_with(&d.futian, "/station").await.text().await;
+    assert_eq!(text(&html.unwrap(), "#week-suspect").as_deref(), Some("0"));
+
+    // The migration that made the per-day counts finds the same counts in the rows.
+    let seen = dashboard().await;
+    revert_to_before_daily_counts(&d.app);
+    attest::db::migrate(&d.app.pool).unwrap();
+    assert_eq!(dashboard().await, seen);
+}
+
+/// Reverts migrations down to (and with) the one that made `daily_counts`.
+fn revert_to_before_daily_counts(app: &TestApp) {
+    use diesel_migrations::MigrationHarness;
+    let mut conn = app.conn();
+    loop {
+        let reverted = match &mut *conn {
+            attest::db::DbConnection::Sqlite(c) => {
+                c.revert_last_migration(attest::db::SQLITE_MIGRATIONS)
+            }
+            attest::db::DbConnection::Postgres(c) => {
+                c.revert_last_migration(attest::db::POSTGRES_MIGRATIONS)
+            }
+        }
+        .unwrap();
+        if reverted.to_string().contains("000018") {
+            break;
+        }
+    }
 }
 
 #[tokio::test]

@@ -109,19 +109,24 @@ pub fn renewal_of(conn: &mut DbConnection, id: &AttestationId) -> QueryResult<Op
 
 /// Inserts an attestation.
 pub fn insert(conn: &mut DbConnection, row: &Attestation) -> QueryResult<()> {
-    diesel::insert_into(attestations::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
+    insert_many(conn, std::slice::from_ref(row)).map(drop)
 }
 
 /// Inserts many rows in one statement (up to 1,000: the bind-parameter limits).
+/// Each counts as issued on its day (`daily_counts`).
 pub fn insert_many(conn: &mut DbConnection, rows: &[Attestation]) -> QueryResult<usize> {
     let query = diesel::insert_into(attestations::table).values(rows);
-    match conn {
+    let inserted = match conn {
         DbConnection::Sqlite(c) => query.execute(c),
         DbConnection::Postgres(c) => query.execute(c),
-    }
+    }?;
+    let issued = super::jurisdiction::Counts {
+        issued: 1,
+        ..Default::default()
+    };
+    let events = rows.iter().map(|r| (&r.station_id, r.issued_at, issued));
+    super::daily_counts::add_all(conn, events)?;
+    Ok(inserted)
 }
 
 /// The attestation `id` of `party_id` (another party's is not found).
@@ -163,7 +168,8 @@ pub fn revoke(
     by: &UserId,
     ending: &Ending,
 ) -> QueryResult<bool> {
-    diesel::update(
+    let at = crate::db::now();
+    let revoked = diesel::update(
         attestations::table
             .filter(attestations::id.eq(id))
             .filter(attestations::party_id.eq(party_id))
@@ -174,14 +180,22 @@ pub fn revoke(
     )
     .set((
         attestations::status.eq(AttestationStatus::Revoked),
-        attestations::revoked_at.eq(crate::db::now()),
+        attestations::revoked_at.eq(at),
         attestations::revoked_by.eq(by),
         attestations::revoke_reason.eq(ending.text.as_deref()),
         attestations::revoke_reason_code.eq(ending.reason),
         attestations::ended_on.eq(ending.ended_on),
     ))
-    .execute(conn)
-    .map(|n| n == 1)
+    .execute(conn)?
+        == 1;
+    if revoked {
+        let one = super::jurisdiction::Counts {
+            revoked: 1,
+            ..Default::default()
+        };
+        super::daily_counts::add_for(conn, id, at, one)?;
+    }
+    Ok(revoked)
 }
 
 /// How many proofs with an applicant email `party_id` issued since `since` (each one emails

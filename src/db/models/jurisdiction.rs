@@ -38,44 +38,13 @@ pub struct Counts {
     pub suspect: i64,
 }
 
-/// The jurisdiction's counts since `since` (indexed: no scan of the whole table).
+/// The jurisdiction's counts since `since` (a China-time midnight), from the per-day counts.
 pub fn counts_since(
     conn: &mut DbConnection,
     scope: Option<&StationId>,
     since: NaiveDateTime,
 ) -> QueryResult<Counts> {
-    macro_rules! scoped {
-        ($q:expr) => {{
-            let mut q = $q.into_boxed();
-            if let Some(scope) = scope {
-                q = q.filter(attestations::station_id.eq(scope.to_owned()));
-            }
-            q
-        }};
-    }
-    let issued = scoped!(attestations::table.filter(attestations::issued_at.ge(since)))
-        .count()
-        .get_result(conn)?;
-    let revoked = scoped!(attestations::table.filter(attestations::revoked_at.ge(since)))
-        .count()
-        .get_result(conn)?;
-    let suspect = scoped!(attestations::table.filter(attestations::suspect_at.ge(since)))
-        .count()
-        .get_result(conn)?;
-    let mut verified = verifications::table
-        .filter(verifications::at.ge(since))
-        .filter(verifications::method.ne("id_card"))
-        .into_boxed();
-    if let Some(scope) = scope {
-        verified = verified.filter(verifications::station_id.eq(scope.to_owned()));
-    }
-    let verified = verified.count().get_result(conn)?;
-    Ok(Counts {
-        issued,
-        revoked,
-        verified,
-        suspect,
-    })
+    super::daily_counts::since(conn, scope, crate::domain::china_time::local(since).date())
 }
 
 /// Flags an attestation of the scope as suspect; false when it was revoked or already so.
@@ -93,15 +62,24 @@ pub fn mark_suspect(
     if let Some(scope) = scope {
         query = query.filter(attestations::station_id.eq(scope.to_owned()));
     }
-    query
+    let at = crate::db::now();
+    let flagged = query
         .set((
             attestations::status.eq(AttestationStatus::Suspect),
-            attestations::suspect_at.eq(crate::db::now()),
+            attestations::suspect_at.eq(at),
             attestations::suspect_by.eq(by),
             attestations::suspect_reason.eq(reason),
         ))
-        .execute(conn)
-        .map(|n| n == 1)
+        .execute(conn)?
+        == 1;
+    if flagged {
+        let suspect = Counts {
+            suspect: 1,
+            ..Counts::default()
+        };
+        super::daily_counts::add_for(conn, id, at, suspect)?;
+    }
+    Ok(flagged)
 }
 
 /// Ends the suspicion on an attestation of the scope: cleared (active again, the flag
@@ -122,25 +100,46 @@ pub fn resolve_suspect(
     if let Some(scope) = scope {
         query = query.filter(attestations::station_id.eq(scope.to_owned()));
     }
-    let changed = if confirmed {
-        query
+    // Clearing takes the flag back from the day it was set.
+    let flagged_at: Option<NaiveDateTime> = attestations::table
+        .find(id)
+        .select(attestations::suspect_at)
+        .first(conn)
+        .optional()?
+        .flatten();
+    let at = crate::db::now();
+    let (changed, counted) = if confirmed {
+        let changed = query
             .set((
                 attestations::status.eq(AttestationStatus::Revoked),
-                attestations::revoked_at.eq(crate::db::now()),
+                attestations::revoked_at.eq(at),
                 attestations::revoked_by.eq(by),
                 attestations::revoke_reason.eq(reason),
             ))
-            .execute(conn)?
+            .execute(conn)?;
+        let revoked = Counts {
+            revoked: 1,
+            ..Counts::default()
+        };
+        (changed, (at, revoked))
     } else {
-        query
+        let changed = query
             .set((
                 attestations::status.eq(AttestationStatus::Active),
                 attestations::suspect_at.eq(None::<chrono::NaiveDateTime>),
                 attestations::suspect_by.eq(None::<UserId>),
                 attestations::suspect_reason.eq(None::<String>),
             ))
-            .execute(conn)?
+            .execute(conn)?;
+        let taken_back = Counts {
+            suspect: -1,
+            ..Counts::default()
+        };
+        (changed, (flagged_at.unwrap_or(at), taken_back))
     };
+    if changed == 1 {
+        super::daily_counts::add_for(conn, id, counted.0, counted.1)?;
+    }
     Ok(changed == 1)
 }
 

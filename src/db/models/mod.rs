@@ -6,6 +6,7 @@ pub mod attestations;
 pub mod audit_log;
 pub mod bulk;
 pub mod change_requests;
+pub mod daily_counts;
 pub mod invitations;
 pub mod jurisdiction;
 pub mod outbox;

@@ -23,10 +23,7 @@ pub struct Verification {
 
 /// Records a verification.
 pub fn insert(conn: &mut DbConnection, row: &Verification) -> QueryResult<()> {
-    diesel::insert_into(verifications::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
+    insert_many(conn, std::slice::from_ref(row)).map(drop)
 }
 
 /// Whether the verification `id` is recorded.
@@ -35,13 +32,28 @@ pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 }
 
 /// Inserts many rows in one statement (up to 4,000: the bind-parameter limits).
+/// A verification of a proof of ours (not an ID card check at the desk) counts on its
+/// station's day (`daily_counts`).
 pub fn insert_many(conn: &mut DbConnection, rows: &[Verification]) -> QueryResult<usize> {
     let query = diesel::insert_into(verifications::table).values(rows);
-    match conn {
+    let inserted = match conn {
         DbConnection::Sqlite(c) => query.execute(c),
         DbConnection::Postgres(c) => query.execute(c),
-    }
+    }?;
+    let verified = super::jurisdiction::Counts {
+        verified: 1,
+        ..Default::default()
+    };
+    let events = rows
+        .iter()
+        .filter(|r| r.method != ID_CARD)
+        .filter_map(|r| Some((r.station_id.as_ref()?, r.at, verified)));
+    super::daily_counts::add_all(conn, events)?;
+    Ok(inserted)
 }
+
+/// The method of an ID card check at the desk (not a verification of a proof).
+pub const ID_CARD: &str = "id_card";
 
 /// The verifications of one attestation, newest first.
 pub fn list_for_attestation(
