@@ -13,6 +13,38 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use tracing_actix_web::TracingLogger;
 
+/// Migrations, the one-time settling of stored identifiers, a signing key, and the removal
+/// of stale bulk drafts: what the primary needs before the first write.
+fn prepare_primary(pool: &db::DbPool, secrets: &Secrets, config: &Config) -> anyhow::Result<()> {
+    db::migrate(pool)?;
+    crate::identifiers::settle_types(&mut *pool.get()?, secrets)?;
+    crate::tokens::keys::ensure_signer(&mut *pool.get()?, &config.keys_dir())?;
+    crate::bulk::delete_stale_drafts(&mut *pool.get()?)?;
+    Ok(())
+}
+
+/// Tries `prepare_primary` every second until it succeeds (or `stop`).
+fn spawn_preparer(
+    pool: &db::DbPool,
+    secrets: &Secrets,
+    config: &Config,
+    stop: Arc<AtomicBool>,
+) -> std::io::Result<()> {
+    let (pool, secrets, config) = (pool.clone(), secrets.clone(), config.clone());
+    std::thread::Builder::new()
+        .name("prepare-primary".into())
+        .spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                if prepare_primary(&pool, &secrets, &config).is_ok() {
+                    tracing::info!("the primary database answers and is prepared");
+                    return;
+                }
+            }
+        })
+        .map(drop)
+}
+
 /// A running server and the port it got.
 pub struct Application {
     port: u16,
@@ -23,17 +55,28 @@ pub struct Application {
 impl Application {
     /// Prepares everything and binds the listener; the server runs when awaited.
     pub async fn build(mut config: Config) -> anyhow::Result<Self> {
-        let pool = db::connect(&config.database)?;
-        db::migrate(&pool)?;
         let secrets = Secrets::load_or_create(&config.data_dir)?;
-        crate::identifiers::settle_types(&mut *pool.get()?, &secrets)?;
-        crate::tokens::keys::ensure_signer(&mut *pool.get()?, &config.keys_dir())?;
-        crate::bulk::delete_stale_drafts(&mut *pool.get()?)?;
-        let keys = crate::tokens::KeyStore::new(config.keys_dir());
         let mail_worker_stop = Arc::new(AtomicBool::new(false));
+        let (pool, read_pool) = match &config.database_read {
+            None => {
+                let pool = db::connect(&config.database)?;
+                prepare_primary(&pool, &secrets, &config)?;
+                (pool, None)
+            }
+            // With a standby, the primary may be down now: verification is served from the
+            // standby, and the primary is prepared as soon as it answers.
+            Some(standby) => {
+                let pool = db::connect_lazily(&config.database);
+                if let Err(error) = prepare_primary(&pool, &secrets, &config) {
+                    tracing::warn!(%error, "the primary database does not answer: verification is served from the standby, writes wait for the primary");
+                    spawn_preparer(&pool, &secrets, &config, mail_worker_stop.clone())?;
+                }
+                (pool, Some(db::connect_lazily(standby)))
+            }
+        };
+        let keys = crate::tokens::KeyStore::new(config.keys_dir());
         crate::mail::worker::Worker::new(&config, pool.clone())?.spawn(mail_worker_stop.clone())?;
         db::spawn_checkpointer(pool.clone(), mail_worker_stop.clone())?;
-        let read_pool = config.database_read.as_ref().map(db::connect).transpose()?;
         let spool = Arc::new(db::spool::Spool::new(&config.data_dir));
         spool
             .clone()

@@ -151,14 +151,26 @@ pub fn connect(database: &Database) -> anyhow::Result<DbPool> {
             })
             .with_context(|| format!("cannot open the database {}", path.display()))?;
     }
-    r2d2::Pool::builder()
-        .max_size(POOL_SIZE)
-        .min_idle(Some(1))
-        .connection_timeout(CONNECT_TIMEOUT)
+    builder()
         .build(DbManager {
             database: database.clone(),
         })
         .with_context(|| format!("cannot open the database {}", database.display()))
+}
+
+/// The pool for `database` without waiting for a first connection: a server with a standby
+/// starts while its primary is down (the connections are opened when it answers).
+pub fn connect_lazily(database: &Database) -> DbPool {
+    builder().build_unchecked(DbManager {
+        database: database.clone(),
+    })
+}
+
+fn builder() -> r2d2::Builder<DbManager> {
+    r2d2::Pool::builder()
+        .max_size(POOL_SIZE)
+        .min_idle(Some(1))
+        .connection_timeout(CONNECT_TIMEOUT)
 }
 
 /// Runs every pending migration of the connection's backend; returns how many ran.

@@ -1,5 +1,6 @@
 //! Verifications answered while the primary database could not be written (read from a
-//! replica) are kept on this instance: appended to a file in the data directory, one JSON
+//! replica) are kept on this instance (instances sharing a data directory share it, under a
+//! file lock): appended to a file in the data directory, one JSON
 //! line each, fsynced before the answer goes out. A flusher writes them to the database
 //! once it is back — in one transaction, skipping any already there (a crash between the
 //! commit and the truncation repeats nothing) — and then empties the file.
@@ -13,6 +14,10 @@ use std::sync::{Arc, Mutex};
 
 /// The spool file's name in the data directory.
 pub const SPOOL_FILE: &str = "verification-spool.jsonl";
+/// The file whose lock (`flock`) every instance sharing the data directory takes before
+/// appending or draining: an append never falls between another instance's read and
+/// its emptying of the spool.
+const LOCK_FILE: &str = "verification-spool.lock";
 
 /// How long after a failed write verifications go to the spool without trying the primary
 /// (each try waits `db::CONNECT_TIMEOUT` while it is down).
@@ -21,7 +26,8 @@ const ASSUME_DOWN: std::time::Duration = std::time::Duration::from_secs(5);
 /// The spool of one instance.
 pub struct Spool {
     path: PathBuf,
-    /// Appends and the drain take turns.
+    lock_path: PathBuf,
+    /// Appends and the drain of this instance take turns (and then the file lock).
     lock: Mutex<()>,
     /// When a write to the primary last failed.
     failed_at: Mutex<Option<std::time::Instant>>,
@@ -32,6 +38,7 @@ impl Spool {
     pub fn new(data_dir: &std::path::Path) -> Self {
         Self {
             path: data_dir.join(SPOOL_FILE),
+            lock_path: data_dir.join(LOCK_FILE),
             lock: Mutex::new(()),
             failed_at: Mutex::new(None),
         }
@@ -53,14 +60,27 @@ impl Spool {
             .is_some_and(|at| at.elapsed() < ASSUME_DOWN)
     }
 
+    /// Waits for this instance's turn, then for the file lock shared with other instances;
+    /// both are released when the returned guards are dropped.
+    fn turn(&self) -> std::io::Result<(std::sync::MutexGuard<'_, ()>, std::fs::File)> {
+        let turn = self
+            .lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&self.lock_path)?;
+        file.lock()?;
+        Ok((turn, file))
+    }
+
     /// Keeps `record` durably (on disk, fsynced) until the database takes it.
     pub fn append(&self, record: &Verification) -> anyhow::Result<()> {
         let mut line = serde_json::to_vec(record)?;
         line.push(b'\n');
-        let _turn = self
-            .lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _turn = self.turn()?;
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -87,10 +107,7 @@ impl Spool {
     /// Writes every waiting record to the database (those not there yet) in one
     /// transaction, then empties the spool; how many were written.
     pub fn drain(&self, conn: &mut DbConnection) -> anyhow::Result<usize> {
-        let _turn = self
-            .lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _turn = self.turn()?;
         let waiting = self.waiting()?;
         if waiting.is_empty() {
             return Ok(0);

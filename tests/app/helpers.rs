@@ -141,7 +141,11 @@ pub async fn spawn_app_configured(data_dir: Store, change: impl FnOnce(&mut Conf
     config.database = data_dir.database();
     change(&mut config);
     let clock = config.clock.clone();
-    let pool = db::connect(&config.database).expect("database");
+    // With a standby the primary may be down at start (the app starts all the same).
+    let pool = match config.database_read {
+        Some(_) => db::connect_lazily(&config.database),
+        None => db::connect(&config.database).expect("database"),
+    };
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let mail_worker = StopOnDrop(app.mail_worker_stop());

@@ -26,8 +26,8 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts nginx with the shipped site, proxying to the app on `app_port`.
-pub fn start(app_port: u16) -> Nginx {
+/// Starts nginx with the shipped site, proxying to the apps on `app_ports` (round robin).
+pub fn start(app_ports: &[u16]) -> Nginx {
     let dir = tempfile::tempdir().expect("temp dir");
     let d = dir.path().display().to_string();
     let made = Command::new("openssl")
@@ -46,15 +46,24 @@ pub fn start(app_port: u16) -> Nginx {
     // the upstream the app, the TLS server on a free loopback port.
     let https_server = &shipped[shipped.rfind("server {").expect("the TLS server")..];
     let head = &shipped[..shipped.find("upstream attest").expect("the upstream")];
-    let site =
-        format!(
-        "{head}upstream attest {{\n    server 127.0.0.1:{app_port};\n    keepalive 8;\n}}\n\n{}",
+    let servers: String = app_ports
+        .iter()
+        .map(|port| format!("    server 127.0.0.1:{port};\n"))
+        .collect();
+    let site = format!(
+        "{head}upstream attest {{\n{servers}    keepalive 8;\n}}\n\n{}",
         https_server
-            .replace("listen 443 ssl http2;", &format!("listen 127.0.0.1:{port} ssl;"))
+            .replace(
+                "listen 443 ssl http2;",
+                &format!("listen 127.0.0.1:{port} ssl;")
+            )
             .replace("listen [::]:443 ssl http2;", "")
             .replace("/etc/ssl/attest", &d)
             .replace("/var/log/nginx", &d)
-            .replace("server_name attest.example.gov.cn;", "server_name localhost;")
+            .replace(
+                "server_name attest.example.gov.cn;",
+                "server_name localhost;"
+            )
     );
     std::fs::write(dir.path().join("site.conf"), site).expect("site");
     let temp_paths: String = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]

@@ -23,7 +23,7 @@ async fn behind_nginx(change: impl FnOnce(&mut attest::config::Config)) -> (Test
     app.add_station("440304-001", "福田派出所");
     app.add_staff(Role::Station, OFFICER, Some("440304-001"));
     let port: u16 = app.address.rsplit(':').next().unwrap().parse().unwrap();
-    let proxy = nginx::start(port);
+    let proxy = nginx::start(&[port]);
     (app, proxy)
 }
 

@@ -2,7 +2,7 @@
 //! standby; with the primary stopped it keeps answering — by token, by code, on the page —
 //! while issuing and logging in answer 503; the verification records made meanwhile are
 //! kept on the instance (a file, fsynced) and reach the database exactly once when the
-//! primary is back, also when the instance was stopped in between.
+//! primary is back, also when the instance was restarted while the primary was down.
 
 use crate::gates::require;
 use crate::helpers::*;
@@ -12,24 +12,35 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 
-async fn instance(store: &Store, primary: &OwnCluster, standby: &OwnCluster) -> TestApp {
+/// An instance on `primary` reading from `standby`, at the public address `public` (its own
+/// when `None`).
+pub async fn instance(
+    store: &Store,
+    primary: &OwnCluster,
+    standby: &OwnCluster,
+    public: Option<&str>,
+) -> TestApp {
     let (write, read) = (primary.url.clone(), standby.url.clone());
+    let public = public.map(|p| p.parse().unwrap());
     spawn_app_configured(store.clone(), move |c| {
         c.database = Database::Postgres(write);
         c.database_read = Some(Database::Postgres(read));
+        if let Some(public) = public {
+            c.public_url = public;
+        }
     })
     .await
 }
 
 /// The verification records in the database of `url`.
-fn recorded(url: &str) -> i64 {
+pub fn recorded(url: &str) -> i64 {
     use attest::db::schema::verifications;
     let mut conn = diesel::PgConnection::establish(url).unwrap();
     verifications::table.count().get_result(&mut conn).unwrap()
 }
 
 /// Waits until `check` holds (at most 15 s).
-async fn eventually(what: &str, check: impl Fn() -> bool) {
+pub async fn eventually(what: &str, check: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while !check() {
         assert!(Instant::now() < deadline, "{what}");
@@ -43,7 +54,7 @@ async fn verification_answers_from_the_standby_while_the_primary_is_down_and_los
     let primary = OwnCluster::start();
     let standby = primary.standby();
     let store = fresh_store();
-    let app = instance(&store, &primary, &standby).await;
+    let app = instance(&store, &primary, &standby, None).await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let id = app.issue_with(&hr, "employment", &employment_form()).await;
     let token = app.token_of(&id);
@@ -133,17 +144,25 @@ async fn verification_answers_from_the_standby_while_the_primary_is_down_and_los
     let lines = std::fs::read_to_string(&spooled).unwrap().lines().count();
     assert_eq!(lines, 3, "three verifications kept on the instance");
 
-    // The instance stops with the three records in its spool; the primary is back; a new
-    // instance on the same data directory writes them, once.
+    // The instance stops with the three records in its spool, and a new one starts on the
+    // same data directory while the primary is still down: it serves verification from the
+    // standby (a fourth record spooled). The primary is back: all four arrive, once.
+    let address = app.address.clone();
     drop(app);
+    let app = instance(&store, &primary, &standby, Some(&address)).await;
+    assert_eq!(app.verify_token(&token).await["status"], "valid");
+    let lines = std::fs::read_to_string(&spooled).unwrap().lines().count();
+    assert_eq!(
+        lines, 4,
+        "the new instance keeps its verification with the others"
+    );
     primary.restart();
-    let app = instance(&store, &primary, &standby).await;
     eventually("the spooled records arrive", || {
-        recorded(&primary.url) == before + 3
+        recorded(&primary.url) == before + 4
     })
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(recorded(&primary.url), before + 3, "exactly once");
+    assert_eq!(recorded(&primary.url), before + 4, "exactly once");
     assert_eq!(std::fs::read_to_string(&spooled).unwrap(), "");
     let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
     assert_eq!(health["database"], "ok");

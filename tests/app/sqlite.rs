@@ -7,6 +7,8 @@ include!("suite.rs");
 mod browser;
 #[path = "database_down.rs"]
 mod database_down;
+#[path = "deployment.rs"]
+mod deployment;
 #[path = "proxy.rs"]
 mod proxy;
 #[path = "replica.rs"]

@@ -120,7 +120,7 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[Attestation]) -> QueryResult
         DbConnection::Sqlite(c) => query.execute(c),
         DbConnection::Postgres(c) => query.execute(c),
     }?;
-    let issued = super::jurisdiction::Counts {
+    let issued = super::daily_counts::Counts {
         issued: 1,
         ..Default::default()
     };
@@ -189,7 +189,7 @@ pub fn revoke(
     .execute(conn)?
         == 1;
     if revoked {
-        let one = super::jurisdiction::Counts {
+        let one = super::daily_counts::Counts {
             revoked: 1,
             ..Default::default()
         };

@@ -2,7 +2,6 @@
 //! (revoked) and flagged suspect, and verifications. Added to in the transaction of each
 //! event, so that a dashboard sums a week of rows rather than counting a week of events.
 
-use crate::db::models::jurisdiction::Counts;
 use crate::db::schema::{attestations, daily_counts};
 use crate::db::DbConnection;
 use crate::domain::{china_time, AttestationId, StationId};
@@ -10,6 +9,15 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use std::collections::BTreeMap;
+
+/// Issued, revoked, verified and suspect counts (of a day, or added up over days).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub issued: i64,
+    pub revoked: i64,
+    pub verified: i64,
+    pub suspect: i64,
+}
 
 /// Adds `counts` to the day (China time) of `at` of `station_id`.
 pub fn add(

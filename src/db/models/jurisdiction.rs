@@ -29,14 +29,7 @@ pub fn find_attestation(
     query.first(conn)
 }
 
-/// Issued, revoked, verified and suspect counts since `since`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Counts {
-    pub issued: i64,
-    pub revoked: i64,
-    pub verified: i64,
-    pub suspect: i64,
-}
+pub use super::daily_counts::Counts;
 
 /// The jurisdiction's counts since `since` (a China-time midnight), from the per-day counts.
 pub fn counts_since(

@@ -40,7 +40,7 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[Verification]) -> QueryResul
         DbConnection::Sqlite(c) => query.execute(c),
         DbConnection::Postgres(c) => query.execute(c),
     }?;
-    let verified = super::jurisdiction::Counts {
+    let verified = super::daily_counts::Counts {
         verified: 1,
         ..Default::default()
     };
