@@ -81,9 +81,12 @@ fn run(dir: &Path, cluster: Option<&common::cluster::Cluster>, size: u64, secs: 
         database_url: seeded_url.as_deref(),
     };
     if let Some(cluster) = cluster {
-        if !cluster.has_database(&format!("seeded_{size}")) {
+        // Seeded once: a database without the data directory's mark was left half-seeded.
+        let name = format!("seeded_{size}");
+        if !seeded.join("seeded").exists() || !cluster.has_database(&name) {
             let _ = std::fs::remove_dir_all(&seeded);
-            assert!(cluster.psql("postgres", &format!("CREATE DATABASE seeded_{size}")));
+            assert!(cluster.psql("postgres", &format!("DROP DATABASE IF EXISTS {name}")));
+            assert!(cluster.psql("postgres", &format!("CREATE DATABASE {name}")));
         }
     }
     seed_once(&seeded_store, size);

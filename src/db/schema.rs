@@ -285,6 +285,7 @@ diesel::table! {
         revoked -> BigInt,
         suspect -> BigInt,
         verified -> BigInt,
+        ending_in_force -> BigInt,
     }
 }
 

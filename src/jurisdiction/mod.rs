@@ -16,7 +16,7 @@ pub use crate::db::models::stations::Station;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 pub use crate::db::models::change_requests::ChangeRequest;
 use crate::db::models::{
-    attestation_list, change_requests, jurisdiction, parties, stations, users,
+    attestation_list, change_requests, daily_counts, jurisdiction, parties, stations, users,
 };
 use crate::db::DbConnection;
 use crate::domain::PartyStatus;
@@ -74,12 +74,13 @@ pub fn dashboard(
     midnight: NaiveDateTime,
 ) -> Result<Dashboard, AppError> {
     let today = crate::domain::china_time::local(midnight).date();
-    let ending = [
-        ListStatus::Is(ProofStatus::Expiring),
-        ListStatus::Is(ProofStatus::Expired),
-    ];
+    // Expiring is a bounded range of proofs; expired ones add up from the per-day counts.
+    let expiring = [ListStatus::Is(ProofStatus::Expiring)];
+    let mut ending = attestation_list::count_by_status(conn, None, scope, &expiring, today)?;
+    let expired = daily_counts::expired_before(conn, scope, today)?;
+    ending.push((ListStatus::Is(ProofStatus::Expired), expired));
     Ok(Dashboard {
-        ending: attestation_list::count_by_status(conn, None, scope, &ending, today)?,
+        ending,
         today: jurisdiction::counts_since(conn, scope, midnight)?,
         week: jurisdiction::counts_since(conn, scope, midnight - Duration::days(6))?,
         pending: parties::list_by_status(conn, scope, PartyStatus::Pending, 200)?,
@@ -87,20 +88,27 @@ pub fn dashboard(
     })
 }
 
-/// A page of the jurisdiction's proofs and its parties (for the filter). A search by a full
-/// ID number is audited first, under its masked form.
+/// Records in the audit log that `user_id` searched by a full ID number (under its masked
+/// form): done on the primary before the results are read.
+pub fn audit_id_search(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    id_masked: &str,
+) -> Result<(), AppError> {
+    let entry = AuditEntry::new(Action::IdNumberSearched, Some(user_id), Some(id_masked));
+    Ok(crate::db::write(conn, |conn| {
+        audit_log::insert(conn, &entry)
+    })?)
+}
+
+/// A page of the jurisdiction's proofs and its parties (for the filter), by reading only
+/// (a standby will do; a search by a full ID number is audited first: `audit_id_search`).
 pub fn search(
     conn: &mut DbConnection,
     scope: Option<&StationId>,
-    user_id: &UserId,
     filter: &StationFilter,
-    id_masked: Option<&str>,
     limit: i64,
 ) -> Result<(Vec<AttestationWithParty>, Vec<Party>), AppError> {
-    if let Some(masked) = id_masked {
-        let entry = AuditEntry::new(Action::IdNumberSearched, Some(user_id), Some(masked));
-        crate::db::write(conn, |conn| audit_log::insert(conn, &entry))?;
-    }
     let items = attestation_list::list_attestations(conn, scope, filter, limit)?;
     let parties = jurisdiction::directory(conn, scope)?
         .into_iter()

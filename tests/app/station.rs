@@ -103,10 +103,16 @@ async fn the_dashboard_counts_today_and_the_week_for_its_own_station_only() {
     let dashboard = || async {
         let html = d.app.get_with(&d.futian, "/station").await.text().await;
         let html = html.unwrap();
-        ["today-issued", "today-suspect", "week-issued", "week-revoked"]
-            .map(|id| text(&html, &format!("#{id}")).unwrap())
+        let ids = [
+            "today-issued",
+            "today-suspect",
+            "week-issued",
+            "week-revoked",
+            "count-expired",
+        ];
+        ids.map(|id| text(&html, &format!("#{id}")).unwrap())
     };
-    assert_eq!(dashboard().await, ["0", "0", "2", "1"]);
+    assert_eq!(dashboard().await, ["0", "0", "2", "1", "0"]);
     // A flag cleared as unfounded is taken back from the day it was set.
     let cleared = d
         .app
@@ -119,6 +125,9 @@ async fn the_dashboard_counts_today_and_the_week_for_its_own_station_only() {
     assert_eq!(cleared.status(), StatusCode::SEE_OTHER);
     let html = d.app.get_with(&d.futian, "/station").await.text().await;
     assert_eq!(text(&html.unwrap(), "#week-suspect").as_deref(), Some("0"));
+    // Three years on, the proof in force again (the other was revoked) has expired.
+    d.app.clock.advance(chrono::Duration::days(3 * 366));
+    assert_eq!(dashboard().await[4], "1");
 
     // The migration that made the per-day counts finds the same counts in the rows.
     let seen = dashboard().await;

@@ -1,5 +1,6 @@
 //! Issued attestations. The subject's ID number is kept only masked and as a keyed hash.
 
+use super::daily_counts::{self, Counts};
 use crate::db::schema::attestations;
 use crate::db::DbConnection;
 use crate::domain::ending::{EndReason, Ending};
@@ -56,15 +57,20 @@ pub fn supersede(
     party_id: &PartyId,
     id: &AttestationId,
 ) -> QueryResult<bool> {
-    diesel::update(
+    let superseded = diesel::update(
         attestations::table
             .filter(attestations::id.eq(id))
             .filter(attestations::party_id.eq(party_id))
             .filter(attestations::status.eq(AttestationStatus::Active)),
     )
     .set(attestations::status.eq(AttestationStatus::Superseded))
-    .execute(conn)
-    .map(|n| n == 1)
+    .execute(conn)?
+        == 1;
+    if superseded {
+        let no_event = Counts::default();
+        daily_counts::status_changed(conn, id, crate::db::now(), no_event, -1)?;
+    }
+    Ok(superseded)
 }
 
 /// The proofs stored active whose last day is within `first..=last`, of every party.
@@ -120,12 +126,21 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[Attestation]) -> QueryResult
         DbConnection::Sqlite(c) => query.execute(c),
         DbConnection::Postgres(c) => query.execute(c),
     }?;
-    let issued = super::daily_counts::Counts {
-        issued: 1,
-        ..Default::default()
-    };
-    let events = rows.iter().map(|r| (&r.station_id, r.issued_at, issued));
-    super::daily_counts::add_all(conn, events)?;
+    let events = rows.iter().flat_map(|r| {
+        let issued = Counts {
+            issued: 1,
+            ..Counts::default()
+        };
+        let ending = Counts {
+            ending_in_force: daily_counts::in_force(r.status),
+            ..Counts::default()
+        };
+        [
+            (&r.station_id, daily_counts::day_of(r.issued_at), issued),
+            (&r.station_id, r.valid_until, ending),
+        ]
+    });
+    daily_counts::add_all(conn, events)?;
     Ok(inserted)
 }
 
@@ -168,6 +183,11 @@ pub fn revoke(
     by: &UserId,
     ending: &Ending,
 ) -> QueryResult<bool> {
+    let before: Option<AttestationStatus> = attestations::table
+        .find(id)
+        .select(attestations::status)
+        .first(conn)
+        .optional()?;
     let at = crate::db::now();
     let revoked = diesel::update(
         attestations::table
@@ -188,12 +208,12 @@ pub fn revoke(
     ))
     .execute(conn)?
         == 1;
-    if revoked {
-        let one = super::daily_counts::Counts {
+    if let (true, Some(before)) = (revoked, before) {
+        let one = Counts {
             revoked: 1,
-            ..Default::default()
+            ..Counts::default()
         };
-        super::daily_counts::add_for(conn, id, at, one)?;
+        daily_counts::status_changed(conn, id, at, one, -daily_counts::in_force(before))?;
     }
     Ok(revoked)
 }

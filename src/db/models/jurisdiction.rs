@@ -70,7 +70,7 @@ pub fn mark_suspect(
             suspect: 1,
             ..Counts::default()
         };
-        super::daily_counts::add_for(conn, id, at, suspect)?;
+        super::daily_counts::status_changed(conn, id, at, suspect, -1)?;
     }
     Ok(flagged)
 }
@@ -93,7 +93,6 @@ pub fn resolve_suspect(
     if let Some(scope) = scope {
         query = query.filter(attestations::station_id.eq(scope.to_owned()));
     }
-    // Clearing takes the flag back from the day it was set.
     let flagged_at: Option<NaiveDateTime> = attestations::table
         .find(id)
         .select(attestations::suspect_at)
@@ -101,7 +100,7 @@ pub fn resolve_suspect(
         .optional()?
         .flatten();
     let at = crate::db::now();
-    let (changed, counted) = if confirmed {
+    let (changed, (day_at, event, in_force)) = if confirmed {
         let changed = query
             .set((
                 attestations::status.eq(AttestationStatus::Revoked),
@@ -114,7 +113,7 @@ pub fn resolve_suspect(
             revoked: 1,
             ..Counts::default()
         };
-        (changed, (at, revoked))
+        (changed, (at, revoked, 0))
     } else {
         let changed = query
             .set((
@@ -124,14 +123,15 @@ pub fn resolve_suspect(
                 attestations::suspect_reason.eq(None::<String>),
             ))
             .execute(conn)?;
+        // Clearing takes the flag back from the day it was set; the proof is in force again.
         let taken_back = Counts {
             suspect: -1,
             ..Counts::default()
         };
-        (changed, (flagged_at.unwrap_or(at), taken_back))
+        (changed, (flagged_at.unwrap_or(at), taken_back, 1))
     };
     if changed == 1 {
-        super::daily_counts::add_for(conn, id, counted.0, counted.1)?;
+        super::daily_counts::status_changed(conn, id, day_at, event, in_force)?;
     }
     Ok(changed == 1)
 }

@@ -44,10 +44,13 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[Verification]) -> QueryResul
         verified: 1,
         ..Default::default()
     };
-    let events = rows
-        .iter()
-        .filter(|r| r.method != ID_CARD)
-        .filter_map(|r| Some((r.station_id.as_ref()?, r.at, verified)));
+    let events = rows.iter().filter(|r| r.method != ID_CARD).filter_map(|r| {
+        Some((
+            r.station_id.as_ref()?,
+            super::daily_counts::day_of(r.at),
+            verified,
+        ))
+    });
     super::daily_counts::add_all(conn, events)?;
     Ok(inserted)
 }

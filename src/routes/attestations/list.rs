@@ -86,7 +86,7 @@ pub async fn list_get(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
-    list_page(page, ctx, &state, query.into_inner()).await
+    list_page(page, ctx, &state, query.into_inner(), Reads::Standby).await
 }
 
 /// The list's form: the ticked proofs as `pick:<id>` fields, and what to do with them.
@@ -119,7 +119,7 @@ async fn list_again(
     form: PickedForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let mut list = list_page(page, ctx, state, ListQuery::default()).await?;
+    let mut list = list_page(page, ctx, state, ListQuery::default(), Reads::Primary).await?;
     list.ticked = form.picked();
     (list.end, list.renew_until, list.errors) = (form.end, form.renew_until, errors);
     html(&list, StatusCode::UNPROCESSABLE_ENTITY)
@@ -187,12 +187,20 @@ pub async fn renew_many_post(
     }
 }
 
+/// Where a list reads: the standby, or the primary when it must show this request's writes.
+#[derive(Clone, Copy)]
+enum Reads {
+    Standby,
+    Primary,
+}
+
 /// The list of `query`, with an empty ending form.
 async fn list_page(
     page: Page,
     ctx: PartyContext,
     state: &web::Data<AppState>,
     query: ListQuery,
+    reads: Reads,
 ) -> Result<ListPage, AppError> {
     let (ends_from, ends_to) = (
         optional_date(&query.ends_from),
@@ -209,13 +217,15 @@ async fn list_page(
         before: parse_cursor(&query.before),
     };
     let party_id = ctx.party.id.clone();
-    let (mut rows, people) = state
-        .db(move |conn| {
-            let rows = issuing::attestations_of(conn, &party_id, &filter, PAGE_SIZE + 1)?;
-            let people = crate::accounts::People::of(conn, &rows)?;
-            Ok((rows, people))
-        })
-        .await?;
+    let list = move |conn: &mut crate::db::DbConnection| {
+        let rows = issuing::attestations_of(conn, &party_id, &filter, PAGE_SIZE + 1)?;
+        let people = crate::accounts::People::of(conn, &rows)?;
+        Ok((rows, people))
+    };
+    let (mut rows, people) = match reads {
+        Reads::Standby => state.read(list).await?,
+        Reads::Primary => state.db(list).await?,
+    };
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let next = rows.last().filter(|_| more).map(|last| {

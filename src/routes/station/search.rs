@@ -151,18 +151,15 @@ async fn search(
         id_hmac: id.as_ref().map(|id| state.secrets.id_number_hash(id)),
     };
     let masked = id.as_ref().map(IdNumber::masked);
-    let audit_masked = masked.clone();
+    if let Some(masked) = masked.clone() {
+        let user_id = user.user_id.clone();
+        state
+            .db(move |conn| jurisdiction::audit_id_search(conn, &user_id, &masked))
+            .await?;
+    }
     let (items, parties, people) = state
-        .db(move |conn| {
-            let (scope, user_id) = (scope.as_ref(), &user.user_id);
-            let (items, parties) = jurisdiction::search(
-                conn,
-                scope,
-                user_id,
-                &filter,
-                audit_masked.as_deref(),
-                PAGE_SIZE,
-            )?;
+        .read(move |conn| {
+            let (items, parties) = jurisdiction::search(conn, scope.as_ref(), &filter, PAGE_SIZE)?;
             let people = crate::accounts::People::of(conn, items.iter().map(|(a, _)| a))?;
             Ok((items, parties, people))
         })

@@ -1,0 +1,1 @@
+ALTER TABLE daily_counts DROP COLUMN ending_in_force;
