@@ -91,6 +91,13 @@ async fn verification_answers_from_the_standby_while_the_primary_is_down_and_los
         let r = app.get_with(&officer, page).await;
         assert_eq!(r.status(), StatusCode::OK, "{page} from the standby");
     }
+    let list = app.get_with(&hr, "/party/attestations").await;
+    assert_eq!(
+        list.status(),
+        StatusCode::OK,
+        "the party's list from the standby"
+    );
+    assert!(list.text().await.unwrap().contains(&id));
     let dashboard = app
         .get_with(&officer, "/station")
         .await
