@@ -1,10 +1,13 @@
 //! Database access: the connection pool, embedded migrations, the schema and the queries.
 
+mod database_state;
 pub mod group_commit;
 pub mod models;
 pub mod schema;
 pub mod spool;
 pub mod types;
+
+pub use database_state::DatabaseState;
 
 use crate::config::Database;
 use anyhow::Context;
@@ -90,31 +93,6 @@ pub type DbPool = r2d2::Pool<DbManager>;
 /// One connection taken from the pool.
 pub type PooledConn = r2d2::PooledConnection<DbManager>;
 
-/// Opens the pool for `database`, creating the SQLite file and its folder when missing.
-/// What the database can do now, as `/healthz` and `/metrics` tell it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DatabaseState {
-    /// Reads and writes.
-    Ok,
-    /// Reads only (the primary is down, a replica answers).
-    ReadOnly,
-    /// Neither.
-    Down,
-}
-
-impl DatabaseState {
-    pub const ALL: [DatabaseState; 3] = [Self::Ok, Self::ReadOnly, Self::Down];
-
-    /// The name `/healthz` and `/metrics` use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::ReadOnly => "read_only",
-            Self::Down => "down",
-        }
-    }
-}
-
 /// `url` with libpq's `connect_timeout` (whole seconds of `CONNECT_TIMEOUT`) unless it
 /// sets one: an unreachable server fails a new connection instead of hanging.
 fn with_connect_timeout(url: &str) -> String {
@@ -132,6 +110,7 @@ fn with_connect_timeout(url: &str) -> String {
 /// it is answered 503: an unreachable database never holds a request longer.
 pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// Opens the pool for `database`, creating the SQLite file and its folder when missing.
 pub fn connect(database: &Database) -> anyhow::Result<DbPool> {
     if let Database::Sqlite(path) = database {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

@@ -26,24 +26,19 @@ async fn behind_nginx_two_instances_verify_through_a_primary_outage_and_lose_not
     let proxy = nginx::start(&[port(&a), port(&b)]);
     let client = client_from("127.0.0.1");
     let (_, hr) = approved_employer(&a, "hr@example.cn", "91110000600037341L").await;
-    let html = a
-        .post_with(&hr, "/party/api-keys", &[("name", "hr-system")])
-        .await
-        .text()
-        .await
-        .unwrap();
-    let key = text(&html, "code.secret").unwrap();
-
-    // Ten proofs issued through nginx (round robin: both instances issue).
-    let mut issued = Vec::new();
-    for _ in 0..10 {
-        let answer = client
+    let key = a.key_from_settings(&hr).await;
+    let issue = || {
+        client
             .post(format!("{}/api/v1/attestations", proxy.address))
             .bearer_auth(&key)
             .json(&employment_json())
             .send()
-            .await
-            .unwrap();
+    };
+
+    // Ten proofs issued through nginx (round robin: both instances issue).
+    let mut issued = Vec::new();
+    for _ in 0..10 {
+        let answer = issue().await.unwrap();
         assert_eq!(answer.status(), StatusCode::CREATED);
         let body: serde_json::Value = answer.json().await.unwrap();
         issued.push((
@@ -95,13 +90,7 @@ async fn behind_nginx_two_instances_verify_through_a_primary_outage_and_lose_not
         }
     }
     // Issuing waits for the primary: 503 with Retry-After, through nginx.
-    let refused = client
-        .post(format!("{}/api/v1/attestations", proxy.address))
-        .bearer_auth(&key)
-        .json(&employment_json())
-        .send()
-        .await
-        .unwrap();
+    let refused = issue().await.unwrap();
     assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(refused.headers().contains_key("retry-after"));
 
@@ -114,12 +103,6 @@ async fn behind_nginx_two_instances_verify_through_a_primary_outage_and_lose_not
     .await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(recorded(&primary.url), before + answered, "exactly once");
-    let issued_again = client
-        .post(format!("{}/api/v1/attestations", proxy.address))
-        .bearer_auth(&key)
-        .json(&employment_json())
-        .send()
-        .await
-        .unwrap();
+    let issued_again = issue().await.unwrap();
     assert_eq!(issued_again.status(), StatusCode::CREATED);
 }

@@ -82,13 +82,7 @@ async fn every_answered_issuance_and_verification_survives_a_sigkill_under_64_cl
     backend!();
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
-    let html = app
-        .post_with(&hr, "/party/api-keys", &[("name", "k")])
-        .await
-        .text()
-        .await
-        .unwrap();
-    let key = text(&html, "code.secret").unwrap();
+    let key = app.key_from_settings(&hr).await;
     let store = app.data_dir.clone();
     let unlimited = [("ATTEST_VERIFY_PER_MINUTE", "10000000")];
     let (mut server, port) = serve(&store, &unlimited);
