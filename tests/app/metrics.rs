@@ -99,6 +99,11 @@ async fn metrics_count_requests_issuances_verifications_and_revocations() {
         1.0
     );
     assert!(!text.contains(id));
+    // The group commit wrote the issuance and the two verification records (revoking is a
+    // write of its own), in as many transactions as it took.
+    assert_eq!(get("attest_commit_batch_size_sum"), 3.0);
+    let commits = get("attest_commit_batch_size_count");
+    assert!((1.0..=3.0).contains(&commits), "{commits}");
     // The outbox and pool figures are read at each scrape.
     assert!(get(r#"attest_outbox_emails{state="pending"}"#) >= 0.0);
     assert_eq!(get(r#"attest_outbox_emails{state="failed"}"#), 0.0);
