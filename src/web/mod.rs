@@ -75,8 +75,12 @@ impl AppState {
         record: crate::db::models::verifications::Verification,
     ) -> Result<(), crate::error::AppError> {
         use crate::error::AppError;
+        // Without a standby there is nowhere else to keep it: no copy on the hot path.
+        if self.read_pool.is_none() {
+            return self.group_commit.record(record).await;
+        }
         let spool = self.spool.clone();
-        let written = if self.read_pool.is_some() && spool.primary_recently_failed() {
+        let written = if spool.primary_recently_failed() {
             Err(AppError::Unavailable(anyhow::anyhow!(
                 "the primary failed a moment ago"
             )))
@@ -84,7 +88,7 @@ impl AppState {
             self.group_commit.record(record.clone()).await
         };
         match written {
-            Err(AppError::Unavailable(e)) if self.read_pool.is_some() => {
+            Err(AppError::Unavailable(e)) => {
                 tracing::warn!(error = %e, "the primary is not writable: the verification is spooled");
                 spool.primary_failed();
                 actix_web::web::block(move || spool.append(&record))
