@@ -235,6 +235,18 @@ pub fn issue_next(
             })
             .collect();
         audit_log::insert_many(conn, &audit)?;
+        // Each applicant with an email gets the link of their page and the PDF.
+        for a in &rows {
+            if let Some(holder) =
+                crate::applicants::holders::new_holder(by.secrets, by.portal, a, at)
+            {
+                crate::db::models::holder_links::insert_many(
+                    conn,
+                    std::slice::from_ref(&holder.link),
+                )?;
+                notify::applicant_issued(conn, by.party, a, Some(&holder.url))?;
+            }
+        }
         for (line, a) in &issued {
             bulk::set_issued(conn, batch_id, *line, &a.id)?;
         }

@@ -9,8 +9,10 @@ pub struct Limits {
     pub verify_per_minute: u32,
     /// Issuances through the API per key per minute.
     pub issue_per_minute: u32,
-    /// Proofs with an applicant email (so emails to applicants) per party per hour.
-    pub applicant_emails_per_hour: i64,
+    /// Requests (`/request/{token}`) per client address per minute.
+    pub requests_per_minute: u32,
+    /// Requests through one request link per hour (a link posted publicly is paused).
+    pub requests_per_link_per_hour: u32,
 }
 
 impl Default for Limits {
@@ -19,7 +21,8 @@ impl Default for Limits {
             sign_in_per_minute: 30,
             verify_per_minute: 120,
             issue_per_minute: 6000,
-            applicant_emails_per_hour: 200,
+            requests_per_minute: 10,
+            requests_per_link_per_hour: 120,
         }
     }
 }

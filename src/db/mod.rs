@@ -53,9 +53,12 @@ impl r2d2::ManageConnection for DbManager {
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // Checkpoints are the background thread's job (`spawn_checkpointer`); a
                 // writer does one itself only when the WAL has grown to 40 MB regardless.
-                // 8 MB of page cache per connection (SQLite's default is 2 MB).
+                // 8 MB of page cache per connection (SQLite's default is 2 MB). Deleted
+                // rows are overwritten with zeros (sealed ID numbers of requests and bulk
+                // cells must leave the file when they are deleted).
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;
+                     PRAGMA secure_delete = ON;
                      PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -8192;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;

@@ -224,6 +224,7 @@ diesel::table! {
         next_attempt_at -> Timestamp,
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
+        attachment_of -> Nullable<Text>,
     }
 }
 
@@ -289,7 +290,69 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    request_links (id) {
+        id -> Text,
+        party_id -> Text,
+        kind -> Text,
+        label -> Text,
+        token_hash -> Text,
+        token_sealed -> Text,
+        max_uses -> Nullable<Integer>,
+        uses -> Integer,
+        valid_until -> Nullable<Date>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        paused_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    applicant_requests (id) {
+        id -> Text,
+        reference -> Text,
+        link_id -> Text,
+        party_id -> Text,
+        kind -> Text,
+        subject_name -> Text,
+        subject_id_masked -> Text,
+        subject_id_hmac -> Text,
+        subject_id_sealed -> Nullable<Text>,
+        email -> Text,
+        phone -> Text,
+        facts -> Text,
+        created_at -> Timestamp,
+        state -> Text,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        reject_reason -> Nullable<Text>,
+        attestation_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    holder_links (id) {
+        id -> Text,
+        attestation_id -> Text,
+        token_hash -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        notify_verifications -> Bool,
+        seen_until -> Timestamp,
+        last_mailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(applicant_requests -> request_links (link_id));
+diesel::joinable!(holder_links -> attestations (attestation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    applicant_requests,
+    holder_links,
+    request_links,
     api_keys,
     attestation_uses,
     attestations,

@@ -39,6 +39,22 @@ pub struct PrintedProof {
     pub verify_url: String,
 }
 
+/// The PDF of proof `row` of `party` in `lang`, as its page prints on `today`, and the file
+/// name it is offered under.
+pub fn proof_pdf(
+    lang: Lang,
+    party: &Party,
+    row: crate::db::models::attestations::Attestation,
+    portal: &str,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<(String, Vec<u8>)> {
+    let view = AttestationView::new(row, party.kind, portal, today);
+    let proof = printed_proof(lang, party, &view);
+    let name = format!("{}-{}.pdf", proof.title, view.row.subject_name);
+    let pdf = pdf::render(&[proof], name.trim_end_matches(".pdf"), lang.code())?;
+    Ok((name, pdf))
+}
+
 /// The QR code of `data` as a PNG `data:` URL.
 pub fn qr_data_url(data: &str) -> anyhow::Result<String> {
     QrMatrix::new(data)

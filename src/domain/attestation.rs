@@ -82,15 +82,7 @@ impl AttestationForm {
         );
         let subject_id = errors.check(
             "subject_id_number",
-            match self.subject_id_number.trim() {
-                "" => Err("error.required"),
-                s => IdNumber::parse(s)
-                    .map(SubjectId::Typed)
-                    .map_err(|e| match e {
-                        super::IdNumberError::BirthDate => "error.id_number.birth_date",
-                        _ => "error.id_number.checksum",
-                    }),
-            },
+            subject_id_number(&self.subject_id_number).map(SubjectId::Typed),
         );
         self.validate_for(kind, party, today, errors, (subject_name, subject_id))
     }
@@ -168,6 +160,17 @@ impl AttestationForm {
             facts: facts?,
             replaces: None,
         })
+    }
+}
+
+/// A person's resident ID number as typed, or the message key of what is wrong with it.
+pub fn subject_id_number(typed: &str) -> Result<IdNumber, &'static str> {
+    match typed.trim() {
+        "" => Err("error.required"),
+        s => IdNumber::parse(s).map_err(|e| match e {
+            super::IdNumberError::BirthDate => "error.id_number.birth_date",
+            _ => "error.id_number.checksum",
+        }),
     }
 }
 

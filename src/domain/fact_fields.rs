@@ -88,6 +88,9 @@ pub struct FactField {
     pub input: Input,
     /// What the printed proof says when an optional fact is left out.
     pub when_absent: Option<&'static str>,
+    /// Whether the applicant types it when asking for a proof (a request link): what the
+    /// person knows; the rest is the issuer's to fill in.
+    pub asked_of_applicant: bool,
 }
 
 impl FactField {
@@ -113,6 +116,13 @@ macro_rules! fact {
             required: $required,
             input: $input,
             when_absent: None,
+            asked_of_applicant: false,
+        }
+    };
+    (asked $name:ident, $required:expr, $input:expr) => {
+        FactField {
+            asked_of_applicant: true,
+            ..fact!($name, $required, $input)
         }
     };
 }
@@ -144,9 +154,9 @@ pub fn housing_bases_for(party: PartyKind) -> &'static [&'static str] {
 
 /// Proof of residence (住宿证明 / 居住证明).
 const RESIDENCE: &[FactField] = &[
-    fact!(address, true, Input::Text(Limit::Chars200)),
+    fact!(asked address, true, Input::Text(Limit::Chars200)),
     fact!(housing_basis, true, Input::Choice(&HOUSING_BASIS)),
-    fact!(residing_since, true, Input::Date(DateRule::NotFuture)),
+    fact!(asked residing_since, true, Input::Date(DateRule::NotFuture)),
     fact!(
         lease_end,
         false,
@@ -157,9 +167,9 @@ const RESIDENCE: &[FactField] = &[
 
 /// Proof of employment (在职证明 / 劳动关系证明).
 const EMPLOYMENT: &[FactField] = &[
-    fact!(position, true, Input::Text(Limit::Chars50)),
-    fact!(department, false, Input::Text(Limit::Chars50)),
-    fact!(employed_since, true, Input::Date(DateRule::NotFuture)),
+    fact!(asked position, true, Input::Text(Limit::Chars50)),
+    fact!(asked department, false, Input::Text(Limit::Chars50)),
+    fact!(asked employed_since, true, Input::Date(DateRule::NotFuture)),
     fact!(contract_type, true, Input::Choice(&CONTRACT_TYPE)),
     FactField {
         form_label: "fact.employed_until_optional",
@@ -174,10 +184,10 @@ const EMPLOYMENT: &[FactField] = &[
 
 /// Proof of attendance (在读证明).
 const ATTENDANCE: &[FactField] = &[
-    fact!(student_number, true, Input::Text(Limit::Chars50)),
-    fact!(programme, true, Input::Text(Limit::Chars100)),
+    fact!(asked student_number, true, Input::Text(Limit::Chars50)),
+    fact!(asked programme, true, Input::Text(Limit::Chars100)),
     fact!(level, true, Input::Text(Limit::Chars50)),
-    fact!(enrolled_since, true, Input::Date(DateRule::NotFuture)),
+    fact!(asked enrolled_since, true, Input::Date(DateRule::NotFuture)),
     fact!(
         expected_completion,
         true,

@@ -60,10 +60,40 @@ impl FactsForm {
         today: NaiveDate,
         errors: &mut FieldErrors,
     ) -> Option<Facts> {
+        let values = self.checked(kind.fact_fields().iter(), party, today, errors)?;
+        Some(Facts::checked(kind, values))
+    }
+
+    /// Checks only the facts of a `kind` proof its applicant is asked for (a request), as
+    /// typed: the form of them the issuing form is later filled with.
+    pub fn validate_asked(
+        &self,
+        kind: AttestationKind,
+        party: PartyKind,
+        today: NaiveDate,
+        errors: &mut FieldErrors,
+    ) -> Option<FactsForm> {
+        let asked = kind.fact_fields().iter().filter(|f| f.asked_of_applicant);
+        self.checked(asked.clone(), party, today, errors)?;
+        Some(FactsForm(
+            asked
+                .map(|f| (f.name.to_owned(), self.value(f.name).trim().to_owned()))
+                .filter(|(_, v)| !v.is_empty())
+                .collect(),
+        ))
+    }
+
+    fn checked<'a>(
+        &self,
+        fields: impl Iterator<Item = &'a FactField>,
+        party: PartyKind,
+        today: NaiveDate,
+        errors: &mut FieldErrors,
+    ) -> Option<Map<String, Value>> {
         let mut values = Map::new();
         let mut dates = HashMap::new();
         let mut complete = true;
-        for field in kind.fact_fields() {
+        for field in fields {
             let typed = self.value(field.name).trim();
             if typed.is_empty() {
                 if field.required {
@@ -85,7 +115,7 @@ impl FactsForm {
                 }
             }
         }
-        complete.then(|| Facts::checked(kind, values))
+        complete.then_some(values)
     }
 }
 

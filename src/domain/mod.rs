@@ -1,5 +1,6 @@
 //! Validated types and rules of the product. Nothing here knows about HTTP or SQL.
 
+pub mod applicant;
 pub mod attestation;
 pub mod attestation_kind;
 pub mod attestation_status;

@@ -91,6 +91,9 @@ pub fn end_many(
         }
         let station = stations::find_by_id(conn, &party.station_id)?;
         notify::batch(conn, portal, &station, party, &ended, notify::Batch::Ended)?;
+        for row in &ended {
+            notify::applicant_ended(conn, portal, party, row)?;
+        }
         Ok::<_, IssueError>(ended.len())
     })?;
     Ok(Ok(ended))

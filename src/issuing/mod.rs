@@ -14,6 +14,7 @@ pub use crate::db::models::stations::Station;
 
 use crate::db::models::attestations;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
+use crate::db::models::holder_links;
 use crate::db::models::stations;
 use crate::db::models::users;
 use crate::db::{now, DbConnection};
@@ -72,8 +73,6 @@ pub struct Portal<'a> {
     pub url: String,
     pub secrets: &'a Secrets,
     pub keys: &'a KeyStore,
-    /// Proofs with an applicant email (so emails to applicants) per party per hour.
-    pub applicant_emails_per_hour: i64,
 }
 
 /// Prepares `new` for `party` — from the browser by `user_id`, through the API (`None`)
@@ -86,16 +85,6 @@ pub fn prepare(
     user_id: Option<&UserId>,
     new: &NewAttestation,
 ) -> Result<Issuance, AppError> {
-    if new.applicant_email.is_some() {
-        let since = now() - chrono::Duration::hours(1);
-        if attestations::count_with_applicant_email_since(conn, &party.id, since)?
-            >= portal.applicant_emails_per_hour
-        {
-            return Err(AppError::TooManyRequests {
-                retry_after_secs: 3600,
-            });
-        }
-    }
     let user_id = match user_id {
         Some(id) => id.clone(),
         None => first_user(conn, &party.id)?,
@@ -132,6 +121,8 @@ pub fn issue(
 /// A proof signed and ready to be stored, with what storing it needs.
 pub struct Issuance {
     row: Attestation,
+    /// The applicant's page, when the proof names an applicant email.
+    holder: Option<crate::applicants::holders::NewHolder>,
     party: Party,
     station: Station,
     portal: String,
@@ -141,8 +132,15 @@ impl Issuance {
     /// Checks that `by` may issue `new` and signs it (nothing is written).
     pub fn prepare(by: &Issuer, new: &NewAttestation) -> Result<Self, IssueError> {
         may_issue(by.party, new.kind)?;
+        let row = signed_row(by, new, now())?;
         Ok(Self {
-            row: signed_row(by, new, now())?,
+            holder: crate::applicants::holders::new_holder(
+                by.secrets,
+                by.portal,
+                &row,
+                row.issued_at,
+            ),
+            row,
             party: by.party.clone(),
             station: by.station.clone(),
             portal: by.portal.to_owned(),
@@ -173,7 +171,18 @@ impl Issuance {
             )
             .detail(row.kind.as_str()),
         )?;
-        notify::attestation_issued(conn, &self.portal, &self.station, &self.party, row)?;
+        if let Some(holder) = &self.holder {
+            holder_links::insert_many(conn, std::slice::from_ref(&holder.link))?;
+        }
+        let holder_url = self.holder.as_ref().map(|h| h.url.as_str());
+        notify::attestation_issued(
+            conn,
+            &self.portal,
+            &self.station,
+            &self.party,
+            row,
+            holder_url,
+        )?;
         Ok(row.clone())
     }
 }

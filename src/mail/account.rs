@@ -154,4 +154,9 @@ pub const INVITATION_EVENT: &str = "invitation";
 /// The outbox event of a new staff account's link.
 pub const STAFF_EVENT: &str = "staff_invitation";
 /// Events whose email holds a secret link: their body is blanked once sent.
-pub const SECRET_EVENTS: [&str; 3] = [RESET_EVENT, INVITATION_EVENT, STAFF_EVENT];
+pub const SECRET_EVENTS: [&str; 4] = [
+    RESET_EVENT,
+    INVITATION_EVENT,
+    STAFF_EVENT,
+    super::notify::HOLDER_LINK_EVENT,
+];

@@ -11,7 +11,8 @@ use crate::db::models::stations;
 use crate::db::DbPool;
 use anyhow::Context;
 use chrono::{Duration, Timelike};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{Message, SmtpTransport, Transport};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,6 +49,8 @@ pub struct Worker {
     /// The last day whose reminders this worker wrote (the database says whether another
     /// instance did; this only saves the daily query on every other tick).
     reminders_done_on: std::cell::Cell<Option<chrono::NaiveDate>>,
+    /// When this worker last deleted the requests past their 30 days.
+    requests_purged_at: std::cell::Cell<Option<chrono::NaiveDateTime>>,
 }
 
 impl Worker {
@@ -74,6 +77,7 @@ impl Worker {
             portal: config.portal(),
             clock: config.clock.clone(),
             reminders_done_on: Default::default(),
+            requests_purged_at: Default::default(),
         })
     }
 
@@ -97,10 +101,13 @@ impl Worker {
         let now = self.clock.now();
         self.write_digests(&mut conn, now)?;
         self.write_reminders(&mut conn, now)?;
+        crate::applicants::holders::tell_checks(&mut conn, now)
+            .map_err(|e| anyhow::anyhow!("verification emails to holders: {e:?}"))?;
+        self.delete_expired_requests(&mut conn, now)?;
         let mut sent = 0;
         let claimed = crate::db::write(&mut conn, |c| outbox::claim_due(c, now, now + LEASE, 20))?;
         for row in claimed {
-            match self.send(&row) {
+            match self.send(&mut conn, &row) {
                 Ok(()) => {
                     crate::db::write(&mut conn, |c| {
                         outbox::mark_sent(c, &row.id)?;
@@ -130,7 +137,11 @@ impl Worker {
         Ok(sent)
     }
 
-    fn message(&self, row: &OutboxRow) -> Result<Message, SendError> {
+    fn message(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        row: &OutboxRow,
+    ) -> Result<Message, SendError> {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .subject(row.subject.clone())
@@ -142,16 +153,40 @@ impl Worker {
                 .map_err(|e| SendError::Permanent(format!("bad address {to}: {e}")))?;
             builder = builder.to(mailbox);
         }
-        builder
-            .multipart(MultiPart::alternative_plain_html(
-                row.body_text.clone(),
-                row.body_html.clone(),
-            ))
-            .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
+        let body = MultiPart::alternative_plain_html(row.body_text.clone(), row.body_html.clone());
+        let message = match &row.attachment_of {
+            None => builder.multipart(body),
+            Some(id) => {
+                let (name, pdf) = self
+                    .pdf_of(conn, id)
+                    .map_err(|e| SendError::Transient(format!("the PDF: {e:#}")))?;
+                let pdf_type = ContentType::parse("application/pdf")
+                    .map_err(|e| SendError::Permanent(e.to_string()))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .multipart(body)
+                        .singlepart(Attachment::new(name).body(pdf, pdf_type)),
+                )
+            }
+        };
+        message.map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
     }
 
-    fn send(&self, row: &OutboxRow) -> Result<(), SendError> {
-        let message = self.message(row)?;
+    /// The PDF of proof `id` as it prints now (Chinese, as the paper proofs are).
+    fn pdf_of(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        id: &crate::domain::AttestationId,
+    ) -> anyhow::Result<(String, Vec<u8>)> {
+        let row = crate::db::models::attestations::find_by_id(conn, id)?
+            .ok_or_else(|| anyhow::anyhow!("no proof {id}"))?;
+        let party = crate::db::models::parties::find_by_id(conn, &row.party_id)?;
+        let today = self.clock.today();
+        crate::documents::proof_pdf(crate::i18n::Lang::Zh, &party, row, &self.portal, today)
+    }
+
+    fn send(&self, conn: &mut crate::db::DbConnection, row: &OutboxRow) -> Result<(), SendError> {
+        let message = self.message(conn, row)?;
         match &self.outlet {
             Outlet::Smtp(transport) => transport.send(&message).map(drop).map_err(|e| {
                 if e.is_permanent() {
@@ -168,6 +203,28 @@ impl Worker {
                 Ok(())
             }
         }
+    }
+
+    /// Deletes the requests past their 30 days, once a minute by the portal's clock.
+    fn delete_expired_requests(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        now: chrono::NaiveDateTime,
+    ) -> anyhow::Result<()> {
+        if self
+            .requests_purged_at
+            .get()
+            .is_some_and(|at| now - at < Duration::minutes(1))
+        {
+            return Ok(());
+        }
+        let deleted = crate::applicants::delete_expired(conn, now)
+            .map_err(|e| anyhow::anyhow!("deleting expired requests: {e:?}"))?;
+        if deleted > 0 {
+            tracing::info!(deleted, "requests past their 30 days deleted");
+        }
+        self.requests_purged_at.set(Some(now));
+        Ok(())
     }
 
     /// Queues today's expiry reminders once their hour has come.

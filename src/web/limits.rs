@@ -13,6 +13,8 @@ pub struct Limiters {
     sign_in: DefaultKeyedRateLimiter<IpAddr>,
     verify: DefaultKeyedRateLimiter<IpAddr>,
     issue: DefaultKeyedRateLimiter<String>,
+    request: DefaultKeyedRateLimiter<IpAddr>,
+    request_link: DefaultKeyedRateLimiter<String>,
     pub limits: Limits,
 }
 
@@ -34,6 +36,11 @@ impl Limiters {
             sign_in: DefaultKeyedRateLimiter::keyed(per_minute(limits.sign_in_per_minute)),
             verify: DefaultKeyedRateLimiter::keyed(per_minute(limits.verify_per_minute)),
             issue: DefaultKeyedRateLimiter::keyed(per_minute(limits.issue_per_minute)),
+            request: DefaultKeyedRateLimiter::keyed(per_minute(limits.requests_per_minute)),
+            request_link: DefaultKeyedRateLimiter::keyed(Quota::per_hour(
+                NonZeroU32::new(limits.requests_per_link_per_hour.max(1))
+                    .unwrap_or(NonZeroU32::MIN),
+            )),
             limits,
         }
     }
@@ -51,5 +58,15 @@ impl Limiters {
     /// An issuance with the API key whose hash is `key_hash`.
     pub fn issue(&self, key_hash: &str) -> Result<(), AppError> {
         self.issue.check_key(&key_hash.to_owned()).map_err(refused)
+    }
+
+    /// A request for a proof from `ip` through the link `link_id`.
+    pub fn request(&self, ip: Option<IpAddr>, link_id: &str) -> Result<(), AppError> {
+        if let Some(ip) = ip {
+            self.request.check_key(&ip).map_err(refused)?;
+        }
+        self.request_link
+            .check_key(&link_id.to_owned())
+            .map_err(refused)
     }
 }

@@ -134,7 +134,6 @@ impl AppState {
             url: self.config.portal(),
             secrets: &self.secrets,
             keys: &self.keys,
-            applicant_emails_per_hour: self.limiters.limits.applicant_emails_per_hour,
         }
     }
 

@@ -89,6 +89,25 @@ pub const TEAM_REMOVE: &str = "/party/team/{id}/remove";
 pub const TEAM_INVITATION_REVOKE: &str = "/party/team/invitations/{id}/revoke";
 pub const INVITATION: &str = "/invitations/{token}";
 pub const API_KEY_REVOKE: &str = "/party/api-keys/{id}/revoke";
+pub const PARTY_REQUESTS: &str = "/party/requests";
+pub const REQUEST_LINKS: &str = "/party/requests/links";
+pub const REQUEST_LINK_POSTER: &str = "/party/requests/links/{id}/poster";
+pub const REQUEST_LINK_PAUSE: &str = "/party/requests/links/{id}/pause";
+pub const REQUEST_LINK_RESUME: &str = "/party/requests/links/{id}/resume";
+pub const REQUEST_LINK_DELETE: &str = "/party/requests/links/{id}/delete";
+pub const PARTY_REQUEST: &str = "/party/requests/{id}";
+pub const PARTY_REQUEST_ACCEPT: &str = "/party/requests/{id}/accept";
+pub const PARTY_REQUEST_REJECT: &str = "/party/requests/{id}/reject";
+pub const HOLDER_LINKS_REVOKE: &str = "/party/attestations/{id}/holder-links/revoke";
+/// The applicant's request form behind a request link (public).
+pub const REQUEST: &str = "/request/{token}";
+/// The holder's page of a proof (public, the token is the key).
+pub const MY: &str = "/my/{token}";
+pub const MY_PRINT: &str = "/my/{token}/print";
+pub const MY_PDF: &str = "/my/{token}/pdf";
+pub const MY_NOTIFICATIONS: &str = "/my/{token}/notifications";
+/// The pages whose URL holds a secret token: never cached, never sent as a referrer.
+pub const TOKEN_PREFIXES: [&str; 2] = ["/request/", "/my/"];
 /// Every path of the JSON API starts so; its errors are JSON.
 pub const API_PREFIX: &str = "/api/";
 pub const API_VERIFY: &str = "/api/v1/verify";
@@ -97,6 +116,9 @@ pub const API_ATTESTATIONS: &str = "/api/v1/attestations";
 pub const API_ATTESTATION: &str = "/api/v1/attestations/{id}";
 pub const API_ATTESTATION_REVOKE: &str = "/api/v1/attestations/{id}/revoke";
 pub const API_ATTESTATION_RENEW: &str = "/api/v1/attestations/{id}/renew";
+pub const API_REQUESTS: &str = "/api/v1/requests";
+pub const API_REQUEST_ACCEPT: &str = "/api/v1/requests/{id}/accept";
+pub const API_REQUEST_REJECT: &str = "/api/v1/requests/{id}/reject";
 
 /// `pattern` with its first `{…}` parameter filled in: `at(ATTESTATION, id)`.
 pub fn at(pattern: &str, value: impl std::fmt::Display) -> String {

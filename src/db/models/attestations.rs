@@ -218,21 +218,6 @@ pub fn revoke(
     Ok(revoked)
 }
 
-/// How many proofs with an applicant email `party_id` issued since `since` (each one emails
-/// the applicant).
-pub fn count_with_applicant_email_since(
-    conn: &mut DbConnection,
-    party_id: &PartyId,
-    since: chrono::NaiveDateTime,
-) -> QueryResult<i64> {
-    attestations::table
-        .filter(attestations::party_id.eq(party_id))
-        .filter(attestations::applicant_email.is_not_null())
-        .filter(attestations::issued_at.gt(since))
-        .count()
-        .get_result(conn)
-}
-
 /// The id, party and token of every attestation of `party_ids` (for the identifier audit).
 pub fn tokens_of_parties(
     conn: &mut DbConnection,

@@ -53,6 +53,14 @@ pub enum Action {
     SecondFactorDisabled,
     SecondFactorFailure,
     RecoveryCodeUsed,
+    RequestLinkCreated,
+    RequestLinkPaused,
+    RequestLinkResumed,
+    RequestLinkDeleted,
+    RequestReceived,
+    RequestAccepted,
+    RequestRejected,
+    HolderLinkRevoked,
 }
 
 impl Action {
@@ -103,6 +111,14 @@ impl Action {
             Action::SecondFactorDisabled => "second_factor_disabled",
             Action::SecondFactorFailure => "second_factor_failure",
             Action::RecoveryCodeUsed => "recovery_code_used",
+            Action::RequestLinkCreated => "request_link_created",
+            Action::RequestLinkPaused => "request_link_paused",
+            Action::RequestLinkResumed => "request_link_resumed",
+            Action::RequestLinkDeleted => "request_link_deleted",
+            Action::RequestReceived => "request_received",
+            Action::RequestAccepted => "request_accepted",
+            Action::RequestRejected => "request_rejected",
+            Action::HolderLinkRevoked => "holder_link_revoked",
         }
     }
 }

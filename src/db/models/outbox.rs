@@ -40,6 +40,8 @@ pub struct OutboxRow {
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
     pub sent_at: Option<NaiveDateTime>,
+    /// The proof whose PDF the email carries, rendered when it is sent.
+    pub attachment_of: Option<crate::domain::AttestationId>,
 }
 
 /// Inserts a row.

@@ -43,7 +43,7 @@ const SUBJECT: [Column; 2] = [
         input: Input::Text(Limit::Chars50),
     },
 ];
-const VALIDITY: [Column; 2] = [
+const VALIDITY: [Column; 3] = [
     Column {
         field: "valid_from",
         form_label: "attestations.valid_from",
@@ -56,10 +56,16 @@ const VALIDITY: [Column; 2] = [
         required: false,
         input: Input::Date(DateRule::Any),
     },
+    Column {
+        field: "applicant_email",
+        form_label: "attestations.applicant_email",
+        required: false,
+        input: Input::Text(Limit::Chars200),
+    },
 ];
 
 /// The columns of a `kind` file, in template order: the subject, the kind's facts, the
-/// validity.
+/// validity and the applicant's email (who is sent the link of their page and the PDF).
 pub fn columns(kind: AttestationKind) -> Vec<Column> {
     let facts = kind.fact_fields().iter().map(|f| Column {
         field: f.name,
@@ -102,7 +108,7 @@ mod tests {
                 .trim_end()
                 .split(',')
                 .count(),
-            10
+            11
         );
         assert!(t.contains("学号") && t.contains("是否全日制"));
     }

@@ -1,8 +1,11 @@
 //! The notifications of each event, written to the outbox in the caller's transaction.
 
+mod applicants;
 mod desk;
 mod parties;
 mod reminders;
+
+pub use applicants::{applicant_ended, holder_checks, request_received, request_rejected};
 
 pub use desk::{desk_decision, DeskDecision};
 pub use parties::{
@@ -27,6 +30,18 @@ pub fn enqueue(
     digest_of: Option<&Station>,
     notification: &Notification,
 ) -> anyhow::Result<()> {
+    enqueue_with(conn, event, recipients, digest_of, notification, None)
+}
+
+/// `enqueue`, the email carrying the PDF of `attachment_of` when given.
+fn enqueue_with(
+    conn: &mut DbConnection,
+    event: &str,
+    recipients: &str,
+    digest_of: Option<&Station>,
+    notification: &Notification,
+    attachment_of: Option<&crate::domain::AttestationId>,
+) -> anyhow::Result<()> {
     let email = notification.render()?;
     let held = digest_of.filter(|s| s.notify_mode == "digest");
     let at = now();
@@ -46,6 +61,7 @@ pub fn enqueue(
             next_attempt_at: at,
             last_error: None,
             sent_at: None,
+            attachment_of: attachment_of.cloned(),
         },
     )?;
     Ok(())
@@ -56,7 +72,7 @@ fn title_key(row: &Attestation, party: &Party) -> &'static str {
     kind.title_key(party.kind)
 }
 
-fn attestation_facts(row: &Attestation, party: &Party) -> Vec<MailFact> {
+pub(super) fn attestation_facts(row: &Attestation, party: &Party) -> Vec<MailFact> {
     vec![
         MailFact::keyed("mail.fact.kind", title_key(row, party)),
         MailFact::plain(
@@ -75,7 +91,7 @@ fn attestation_facts(row: &Attestation, party: &Party) -> Vec<MailFact> {
     ]
 }
 
-fn about(row: &Attestation) -> String {
+pub(super) fn about(row: &Attestation) -> String {
     format!("{}（{}）", row.subject_name, row.subject_id_masked)
 }
 
@@ -86,6 +102,7 @@ pub fn attestation_issued(
     station: &Station,
     party: &Party,
     row: &Attestation,
+    holder_url: Option<&str>,
 ) -> anyhow::Result<()> {
     let to_station = Notification {
         headline_key: "mail.issued",
@@ -100,23 +117,45 @@ pub fn attestation_issued(
         Some(station),
         &to_station,
     )?;
-    if let Some(applicant) = &row.applicant_email {
-        let to_applicant = Notification {
-            headline_key: "mail.issued_applicant",
-            subject_detail: about(row),
-            facts: attestation_facts(row, party),
-            link: Some(crate::web::paths::verify_url(portal, &row.token)),
-        };
-        enqueue(
-            conn,
-            "attestation_issued_applicant",
-            applicant,
-            None,
-            &to_applicant,
-        )?;
-    }
-    Ok(())
+    applicant_issued(conn, party, row, holder_url)
 }
+
+/// The applicant of `row` (when it names one) is sent the link of their page, `holder_url`,
+/// with the proof's PDF; a renewal says it renews.
+pub fn applicant_issued(
+    conn: &mut DbConnection,
+    party: &Party,
+    row: &Attestation,
+    holder_url: Option<&str>,
+) -> anyhow::Result<()> {
+    let (Some(applicant), Some(url)) = (&row.applicant_email, holder_url) else {
+        return Ok(());
+    };
+    let mut facts = attestation_facts(row, party);
+    facts.push(MailFact::plain("mail.fact.holder_page", url));
+    let to_applicant = Notification {
+        headline_key: if row.replaces_id.is_some() {
+            "mail.renewed_applicant"
+        } else {
+            "mail.issued_applicant"
+        },
+        subject_detail: about(row),
+        facts,
+        link: Some(url.to_owned()),
+    };
+    enqueue_with(
+        conn,
+        HOLDER_LINK_EVENT,
+        applicant,
+        None,
+        &to_applicant,
+        Some(&row.id),
+    )
+}
+
+/// The event of the email carrying a holder's link: its body is blanked once sent (the
+/// link is the key to the page).
+pub const HOLDER_LINK_EVENT: &str = "attestation_issued_applicant";
 
 /// People listed by name in a batch email; the rest are counted.
 const BATCH_NAMES: usize = 100;
@@ -207,7 +246,7 @@ pub(super) fn with_reason(
 }
 
 /// Why and since when `row` ended, as told in emails.
-fn ending_facts(row: &Attestation) -> Vec<MailFact> {
+pub(super) fn ending_facts(row: &Attestation) -> Vec<MailFact> {
     let mut facts = Vec::new();
     if let Some(code) = row.revoke_reason_code {
         facts.push(MailFact::keyed("mail.fact.reason", &code.label_key()));
@@ -244,8 +283,5 @@ pub fn attestation_revoked(
         Some(station),
         &n,
     )?;
-    if let Some(applicant) = &row.applicant_email {
-        enqueue(conn, "attestation_revoked_applicant", applicant, None, &n)?;
-    }
-    Ok(())
+    applicant_ended(conn, portal, party, row)
 }
