@@ -118,7 +118,7 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
                 .wrap(from_fn(csrf::ensure_cookie))
                 .wrap(errors::security_headers())
-                .wrap(from_fn(errors::hsts))
+                .wrap(from_fn(errors::per_request_headers))
                 .wrap(from_fn(crate::telemetry::log_request))
                 .wrap(from_fn(crate::web::head_as_get))
                 .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())

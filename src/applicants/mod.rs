@@ -273,15 +273,14 @@ pub fn facts_of(request: &ApplicantRequest) -> FactsForm {
     serde_json::from_str(&request.facts).unwrap_or_default()
 }
 
-/// Marks `request` accepted as proof `attestation` by `user_id`, inside the caller's
+/// Marks `request` accepted as proof `attestation` by its issuer, inside the caller's
 /// transaction (the issuance's); 409 when it was decided meanwhile.
 pub fn mark_accepted(
     conn: &mut DbConnection,
     request: &ApplicantRequest,
     attestation: &crate::issuing::Attestation,
-    user_id: &UserId,
-    now: NaiveDateTime,
 ) -> Result<(), AppError> {
+    let (user_id, now) = (&attestation.issued_by, attestation.issued_at);
     let outcome = (Some(&attestation.id), None);
     if !requests::decide(conn, &request.id, requests::ACCEPTED, user_id, now, outcome)? {
         return Err(AppError::Conflict);

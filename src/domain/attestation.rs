@@ -87,9 +87,8 @@ impl AttestationForm {
         self.validate_for(kind, party, today, errors, (subject_name, subject_id))
     }
 
-    /// Validates a renewal: the form's facts, validity and applicant for the person of the
-    /// proof it replaces (`name`, `id`).
-    pub fn validate_renewal(
+    /// As `validate`, for the person `(name, id)` known already (a renewal, a request).
+    pub fn validate_with_subject(
         &self,
         kind: AttestationKind,
         party: PartyKind,

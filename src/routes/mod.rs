@@ -3,11 +3,13 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod applicant;
 pub mod attestations;
 pub mod auth;
 pub mod bulk;
 pub mod home;
 pub mod party;
+pub mod requests;
 pub mod station;
 pub mod verify;
 
@@ -26,6 +28,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(api_resource(API_ATTESTATION, "GET").get(api::attestation_get))
         .service(api_resource(API_ATTESTATION_REVOKE, "POST").post(api::revoke_post))
         .service(api_resource(API_ATTESTATION_RENEW, "POST").post(api::renew_post))
+        .service(api_resource(API_REQUESTS, "GET").get(api::requests_get))
+        .service(api_resource(API_REQUEST_ACCEPT, "POST").post(api::request_accept_post))
+        .service(api_resource(API_REQUEST_REJECT, "POST").post(api::request_reject_post))
         .route(API_OPENAPI, web::get().to(api::openapi_get))
         .route(HOME, web::get().to(home::index_get))
         .route(METRICS, web::get().to(home::metrics_get))
@@ -166,6 +171,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             ATTESTATION_REVOKE,
             web::post().to(attestations::revoke_post),
+        )
+        .route(
+            HOLDER_LINKS_REVOKE,
+            web::post().to(requests::holder_links_revoke_post),
+        )
+        .route(PARTY_REQUESTS, web::get().to(requests::queue_get))
+        // Before PARTY_REQUEST: `/party/requests/links` is not a request id.
+        .route(REQUEST_LINKS, web::get().to(requests::links_get))
+        .route(REQUEST_LINKS, web::post().to(requests::links_post))
+        .route(REQUEST_LINK_POSTER, web::get().to(requests::poster_get))
+        .route(REQUEST_LINK_PAUSE, web::post().to(requests::pause_post))
+        .route(REQUEST_LINK_RESUME, web::post().to(requests::resume_post))
+        .route(REQUEST_LINK_DELETE, web::post().to(requests::delete_post))
+        .route(PARTY_REQUEST, web::get().to(requests::request_get))
+        .route(PARTY_REQUEST_ACCEPT, web::post().to(requests::accept_post))
+        .route(PARTY_REQUEST_REJECT, web::post().to(requests::reject_post))
+        .route(REQUEST, web::get().to(applicant::request_get))
+        .route(REQUEST, web::post().to(applicant::request_post))
+        .route(MY, web::get().to(applicant::my_get))
+        .route(MY_PRINT, web::get().to(applicant::my_print_get))
+        .route(MY_PDF, web::get().to(applicant::my_pdf_get))
+        .route(
+            MY_NOTIFICATIONS,
+            web::post().to(applicant::notifications_post),
         )
         .route(PARTY_DETAILS, web::get().to(party::details_get))
         .route(PARTY_DETAILS, web::post().to(party::details_post))

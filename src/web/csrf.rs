@@ -70,6 +70,10 @@ struct WithToken<T> {
     form: T,
 }
 
+/// A form that holds nothing but its CSRF token (a button).
+#[derive(Deserialize)]
+pub struct Empty {}
+
 /// A url-encoded form whose CSRF token has been checked. Extracting it fails with 403 when
 /// the token is missing or wrong.
 pub struct CsrfForm<T>(pub T);

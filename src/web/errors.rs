@@ -24,14 +24,25 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::CACHE_CONTROL, "no-store"))
 }
 
-/// Middleware: a response to a visitor who came over HTTPS (the public URL, or a trusted
-/// proxy's `X-Forwarded-Proto`) tells the browser to keep to HTTPS (HSTS).
-pub async fn hsts(
+/// Middleware: the headers that depend on the request. A response to a visitor who came
+/// over HTTPS (the public URL, or a trusted proxy's `X-Forwarded-Proto`) tells the browser
+/// to keep to HTTPS (HSTS); a page whose URL holds a secret token (`TOKEN_PREFIXES`) is
+/// never named as a referrer.
+pub async fn per_request_headers(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
 ) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
     let https = super::https(req.request());
+    let secret_path = super::paths::TOKEN_PREFIXES
+        .iter()
+        .any(|prefix| req.path().starts_with(prefix));
     let mut res = next.call(req).await?;
+    if secret_path {
+        res.headers_mut().insert(
+            header::REFERRER_POLICY,
+            header::HeaderValue::from_static("no-referrer"),
+        );
+    }
     if https {
         res.headers_mut().insert(
             header::STRICT_TRANSPORT_SECURITY,

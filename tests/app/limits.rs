@@ -84,29 +84,6 @@ async fn the_issuing_api_is_limited_per_key() {
 }
 
 #[tokio::test]
-async fn emails_to_applicants_are_limited_per_party_per_hour() {
-    backend!();
-    let app = app_with(|l| l.applicant_emails_per_hour = 2).await;
-    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
-    let with_email = with(employment_form(), "applicant_email", "wangwu@example.cn");
-    app.issue_with(&hr, "employment", &with_email).await;
-    app.issue_with(&hr, "employment", &with_email).await;
-
-    let third = app
-        .post_with(
-            &hr,
-            "/party/attestations/new/employment",
-            &fields(&with_email),
-        )
-        .await;
-
-    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(third.headers().contains_key("retry-after"));
-    // Without an applicant email the party still issues.
-    app.issue_with(&hr, "employment", &employment_form()).await;
-}
-
-#[tokio::test]
 async fn an_operator_sets_the_verify_limit_in_the_environment() {
     backend!();
     let store = fresh_store();

@@ -170,7 +170,7 @@ pub fn check_row(
         .unwrap_or_default();
     let mut field_errors = FieldErrors::default();
     let valid = match renewing {
-        Some(subject) => form.validate_renewal(kind, party, today, &mut field_errors, subject),
+        Some(subject) => form.validate_with_subject(kind, party, today, &mut field_errors, subject),
         None => form.validate(kind, party, today, &mut field_errors),
     };
     let mut errors: Vec<RowError> = columns(kind)

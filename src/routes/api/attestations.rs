@@ -63,8 +63,8 @@ pub struct IssuedResponse {
 /// The subject as the API shows it: the ID number masked, always.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SubjectResponse {
-    name: String,
-    id_number: String,
+    pub(super) name: String,
+    pub(super) id_number: String,
 }
 
 /// An attestation as the API returns it (no full ID number, ever).

@@ -5,12 +5,14 @@ mod attestations;
 mod json;
 mod openapi;
 mod renew;
+mod requests;
 
 pub use json::ApiJson;
 
 pub use attestations::{attestation_get, attestations_post, revoke_post};
 pub use openapi::openapi_get;
 pub use renew::renew_post;
+pub use requests::{request_accept_post, request_reject_post, requests_get};
 
 use crate::accounts;
 use crate::accounts::Party;

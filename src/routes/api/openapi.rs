@@ -6,6 +6,7 @@ use super::attestations::{
     SubjectResponse,
 };
 use super::renew::RenewRequest;
+use super::requests::{AcceptRequest, RejectRequest, RequestResponse};
 use super::{ApiError, VerifyRequest, VerifyResponse};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -25,7 +26,10 @@ use utoipa::OpenApi;
         super::attestations::attestations_post,
         super::attestations::attestation_get,
         super::attestations::revoke_post,
-        super::renew::renew_post
+        super::renew::renew_post,
+        super::requests::requests_get,
+        super::requests::request_accept_post,
+        super::requests::request_reject_post
     ),
     components(schemas(
         ApiError,
@@ -37,7 +41,10 @@ use utoipa::OpenApi;
         AttestationResponse,
         SubjectResponse,
         RevokeRequest,
-        RenewRequest
+        RenewRequest,
+        RequestResponse,
+        AcceptRequest,
+        RejectRequest
     )),
     modifiers(&ApiKeyScheme)
 )]

@@ -74,7 +74,8 @@ pub async fn renew_post(
     };
     let mut errors = FieldErrors::default();
     let today = state.config.clock.today();
-    let Some(mut new) = form.validate_renewal(old.kind, party.kind, today, &mut errors, subject)
+    let Some(mut new) =
+        form.validate_with_subject(old.kind, party.kind, today, &mut errors, subject)
     else {
         return Ok(validation_error(Lang::of_request(&req), &errors, api_field));
     };

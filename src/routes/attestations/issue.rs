@@ -26,6 +26,8 @@ pub struct NewPage {
     party_kind: PartyKind,
     /// The proof a renewal replaces (its person is taken from it, never typed again).
     pub renewing: Option<crate::issuing::Attestation>,
+    /// The applicant's request it accepts (its person fixed), with the reject form's reason.
+    pub request: Option<(crate::applicants::ApplicantRequest, String)>,
 }
 
 impl NewPage {
@@ -46,6 +48,7 @@ impl NewPage {
             form,
             errors,
             renewing: None,
+            request: None,
         }
     }
 }

@@ -71,7 +71,7 @@ pub async fn renew_post(
     let mut errors = FieldErrors::default();
     let today = state.config.clock.today();
     let Some(mut new) =
-        form.validate_renewal(old.kind, ctx.party_kind(), today, &mut errors, subject)
+        form.validate_with_subject(old.kind, ctx.party_kind(), today, &mut errors, subject)
     else {
         return html(
             &page_of(page, &ctx, old, form, errors),

@@ -1,7 +1,7 @@
 //! `GET /party/attestations/{id}` and its printable page.
 
 use super::{AttestationView, PartyContext};
-use crate::documents::{pdf, printed_proof, qr_data_url, PrintedProof};
+use crate::documents::{pdf, printed_proof, proof_pdf, qr_data_url, PrintedProof};
 use crate::error::AppError;
 use crate::issuing::{self};
 use crate::web::page::Page;
@@ -37,6 +37,8 @@ pub struct DetailPage {
     replaced_by: Option<(crate::domain::AttestationId, String)>,
     /// Who issued it and who ended it.
     people: crate::accounts::People,
+    /// Whether the applicant's page of it still opens (its party may revoke that).
+    holder_link: bool,
 }
 
 /// `GET /party/attestations/{id}`.
@@ -48,10 +50,15 @@ pub async fn detail_get(
 ) -> Result<DetailPage, AppError> {
     let (_, a) = load(ctx, &state, id.into_inner()).await?;
     let row = a.row.clone();
-    let (renewal, people) = state
+    let (renewal, people, holder_link) = state
         .db(move |conn| {
             let renewal = issuing::renewal_of(conn, &row.id)?;
-            Ok((renewal, crate::accounts::People::of(conn, [&row])?))
+            let holder_link = crate::applicants::holders::has_link(conn, &row.id)?;
+            Ok((
+                renewal,
+                crate::accounts::People::of(conn, [&row])?,
+                holder_link,
+            ))
         })
         .await?;
     let replaced_by = renewal.map(|r| {
@@ -65,6 +72,7 @@ pub async fn detail_get(
         a,
         replaced_by,
         people,
+        holder_link,
     })
 }
 
@@ -73,7 +81,10 @@ pub async fn detail_get(
 #[template(path = "attestations/print.html")]
 pub struct PrintPage {
     pub page: Page,
-    pub id: crate::domain::AttestationId,
+    /// Where "back" leads: the party's detail page, or the holder's page.
+    pub back: String,
+    /// The same proof as a PDF.
+    pub pdf: String,
     pub proof: PrintedProof,
     /// The QR code as a PNG `data:` URL.
     pub qr_src: String,
@@ -90,7 +101,8 @@ pub async fn print_get(
     let proof = printed_proof(page.lang, &ctx.party, &a);
     let qr_src = qr_data_url(&proof.verify_url).map_err(AppError::Internal)?;
     Ok(PrintPage {
-        id: a.row.id,
+        back: crate::paths::at(crate::paths::ATTESTATION, &a.row.id),
+        pdf: crate::paths::at(crate::paths::ATTESTATION_PDF, &a.row.id),
         page,
         proof,
         qr_src,
@@ -105,9 +117,12 @@ pub async fn pdf_get(
     id: web::Path<crate::domain::AttestationId>,
 ) -> Result<HttpResponse, AppError> {
     let (ctx, a) = load(ctx, &state, id.into_inner()).await?;
-    let proof = printed_proof(page.lang, &ctx.party, &a);
-    let name = format!("{}-{}.pdf", proof.title, a.row.subject_name);
-    pdf_response(&page, vec![proof], name).await
+    let (lang, portal, today) = (page.lang, state.config.portal(), page.today);
+    let (name, pdf) = web::block(move || proof_pdf(lang, &ctx.party, a.row, &portal, today))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)?;
+    Ok(pdf_download(pdf, name))
 }
 
 /// A PDF of `proofs` as a download named `file_name`.
@@ -122,7 +137,12 @@ pub async fn pdf_response(
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(HttpResponse::Ok()
+    Ok(pdf_download(pdf, file_name))
+}
+
+/// `pdf` as a download named `file_name`.
+pub fn pdf_download(pdf: Vec<u8>, file_name: String) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
@@ -132,5 +152,5 @@ pub async fn pdf_response(
                 value: file_name.into_bytes(),
             })],
         })
-        .body(pdf))
+        .body(pdf)
 }

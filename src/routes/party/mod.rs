@@ -30,6 +30,8 @@ pub struct PartyHomePage {
     issue_links: Vec<(&'static str, &'static str)>,
     /// The party's proofs by status, each a link to the list filtered so.
     counts: Vec<(ListStatus, i64)>,
+    /// Applicants' requests waiting for the party.
+    waiting: i64,
 }
 
 /// `GET /party`.
@@ -39,8 +41,13 @@ pub async fn home_get(
     state: web::Data<AppState>,
 ) -> Result<PartyHomePage, AppError> {
     let (party_id, today) = (ctx.party.id.clone(), page.today);
-    let counts = state
-        .db(move |conn| crate::issuing::status_counts(conn, &party_id, today))
+    let (counts, waiting) = state
+        .db(move |conn| {
+            Ok((
+                crate::issuing::status_counts(conn, &party_id, today)?,
+                crate::applicants::waiting(conn, &party_id)?,
+            ))
+        })
         .await?;
     let party_kind = ctx.party_kind();
     let issue_links = crate::domain::AttestationKind::allowed_for(party_kind)
@@ -49,6 +56,7 @@ pub async fn home_get(
         .collect();
     Ok(PartyHomePage {
         counts,
+        waiting,
         issue_links,
         identifier: ctx.party.display_identifier(),
         page,
