@@ -88,7 +88,7 @@ impl Application {
         if config.public_url.port() == Some(0) {
             let _ = config.public_url.set_port(Some(port));
         }
-        let limiters = crate::web::limits::Limiters::new(config.limits);
+        let limiters = crate::web::limits::Limiters::new(config.limits, config.clock.clone());
         let metrics = crate::web::metrics::Metrics::default();
         let group_commit =
             db::group_commit::GroupCommit::start(pool.clone(), metrics.commit_batch())?;

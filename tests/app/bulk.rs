@@ -587,33 +587,6 @@ async fn an_attestation_pdf_reads_like_its_print_page_and_its_qr_holds_the_verif
     );
 }
 
-fn base64_decode(s: &str) -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
-}
-
-/// The text of the QR code in a PNG (scaled up 4x: one pixel per module is too small).
-fn decode_qr(png: &[u8]) -> String {
-    let decoder = png::Decoder::new(std::io::Cursor::new(png));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let (w, h) = (info.width as usize, info.height as usize);
-    let bit = |x: usize, y: usize| -> u8 {
-        let byte = buf[y * info.line_size + x / 8];
-        if byte >> (7 - x % 8) & 1 == 1 {
-            255
-        } else {
-            0
-        }
-    };
-    let mut image =
-        rqrr::PreparedImage::prepare_from_greyscale(w * 4, h * 4, |x, y| bit(x / 4, y / 4));
-    let grids = image.detect_grids();
-    assert_eq!(grids.len(), 1);
-    grids[0].decode().unwrap().1
-}
-
 #[tokio::test]
 async fn a_batch_stopped_by_a_restart_is_resumed_and_nothing_is_issued_twice() {
     backend!();

@@ -869,3 +869,31 @@ pub fn totp_code(secret: &str, unix: i64) -> String {
         .expect("a base32 secret");
     totp_lite::totp_custom::<totp_lite::Sha1>(30, 6, &key, u64::try_from(unix).unwrap())
 }
+
+/// A base64 (standard alphabet) string's bytes.
+pub fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
+}
+
+/// The text of the QR code in a PNG (scaled up 4x: one pixel per module is too small).
+pub fn decode_qr(png: &[u8]) -> String {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let bit = |x: usize, y: usize| -> u8 {
+        let byte = buf[y * info.line_size + x / 8];
+        if byte >> (7 - x % 8) & 1 == 1 {
+            255
+        } else {
+            0
+        }
+    };
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(w * 4, h * 4, |x, y| bit(x / 4, y / 4));
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1);
+    grids[0].decode().unwrap().1
+}

@@ -241,15 +241,15 @@ fn decode(raw: &str, to: Vec<String>) -> Received {
             .map(|h| h.get_value())
             .unwrap_or_default()
     };
-    let mut text = String::new();
-    let mut html = String::new();
-    for part in parsed.subparts.iter().chain(std::iter::once(&parsed)) {
-        match part.ctype.mimetype.as_str() {
-            "text/plain" => text = part.get_body().unwrap_or_default(),
-            "text/html" => html = part.get_body().unwrap_or_default(),
-            _ => {}
+    // The first part of each type, however deep (an attachment nests the alternatives).
+    fn first(part: &mailparse::ParsedMail, mimetype: &str) -> Option<String> {
+        if part.ctype.mimetype == mimetype {
+            return part.get_body().ok();
         }
+        part.subparts.iter().find_map(|p| first(p, mimetype))
     }
+    let text = first(&parsed, "text/plain").unwrap_or_default();
+    let html = first(&parsed, "text/html").unwrap_or_default();
     Received {
         raw: raw.to_owned(),
         to,

@@ -11,6 +11,8 @@ mod access;
 mod admin;
 #[path = "api.rs"]
 mod api;
+#[path = "applicants.rs"]
+mod applicants;
 #[path = "approval.rs"]
 mod approval;
 #[path = "attestations.rs"]
