@@ -218,7 +218,8 @@ fn templates(c: &mut Criterion) {
     let proof = printed_proof(Lang::Zh, &context().party, &a);
     let print = PrintPage {
         page: page(Lang::Zh),
-        id: a.row.id.clone(),
+        back: attest::web::paths::at(attest::web::paths::ATTESTATION, &a.row.id),
+        pdf: attest::web::paths::at(attest::web::paths::ATTESTATION_PDF, &a.row.id),
         qr_src: qr_data_url(&a.verify_url).unwrap(),
         proof: proof.clone(),
     };

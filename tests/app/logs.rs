@@ -8,8 +8,9 @@ use crate::helpers::*;
 const NEW_PASSWORD: &str = "amber-meadow-compass-77";
 const RESET_PASSWORD: &str = "quiet-orchard-lantern-58";
 
-/// The path of the reset link in the emails the server wrote to `dir` (waits up to 20 s).
-fn reset_link_in(dir: &std::path::Path) -> String {
+/// The path of the first link starting with `prefix` in the emails the server wrote to
+/// `dir` (waits up to 20 s).
+fn link_in(dir: &std::path::Path, prefix: &str) -> String {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -21,11 +22,11 @@ fn reset_link_in(dir: &std::path::Path) -> String {
                 .find(|p| p.ctype.mimetype == "text/plain")
                 .map(|p| p.get_body().unwrap())
                 .unwrap_or_default();
-            if let Some(at) = text.find("/password/reset/") {
+            if let Some(at) = text.find(prefix) {
                 return text[at..].split_whitespace().next().unwrap().to_owned();
             }
         }
-        assert!(std::time::Instant::now() < deadline, "no reset email");
+        assert!(std::time::Instant::now() < deadline, "no {prefix} email");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
@@ -186,6 +187,65 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         .await
         .unwrap();
     let token = issued["token"].as_str().expect("issued").to_owned();
+    // A tenant asks through the landlord's request link; the landlord's system accepts it
+    // through the API, and the tenant opens their page.
+    let made = landlord
+        .post(url("/party/requests/links"))
+        .form(&[("kind", "residence"), ("csrf_token", &csrf_l)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status().as_u16(), 303);
+    let links = landlord
+        .get(url("/party/requests/links"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let link_url = attr(&links, "input.link-url", "value").unwrap();
+    let link = link_url[link_url.find("/request/").unwrap()..].to_owned();
+    let tenant_id = attest::cli::sample_id_number(7);
+    let tenant = browser();
+    let csrf_t = csrf_at(&tenant, &base).await;
+    let asked = tenant
+        .post(url(&link))
+        .form(&[
+            ("subject_name", "赵六"),
+            ("subject_id_number", tenant_id.as_str()),
+            ("email", "tenant@example.cn"),
+            ("phone", "13912345678"),
+            ("address", "福华路 1 号 302"),
+            ("residing_since", "2025-02-01"),
+            ("consent", "on"),
+            ("csrf_token", &csrf_t),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status().as_u16(), 200);
+    let open: serde_json::Value = browser()
+        .get(url("/api/v1/requests"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let request_id = open[0]["id"].as_str().expect("a request").to_owned();
+    let accepted = browser()
+        .post(url(&format!("/api/v1/requests/{request_id}/accept")))
+        .bearer_auth(&key)
+        .json(&serde_json::json!({"responsibility_accepted": true, "facts": {"housing_basis": "lease"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status().as_u16(), 201);
+    let my = link_in(&store.path().join("mail"), "/my/");
+    let mine = tenant.get(url(&my)).send().await.unwrap();
+    assert_eq!(mine.status().as_u16(), 200);
     // The officer verifies and searches by the full ID number; a wrong password is tried.
     officer
         .post(url("/verify"))
@@ -283,7 +343,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         .send()
         .await
         .unwrap();
-    let reset_link = reset_link_in(&store.path().join("mail"));
+    let reset_link = link_in(&store.path().join("mail"), "/password/reset/");
     let reset = visitor
         .post(url(&reset_link))
         .form(&[
@@ -326,6 +386,9 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         "440304199002151545",
         token.as_str(),
         key.as_str(),
+        tenant_id.as_str(),
+        link.trim_start_matches("/request/"),
+        my.trim_start_matches("/my/"),
         NEW_PASSWORD,
         RESET_PASSWORD,
         reset_token.as_str(),
