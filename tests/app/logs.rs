@@ -16,12 +16,14 @@ fn link_in(dir: &std::path::Path, prefix: &str) -> String {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let bytes = std::fs::read(entry.path()).unwrap();
             let parsed = mailparse::parse_mail(&bytes).unwrap();
-            let text = parsed
-                .subparts
-                .iter()
-                .find(|p| p.ctype.mimetype == "text/plain")
-                .map(|p| p.get_body().unwrap())
-                .unwrap_or_default();
+            // However deep: an attached PDF nests the alternatives.
+            fn plain(part: &mailparse::ParsedMail) -> Option<String> {
+                if part.ctype.mimetype == "text/plain" {
+                    return part.get_body().ok();
+                }
+                part.subparts.iter().find_map(plain)
+            }
+            let text = plain(&parsed).unwrap_or_default();
             if let Some(at) = text.find(prefix) {
                 return text[at..].split_whitespace().next().unwrap().to_owned();
             }
