@@ -3,16 +3,19 @@
 //! last day unless its party revokes it. It shows the proof, its documents and every
 //! verification of it; its holder may ask to be emailed at each (one email an hour at most).
 
+use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::holder_links::{self, Check, HolderLink};
-use crate::db::models::{attestations, parties};
+use crate::db::models::holder_links::{self, HolderLink};
+use crate::db::models::parties::{self, Party};
 use crate::db::DbConnection;
 use crate::domain::applicant::HOLDER_DAYS_AFTER_END;
 use crate::domain::{china_time, AttestationId, PartyId, UserId};
 use crate::error::AppError;
-use crate::issuing::{Attestation, Party};
 use crate::secrets::{random_token, Secrets};
 use chrono::{Duration, NaiveDateTime};
+
+/// A verification as the holder sees it: when, the result, the station (none: the public).
+pub use crate::db::models::holder_links::Check;
 
 /// Purpose of the keyed hash of a holder's token.
 const HOLDER_TOKEN: &str = "holder";

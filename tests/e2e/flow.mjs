@@ -369,6 +369,80 @@ try {
   await check(page, "renew-batch-done");
   await logout(page);
 
+  // 8c. The landlord prints a request poster; two tenants fill in their own details on their
+  //     phones (one mistyping the ID number first); the landlord accepts one, correcting the
+  //     move-in date, and rejects the other with a reason; the first holds the proof.
+  await login(page, "landlord@example.cn");
+  await page.getByRole("link", { name: "申请", exact: true }).first().click();
+  await heading(page, "申请人的申请");
+  await check(page, "requests-empty");
+  await page.getByRole("link", { name: "申请链接" }).click();
+  await page.getByLabel(/^名称/).fill("福华路 1 号");
+  await page.getByRole("button", { name: "创建链接" }).click();
+  const requestUrl = await page.locator("input.link-url").first().inputValue();
+  await check(page, "request-links");
+  await page.getByRole("link", { name: "打印海报" }).first().click();
+  await page.getByRole("img", { name: "申请链接的二维码" }).waitFor();
+  await check(page, "request-poster");
+  const tenants = [
+    ["钱九", "440524199001010018", "qianjiu@example.cn"],
+    ["吴十", "310115200002296669", "wushi@example.cn"],
+  ];
+  for (const [i, [name, id, email]] of tenants.entries()) {
+    const tenant = await person(360, 740);
+    await tenant.goto(requestUrl);
+    await heading(tenant, /申请开具证明/);
+    if (i === 0) await check(tenant, "request-form");
+    await tenant.getByLabel("申请人姓名").fill(name);
+    await tenant.getByLabel("公民身份号码").fill(i === 0 ? id.slice(0, 17) + "9" : id);
+    await tenant.getByLabel("电子邮箱", { exact: true }).fill(email);
+    await tenant.getByLabel("手机号码").fill("13912345678");
+    await tenant.getByLabel("居住地址（详细到门牌号、房间号）").fill(`深圳市福田区福华路 1 号 30${i + 1} 室`);
+    await tenant.getByLabel("入住日期").fill("2025-07-01");
+    await tenant.getByLabel(/^我同意将以上信息/).check();
+    await tenant.getByRole("button", { name: "提交申请" }).click();
+    if (i === 0) {
+      await tenant.locator("#subject_id_number-error").waitFor();
+      expect((await tenant.getByLabel("申请人姓名").inputValue()) === name, "the name is kept");
+      await check(tenant, "request-errors");
+      await tenant.getByLabel("公民身份号码").fill(id);
+      await tenant.getByRole("button", { name: "提交申请" }).click();
+    }
+    await heading(tenant, "申请已提交");
+    if (i === 0) await check(tenant, "request-done");
+    await tenant.context().close();
+  }
+  await page.goto(`${BASE}/party`);
+  expect((await page.locator("#requests-waiting").innerText()).trim() === "2", "two requests waiting");
+  await page.getByRole("link", { name: "申请", exact: true }).first().click();
+  await check(page, "requests");
+  await page.getByRole("row", { name: /钱九/ }).getByRole("link").click();
+  await heading(page, /处理申请/);
+  await check(page, "request-accept");
+  await page.getByLabel("入住日期").fill("2025-06-15");
+  await page.getByLabel("居住依据").selectOption({ label: "房屋租赁" });
+  await page.getByLabel("本单位（本人）承诺", { exact: false }).check();
+  await page.getByRole("button", { name: "签发证明" }).click();
+  await page.getByRole("link", { name: "打印证明" }).waitFor();
+  await page.getByRole("link", { name: "申请", exact: true }).first().click();
+  await page.getByRole("row", { name: /吴十/ }).getByRole("link").click();
+  await page.getByRole("button", { name: "拒绝并通知申请人" }).click();
+  await page.locator("#reason-error").waitFor();
+  await check(page, "request-reject-errors");
+  await page.getByLabel("拒绝理由").fill("没有 302 室，请核对房号");
+  await page.getByRole("button", { name: "拒绝并通知申请人" }).click();
+  await page.locator("#no-requests").waitFor();
+  await logout(page);
+  const holder = await person(360, 740);
+  await holder.goto(`${BASE}${await mailedLink("/my/", "qianjiu@example.cn")}`);
+  await heading(holder, /我的证明/);
+  expect((await holder.locator("#my-id").innerText()).includes("********"), "the ID number masked");
+  await check(holder, "my-proof");
+  await holder.getByLabel(/每次有人核验这份证明时发邮件告诉我/).check();
+  await holder.getByRole("button", { name: "保存" }).click();
+  await holder.locator("#notify:checked").waitFor();
+  await holder.context().close();
+
   // 9. The employer issues in bulk: a GBK file of 3,000 employees as Chinese Excel saves it,
   //    two rows flagged and fixed, the progress bar, one PDF with every proof.
   await login(page, "hr@example.cn");

@@ -1,8 +1,7 @@
 //! `GET /my/{token}`: the holder's page of a proof, its print page and PDF, and the choice
 //! to be emailed at each verification.
 
-use crate::applicants::holders::{self, Holding};
-use crate::db::models::holder_links::Check;
+use crate::applicants::holders::{self, Check, Holding};
 use crate::documents::{printed_proof, proof_pdf, qr_data_url, AttestationView};
 use crate::error::AppError;
 use crate::routes::attestations::{pdf_download, PrintPage};
