@@ -679,3 +679,42 @@ async fn a_name_excel_would_run_as_a_formula_comes_back_inert_in_the_results() {
     let names: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
     assert_eq!(names, ["员工0", "'=HYPERLINK(\"http://evil.example\")"]);
 }
+
+#[tokio::test]
+async fn a_batch_of_3000_with_applicant_emails_queues_each_applicant_their_page_and_pdf() {
+    backend!();
+    use diesel::prelude::*;
+    let app = spawn_app().await;
+    let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
+    // The sample file with its last, optional column filled in, as a clerk does in Excel.
+    let sample = employees(3000);
+    assert!(sample.lines().next().unwrap().ends_with(",申请人电子邮箱"));
+    let file: String = sample
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(n, line)| match n {
+            0 => format!("{line}\r\n"),
+            n => format!("{line}e{n}@example.cn\r\n"),
+        })
+        .collect();
+    let batch = upload_ok(&app, &hr, "auto", file.into_bytes()).await;
+    let preview = page(&app, &hr, &batch).await;
+    assert_eq!(text(&preview, "#valid-count").as_deref(), Some("3000"));
+    assert_eq!(issue(&app, &hr, &batch).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(wait_done(&app, &hr, &batch).await.last(), Some(&3000));
+
+    let mut conn = app.conn();
+    let holder_links: i64 = attest::db::schema::holder_links::table
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(holder_links, 3000, "each applicant has a page");
+    let to_applicants: Vec<String> = attest::db::schema::outbox::table
+        .filter(attest::db::schema::outbox::attachment_of.is_not_null())
+        .select(attest::db::schema::outbox::recipients)
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(to_applicants.len(), 3000, "none refused");
+    assert!(to_applicants.iter().any(|r| r.contains("e2999@example.cn")));
+}
