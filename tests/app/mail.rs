@@ -106,8 +106,8 @@ async fn each_event_mails_the_right_people() {
     assert!(
         to_applicant
             .text
-            .contains(&format!("{}/verify#", app.address)),
-        "verify link: {}",
+            .contains(&format!("{}/my/", app.address)),
+        "the link of the applicant's page: {}",
         to_applicant.text
     );
 
@@ -121,7 +121,10 @@ async fn each_event_mails_the_right_people() {
     let m = smtp.wait_for(7, 10);
     let revoked: Vec<_> = m
         .iter()
-        .filter(|m| m.subject.contains("证明已被撤销"))
+        .filter(|m| {
+            (m.to == vec!["station@example.cn"] && m.subject.contains("证明已被撤销"))
+                || (m.to == vec!["wangwu@example.cn"] && m.subject.contains("已被出具单位终止"))
+        })
         .collect();
     assert_eq!(revoked.len(), 2);
     assert!(revoked.iter().all(|m| m.text.contains("员工已离职")));

@@ -51,6 +51,9 @@ async fn the_document_is_openapi_3_1_and_names_exactly_the_api_routes() {
         "get /api/v1/attestations/{id}",
         "post /api/v1/attestations/{id}/revoke",
         "post /api/v1/attestations/{id}/renew",
+        "get /api/v1/requests",
+        "post /api/v1/requests/{id}/accept",
+        "post /api/v1/requests/{id}/reject",
     ]
     .map(String::from)
     .into();

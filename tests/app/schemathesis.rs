@@ -92,5 +92,5 @@ fn the_running_api_matches_its_openapi_document() {
         "{report}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(report.contains("Tested: 5"), "{report}");
+    assert!(report.contains("Tested: 8"), "{report}");
 }
