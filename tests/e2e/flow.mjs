@@ -395,7 +395,7 @@ try {
     if (i === 0) await check(tenant, "request-form");
     await tenant.getByLabel("申请人姓名").fill(name);
     await tenant.getByLabel("公民身份号码").fill(i === 0 ? id.slice(0, 17) + "9" : id);
-    await tenant.getByLabel("电子邮箱", { exact: true }).fill(email);
+    await tenant.getByLabel(/^电子邮箱/).fill(email);
     await tenant.getByLabel("手机号码").fill("13912345678");
     await tenant.getByLabel("居住地址（详细到门牌号、房间号）").fill(`深圳市福田区福华路 1 号 30${i + 1} 室`);
     await tenant.getByLabel("入住日期").fill("2025-07-01");
