@@ -168,8 +168,14 @@ async fn only_mail_to(smtp: &SmtpServer, headline: &str, to: &str) -> Received {
     mails.into_iter().next().unwrap()
 }
 
+/// The page at `path`, as someone without a session sees it.
 async fn page_of(app: &TestApp, path: &str) -> String {
-    let response = app.get_with(&browser(), path).await;
+    page_of_with(app, &browser(), path).await
+}
+
+/// The page at `path` as `client` sees it; it must answer 200.
+async fn page_of_with(app: &TestApp, client: &Client, path: &str) -> String {
+    let response = app.get_with(client, path).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     response.text().await.unwrap()
 }
@@ -327,12 +333,6 @@ async fn a_tenant_asks_the_landlord_accepts_and_the_tenant_sees_who_checked_the_
     assert_eq!(text(&page, "#my-status").as_deref(), Some("已撤销"));
     let ended = only_mail_to(&smtp, "您的证明已被出具单位终止", TENANT_EMAIL).await;
     assert!(ended.text.contains(&code));
-}
-
-async fn page_of_with(app: &TestApp, client: &Client, path: &str) -> String {
-    let response = app.get_with(client, path).await;
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.text().await.unwrap()
 }
 
 /// The status and `#closed-reason` of `link`'s form and of a submission to it.
