@@ -33,6 +33,11 @@ fn link_in(dir: &std::path::Path, prefix: &str) -> String {
     }
 }
 
+/// The body of the page at `url`, as `client` gets it.
+async fn body(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_log_of_a_whole_flow_holds_no_secret() {
     backend!();
@@ -73,14 +78,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
     // A landlord registers with the ID number, logs in, makes an API key, issues through it.
     let landlord = browser();
     let csrf = token_of(
-        &landlord
-            .get(url("/register"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
+        &body(&landlord, url("/register")).await,
     );
     let mut form = with(
         with(employer_form("landlord@example.cn"), "kind", "lessor"),
@@ -106,14 +104,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         .unwrap();
     let officer = browser();
     let csrf = token_of(
-        &officer
-            .get(url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
+        &body(&officer, url("/login")).await,
     );
     officer
         .post(url("/login"))
@@ -138,14 +129,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         .unwrap();
     assert_eq!(confirmed.status().as_u16(), 200);
     let recovery = text(&confirmed.text().await.unwrap(), "#recovery-codes code").unwrap();
-    let dashboard = officer
-        .get(url("/station"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dashboard = body(&officer, url("/station")).await;
     let party = attr(&dashboard, "a[href^='/station/parties/']", "href").unwrap();
     officer
         .post(url(&format!("{party}/approve")))
@@ -154,14 +138,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         .await
         .unwrap();
     let csrf_l = token_of(
-        &landlord
-            .get(url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
+        &body(&landlord, url("/login")).await,
     );
     let keys = landlord
         .post(url("/party/api-keys"))
@@ -198,14 +175,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
         .await
         .unwrap();
     assert_eq!(made.status().as_u16(), 303);
-    let links = landlord
-        .get(url("/party/requests/links"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let links = body(&landlord, url("/party/requests/links")).await;
     let link_url = attr(&links, "input.link-url", "value").unwrap();
     let link = link_url[link_url.find("/request/").unwrap()..].to_owned();
     let tenant_id = attest::cli::sample_id_number(7);
@@ -274,14 +244,7 @@ async fn the_log_of_a_whole_flow_holds_no_secret() {
     // number where a string is expected, in a path, a query and a header; then the
     // hostile corpus around it.
     const ID: &str = "440304199002151545";
-    let searched = officer
-        .get(url(&format!("/station/attestations?q={ID}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let searched = body(&officer, url(&format!("/station/attestations?q={ID}"))).await;
     assert!(
         !searched.contains(ID),
         "the number is not echoed from the URL"
