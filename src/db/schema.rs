@@ -349,7 +349,69 @@ diesel::table! {
 diesel::joinable!(applicant_requests -> request_links (link_id));
 diesel::joinable!(holder_links -> attestations (attestation_id));
 
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        station_id -> Text,
+        application_no -> Text,
+        kind -> Text,
+        subject_id_masked -> Text,
+        subject_id_hmac -> Text,
+        officer_no -> Text,
+        identity_card_seen -> Bool,
+        photograph_taken -> Bool,
+        form_signed -> Bool,
+        accepted_by -> Text,
+        accepted_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    application_proofs (application_id, attestation_id) {
+        application_id -> Text,
+        attestation_id -> Text,
+        added_by -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_alerts (id) {
+        id -> Text,
+        application_id -> Text,
+        attestation_id -> Text,
+        event -> Text,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    application_notices (id) {
+        id -> Text,
+        application_id -> Text,
+        station_id -> Text,
+        issued_at -> Timestamp,
+        issued_by -> Text,
+        items -> Text,
+    }
+}
+
+diesel::joinable!(application_proofs -> applications (application_id));
+diesel::joinable!(application_proofs -> attestations (attestation_id));
+diesel::joinable!(application_alerts -> applications (application_id));
+diesel::joinable!(application_notices -> applications (application_id));
+diesel::joinable!(applications -> stations (station_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    applications,
+    application_proofs,
+    application_alerts,
+    application_notices,
     applicant_requests,
     holder_links,
     request_links,

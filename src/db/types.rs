@@ -4,7 +4,7 @@
 
 use super::{MultiBackend, MultiRawValue};
 use crate::domain::{
-    AttestationId, AttestationKind, AttestationStatus, BatchId, BatchState, IdentifierType,
+    ApplicationId, AttestationId, AttestationKind, AttestationStatus, BatchId, BatchState, IdentifierType,
     PartyId, PartyKind, PartyRole, PartyStatus, Role, StationId, UserId,
 };
 use diesel::deserialize::{self, FromSql};
@@ -74,6 +74,11 @@ text_column!(PartyId, "a party id");
 text_column!(UserId, "a user id");
 text_column!(StationId, "a station id");
 text_column!(BatchId, "a batch id");
+text_column!(ApplicationId, "an application id");
+text_column!(
+    crate::domain::article9::ApplicationKind,
+    "applications.kind"
+);
 text_column!(
     crate::domain::ending::EndReason,
     "attestations.revoke_reason_code"

@@ -61,4 +61,5 @@ id_type!(
     UserId: "a user (of a party, a station or the administration)",
     StationId: "a police station",
     BatchId: "a bulk batch",
+    ApplicationId: "an application at a station's desk",
 );

@@ -1,6 +1,7 @@
 //! Validated types and rules of the product. Nothing here knows about HTTP or SQL.
 
 pub mod applicant;
+pub mod article9;
 pub mod attestation;
 pub mod attestation_kind;
 pub mod attestation_status;
@@ -30,7 +31,7 @@ pub use code::VerificationCode;
 pub use facts::Facts;
 pub use id_number::{IdNumber, IdNumberError};
 pub use identifier::{IdentifierType, PartyIdentifier};
-pub use ids::{AttestationId, BatchId, PartyId, StationId, UserId};
+pub use ids::{ApplicationId, AttestationId, BatchId, PartyId, StationId, UserId};
 pub use party::PartyDetails;
 pub use party_kind::{PartyKind, PartyStatus};
 pub use role::{PartyRole, Role, SecondFactorPolicy};
@@ -53,6 +54,7 @@ macro_rules! display_as_str {
 }
 
 display_as_str!(
+    article9::ApplicationKind,
     AttestationKind,
     AttestationStatus,
     BatchState,
