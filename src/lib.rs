@@ -6,6 +6,7 @@ rust_i18n::i18n!("src/locales", fallback = "zh-CN");
 pub mod accounts;
 pub mod admin;
 pub mod applicants;
+pub mod applications;
 pub mod bulk;
 pub mod cli;
 pub mod clock;

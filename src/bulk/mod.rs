@@ -16,6 +16,7 @@ use crate::domain::BatchState;
 use crate::domain::{AttestationKind, PartyKind};
 use crate::domain::{BatchId, PartyId, UserId};
 use crate::issuing::{IssueError, Issuer, Party, Portal};
+use crate::applications::ProofEvent;
 use crate::mail::notify;
 use crate::secrets::Secrets;
 use chrono::{Duration, NaiveDate};
@@ -235,6 +236,9 @@ pub fn issue_next(
             })
             .collect();
         audit_log::insert_many(conn, &audit)?;
+        for old in rows.iter().filter_map(|a| a.replaces_id.as_ref()) {
+            crate::applications::proof_changed(conn, by.portal, old, ProofEvent::Renewed)?;
+        }
         // Each applicant with an email gets the link of their page and the PDF.
         for a in &rows {
             if let Some(holder) =

@@ -1,6 +1,7 @@
 //! The printed proof: its text (already in the reader's language), its QR code, and its
 //! PDF. The HTML print pages and the PDFs render the same `PrintedProof`.
 
+pub mod notice;
 pub mod pdf;
 pub mod qr;
 mod results;

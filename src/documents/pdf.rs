@@ -72,6 +72,32 @@ pub fn render(proofs: &[PrintedProof], title: &str, lang: &str) -> Result<Vec<u8
     document.finish().map_err(PdfError::Write)
 }
 
+/// The PDF of a one-time notice, one A4 page (more when the items run long), in `lang`.
+pub fn render_notice(notice: &super::notice::PrintedNotice, lang: &str) -> Result<Vec<u8>, PdfError> {
+    let font = Font::new(FONT.into(), 0).ok_or(PdfError::Font)?;
+    let widths = Widths::new()?;
+    let mut document = Document::new();
+    document.set_metadata(
+        Metadata::new()
+            .title(notice.title.clone())
+            .language(lang.to_owned())
+            .creator("Attest".to_owned()),
+    );
+    let size = Size::from_wh(PAGE_W, PAGE_H).ok_or(PdfError::Font)?;
+    let mut page = document.start_page_with(PageSettings::new(size));
+    let mut surface = page.surface();
+    let mut pen = Pen {
+        surface: &mut surface,
+        font,
+        widths: &widths,
+        y: MARGIN,
+    };
+    pen.notice(notice);
+    surface.finish();
+    page.finish();
+    document.finish().map_err(PdfError::Write)
+}
+
 /// Advance widths of the embedded font, for line breaking.
 struct Widths {
     font: FontRef<'static>,
@@ -196,6 +222,27 @@ impl Pen<'_, '_> {
         self.paragraph(MARGIN, BODY, &proof.statement);
         self.y += 16.0;
         self.verify_block(proof, code);
+    }
+
+    fn notice(&mut self, notice: &super::notice::PrintedNotice) {
+        self.y += 22.0;
+        self.centred(22.0, &notice.title);
+        self.y += 34.0;
+        for (label, value) in &notice.heading {
+            self.text_at(MARGIN, self.y, BODY, label);
+            self.paragraph(MARGIN + LABEL_W, BODY, value);
+            self.y += LINE - BODY * 1.55 + 2.0;
+        }
+        self.y += 10.0;
+        self.paragraph(MARGIN, BODY, &notice.lead);
+        self.y += 6.0;
+        for (n, line) in notice.lines.iter().enumerate() {
+            self.paragraph(MARGIN, BODY, &format!("{}. {}", n + 1, line.title));
+            self.paragraph(MARGIN + 18.0, BODY, &line.satisfy);
+            self.y += 6.0;
+        }
+        self.y += 10.0;
+        self.paragraph(MARGIN, BODY, &notice.closing);
     }
 
     /// The QR code on the left; the code and where to check it on the right.

@@ -132,7 +132,8 @@ pub struct DeskChecks {
 }
 
 /// One condition of the checklist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Item {
     /// A proof of residence in force.
     Residence,
@@ -155,18 +156,6 @@ impl Item {
         }
     }
 
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Residence,
-            Self::Basis,
-            Self::IdentityCard,
-            Self::Photograph,
-            Self::ApplicationForm,
-        ]
-        .into_iter()
-        .find(|i| i.as_str() == s)
-    }
 }
 
 /// Where a line stands.
@@ -227,6 +216,18 @@ impl Checklist {
         self.lines.iter().filter(|l| l.state != LineState::Met)
     }
 
+    /// What a one-time notice lists: each item not met, and for the basis the day six
+    /// months of residence are reached when they are not yet.
+    pub fn notice_items(&self) -> Vec<NoticeItem> {
+        let pending = self.span.filter(|s| !s.reached).map(|s| s.reached_on);
+        self.missing()
+            .map(|l| NoticeItem {
+                item: l.item,
+                six_months_on: pending.filter(|_| l.item == Item::Basis),
+            })
+            .collect()
+    }
+
     /// The application's state by this list: complete, needs a look, or incomplete.
     pub fn state(&self) -> ApplicationState {
         if self.complete() {
@@ -237,6 +238,14 @@ impl Checklist {
             ApplicationState::NeedsLook
         }
     }
+}
+
+/// One item of a one-time notice (一次性告知书), as stored with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NoticeItem {
+    pub item: Item,
+    /// The day six months of residence will be reached (the basis item only).
+    pub six_months_on: Option<NaiveDate>,
 }
 
 /// What an application is, as its list filters it.

@@ -94,6 +94,11 @@ impl Facts {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
     }
 
+    /// The text (or choice) fact `name`, when present.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.values.get(name)?.as_str()
+    }
+
     /// The lines of the printed proof, in the order of the kind's fields.
     pub fn rows(&self) -> Vec<FactRow> {
         self.kind

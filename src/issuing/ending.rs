@@ -10,6 +10,7 @@ use crate::domain::ending::{EndForm, Ending};
 use crate::domain::fields::FieldErrors;
 use crate::domain::{AttestationId, AttestationKind, AttestationStatus, UserId};
 use crate::error::AppError;
+use crate::applications::ProofEvent;
 use crate::mail::notify;
 
 /// Revokes an active attestation of `party` with its audit row and notifications; false
@@ -23,7 +24,7 @@ pub fn revoke(
     ending: &Ending,
 ) -> Result<bool, IssueError> {
     crate::db::write(conn, |conn| {
-        let Some(row) = end_one(conn, party, id, user_id, ending)? else {
+        let Some(row) = end_one(conn, portal, party, id, user_id, ending)? else {
             return Ok(false);
         };
         let station = stations::find_by_id(conn, &row.station_id)?;
@@ -35,6 +36,7 @@ pub fn revoke(
 /// Ends the party's proof `id` with its audit row (no email); none when it was not in force.
 fn end_one(
     conn: &mut DbConnection,
+    portal: &str,
     party: &Party,
     id: &AttestationId,
     user_id: &UserId,
@@ -48,6 +50,7 @@ fn end_one(
         &AuditEntry::new(Action::AttestationRevoked, Some(user_id), Some(id))
             .detail(&ending.summary()),
     )?;
+    crate::applications::proof_changed(conn, portal, id, ProofEvent::Ended)?;
     Ok(Some(attestations::find_for_party(conn, &party.id, id)?))
 }
 
@@ -87,7 +90,7 @@ pub fn end_many(
     let ended = crate::db::write(conn, |conn| {
         let mut ended = Vec::new();
         for row in &rows {
-            ended.extend(end_one(conn, party, &row.id, user_id, &ending)?);
+            ended.extend(end_one(conn, portal, party, &row.id, user_id, &ending)?);
         }
         let station = stations::find_by_id(conn, &party.station_id)?;
         notify::batch(conn, portal, &station, party, &ended, notify::Batch::Ended)?;

@@ -23,6 +23,7 @@ use crate::domain::AttestationStatus;
 use crate::domain::{AttestationId, PartyId, UserId};
 use crate::domain::{AttestationKind, ListStatus, NewAttestation, PartyStatus, VerificationCode};
 use crate::error::AppError;
+use crate::applications::ProofEvent;
 use crate::mail::notify;
 use crate::secrets::Secrets;
 use crate::tokens::claims::{end_of_day, start_of_day, IssuerClaim, SubjectClaim};
@@ -171,6 +172,9 @@ impl Issuance {
             )
             .detail(row.kind.as_str()),
         )?;
+        if let Some(old) = &row.replaces_id {
+            crate::applications::proof_changed(conn, &self.portal, old, ProofEvent::Renewed)?;
+        }
         if let Some(holder) = &self.holder {
             holder_links::insert_many(conn, std::slice::from_ref(&holder.link))?;
         }

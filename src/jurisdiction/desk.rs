@@ -12,6 +12,7 @@ use crate::db::DbConnection;
 use crate::domain::IdNumber;
 use crate::domain::{AttestationId, StationId, UserId};
 use crate::error::AppError;
+use crate::applications::ProofEvent;
 use crate::mail::notify::DeskDecision;
 use crate::secrets::Secrets;
 
@@ -91,6 +92,7 @@ pub fn mark_suspect(
             conn,
             &AuditEntry::new(Action::AttestationSuspect, Some(user_id), Some(id)).detail(reason),
         )?;
+        crate::applications::proof_changed(conn, portal, id, ProofEvent::Suspect)?;
         tell_issuer(conn, portal, DeskDecision::Suspect, &a, reason)
     })
 }
@@ -127,6 +129,9 @@ pub fn resolve_suspect(
             conn,
             &AuditEntry::new(action, Some(user_id), Some(id)).detail(reason),
         )?;
+        if confirmed {
+            crate::applications::proof_changed(conn, portal, id, ProofEvent::Ended)?;
+        }
         tell_issuer(conn, portal, decision, &a, reason)
     })
 }

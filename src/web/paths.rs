@@ -45,6 +45,15 @@ pub const STATION_SUSPECT: &str = "/station/attestations/{id}/suspect";
 pub const STATION_USE: &str = "/station/attestations/{id}/use";
 pub const STATION_SUSPECT_CLEAR: &str = "/station/attestations/{id}/suspect/clear";
 pub const STATION_SUSPECT_REVOKE: &str = "/station/attestations/{id}/suspect/revoke";
+pub const STATION_APPLICATIONS: &str = "/station/applications";
+pub const STATION_APPLICATION_NEW: &str = "/station/applications/new";
+pub const STATION_APPLICATION: &str = "/station/applications/{id}";
+pub const STATION_APPLICATION_PROOFS: &str = "/station/applications/{id}/proofs";
+pub const STATION_APPLICATION_CHECKS: &str = "/station/applications/{id}/checks";
+pub const STATION_APPLICATION_NOTICE: &str = "/station/applications/{id}/notice";
+pub const STATION_APPLICATION_NOTICE_PDF: &str = "/station/applications/{id}/notice/pdf";
+pub const STATION_APPLICATION_ACKNOWLEDGE: &str = "/station/applications/{id}/acknowledge";
+pub const STATION_APPLICATION_CLOSE: &str = "/station/applications/{id}/close";
 
 pub const SCRIPT: &str = "/static/app.js";
 pub const VERIFY: &str = "/verify";

@@ -61,6 +61,12 @@ pub enum Action {
     RequestAccepted,
     RequestRejected,
     HolderLinkRevoked,
+    ApplicationAccepted,
+    ApplicationProofAdded,
+    ApplicationChecked,
+    ApplicationNoticeGiven,
+    ApplicationClosed,
+    ApplicationAlertAcknowledged,
 }
 
 impl Action {
@@ -119,6 +125,12 @@ impl Action {
             Action::RequestAccepted => "request_accepted",
             Action::RequestRejected => "request_rejected",
             Action::HolderLinkRevoked => "holder_link_revoked",
+            Action::ApplicationAccepted => "application_accepted",
+            Action::ApplicationProofAdded => "application_proof_added",
+            Action::ApplicationChecked => "application_checked",
+            Action::ApplicationNoticeGiven => "application_notice_given",
+            Action::ApplicationClosed => "application_closed",
+            Action::ApplicationAlertAcknowledged => "application_alert_acknowledged",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One module per table: the row, the insertable row and the queries.
 
 pub mod api_keys;
+pub mod applications;
 pub mod attestation_list;
 pub mod attestations;
 pub mod audit_log;

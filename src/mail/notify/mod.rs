@@ -7,7 +7,7 @@ mod reminders;
 
 pub use applicants::{applicant_ended, holder_checks, request_received, request_rejected};
 
-pub use desk::{desk_decision, DeskDecision};
+pub use desk::{application_alert, desk_decision, notice_given, DeskDecision};
 pub use parties::{
     party_change_decided, party_change_requested, party_contact_changed, party_registered,
     party_status,
