@@ -65,15 +65,30 @@ pub struct Dashboard {
     pub changes: Vec<(PartyId, String, String)>,
     /// Proofs of the jurisdiction expiring and expired on `today`.
     pub ending: Vec<(ListStatus, i64)>,
+    /// The counts of each day of the chart (several rows a day for every station).
+    pub per_day: Vec<(chrono::NaiveDate, Counts)>,
+    /// When applications were accepted, and one-time notices given, in the chart's days.
+    pub accepted: Vec<NaiveDateTime>,
+    pub notices: Vec<NaiveDateTime>,
+    /// The ten parties with the most proofs this month.
+    pub top_parties: Vec<(String, i64)>,
+    /// Open applications whose proofs changed, not yet acknowledged.
+    pub alerted: Vec<(crate::applications::Application, crate::applications::Alert)>,
 }
 
-/// The dashboard of the day that starts at `midnight` (China time).
+/// The dashboard of the day that starts at `midnight` (China time), its chart from the
+/// day `first`.
 pub fn dashboard(
     conn: &mut DbConnection,
     scope: Option<&StationId>,
     midnight: NaiveDateTime,
+    first: chrono::NaiveDate,
 ) -> Result<Dashboard, AppError> {
+    use chrono::Datelike;
     let today = crate::domain::china_time::local(midnight).date();
+    let chart_start = crate::domain::china_time::day_start(first);
+    let month_start = crate::domain::china_time::day_start(today.with_day(1).unwrap_or(today));
+    let (accepted, notices) = crate::applications::desk_times_since(conn, scope, chart_start)?;
     // Expiring is a bounded range of proofs; expired ones add up from the per-day counts.
     let expiring = [ListStatus::Is(ProofStatus::Expiring)];
     let mut ending = attestation_list::count_by_status(conn, None, scope, &expiring, today)?;
@@ -85,6 +100,11 @@ pub fn dashboard(
         week: jurisdiction::counts_since(conn, scope, midnight - Duration::days(6))?,
         pending: parties::list_by_status(conn, scope, PartyStatus::Pending, 200)?,
         changes: change_requests::pending_in_scope(conn, scope)?,
+        per_day: daily_counts::per_day(conn, scope, first)?,
+        accepted,
+        notices,
+        top_parties: jurisdiction::top_parties_since(conn, scope, month_start)?,
+        alerted: crate::applications::alerted(conn, scope)?,
     })
 }
 

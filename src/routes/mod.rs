@@ -136,6 +136,47 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             STATION_SUSPECT_REVOKE,
             web::post().to(station::suspect_revoke_post),
         )
+        .route(
+            STATION_APPLICATIONS,
+            web::get().to(station::applications_get),
+        )
+        .route(
+            STATION_APPLICATION_NEW,
+            web::get().to(station::application_new_get),
+        )
+        .route(
+            STATION_APPLICATION_NEW,
+            web::post().to(station::application_new_post),
+        )
+        .route(STATION_APPLICATION, web::get().to(station::application_get))
+        .route(
+            STATION_APPLICATION_PROOFS,
+            web::post().to(station::proofs_post),
+        )
+        .route(
+            STATION_APPLICATION_CHECKS,
+            web::post().to(station::checks_post),
+        )
+        .route(
+            STATION_APPLICATION_NOTICE,
+            web::get().to(station::notice_get),
+        )
+        .route(
+            STATION_APPLICATION_NOTICE,
+            web::post().to(station::notice_post),
+        )
+        .route(
+            STATION_APPLICATION_NOTICE_PDF,
+            web::get().to(station::notice_pdf_get),
+        )
+        .route(
+            STATION_APPLICATION_ACKNOWLEDGE,
+            web::post().to(station::acknowledge_post),
+        )
+        .route(
+            STATION_APPLICATION_CLOSE,
+            web::post().to(station::close_post),
+        )
         .route(STATION_SETTINGS, web::get().to(station::settings_get))
         .route(STATION_SETTINGS, web::post().to(station::settings_post))
         .route(SCRIPT, web::get().to(home::script_get))

@@ -2,6 +2,7 @@
 //! token), CSRF-checked forms, security headers and error pages.
 
 pub mod api_error;
+pub mod chart;
 pub mod client;
 pub mod csrf;
 pub mod errors;

@@ -34,6 +34,14 @@ impl Page {
         self.t(format!("{prefix}.{}", value.as_ref()))
     }
 
+    /// How long someone has lived at an address: "1 年 2 个月 3 天".
+    pub fn residence_span(&self, span: &crate::domain::article9::ResidenceSpan) -> String {
+        self.t("span.count")
+            .replace("%{years}", &span.years.to_string())
+            .replace("%{months}", &span.months.to_string())
+            .replace("%{days}", &span.days.to_string())
+    }
+
     /// The logged-in user, whether or not they still have to set up a second factor.
     pub fn signed_in(&self) -> Result<&SessionUser, AppError> {
         self.user.as_ref().ok_or(AppError::Unauthorized)

@@ -897,3 +897,14 @@ pub fn decode_qr(png: &[u8]) -> String {
     assert_eq!(grids.len(), 1);
     grids[0].decode().unwrap().1
 }
+
+/// Pretends the stations' last digest was written `days` from today.
+pub fn set_last_digest(app: &TestApp, days: i64) {
+    use attest::db::schema::stations;
+    use diesel::prelude::*;
+    let day = attest::domain::china_time::today() + chrono::Duration::days(days);
+    diesel::update(stations::table)
+        .set(stations::last_digest_on.eq(day))
+        .execute(&mut *app.conn())
+        .unwrap();
+}

@@ -9,17 +9,6 @@ use reqwest::StatusCode;
 
 const FULL_ID: &str = "440304199002151545";
 
-/// Pretends the stations' last digest was written `days` from today.
-fn set_last_digest(app: &TestApp, days: i64) {
-    use attest::db::schema::stations;
-    use diesel::prelude::*;
-    let day = attest::domain::china_time::today() + chrono::Duration::days(days);
-    diesel::update(stations::table)
-        .set(stations::last_digest_on.eq(day))
-        .execute(&mut *app.conn())
-        .unwrap();
-}
-
 fn outbox_with(app: &TestApp, statuses: &[&str]) -> Vec<outbox::OutboxRow> {
     outbox::list_by_status(&mut app.conn(), statuses, 1000).unwrap()
 }

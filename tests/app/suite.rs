@@ -25,6 +25,8 @@ mod bulk;
 mod bulk_renewal;
 #[path = "cli.rs"]
 mod cli;
+#[path = "desk_applications.rs"]
+mod desk_applications;
 #[path = "encoding.rs"]
 mod encoding;
 #[path = "faults.rs"]

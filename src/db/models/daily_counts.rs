@@ -159,3 +159,39 @@ pub fn expired_before(
     }
     Ok(query.load::<i64>(conn)?.into_iter().sum())
 }
+
+/// Each day's counts from `first` (a China-time day) on, for the scope (`None`: every
+/// station; several rows a day then).
+pub fn per_day(
+    conn: &mut DbConnection,
+    scope: Option<&StationId>,
+    first: NaiveDate,
+) -> QueryResult<Vec<(NaiveDate, Counts)>> {
+    let mut query = daily_counts::table
+        .filter(daily_counts::day.ge(first))
+        .select((
+            daily_counts::day,
+            daily_counts::issued,
+            daily_counts::revoked,
+            daily_counts::suspect,
+            daily_counts::verified,
+        ))
+        .into_boxed();
+    if let Some(scope) = scope {
+        query = query.filter(daily_counts::station_id.eq(scope.to_owned()));
+    }
+    let rows: Vec<(NaiveDate, i64, i64, i64, i64)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(day, issued, revoked, suspect, verified)| {
+            let counts = Counts {
+                issued,
+                revoked,
+                suspect,
+                verified,
+                ending_in_force: 0,
+            };
+            (day, counts)
+        })
+        .collect())
+}

@@ -236,3 +236,48 @@ pub fn verification_log(
     }
     query.load(conn)
 }
+
+/// The ten parties of the scope with the most proofs issued since `since`, with their count.
+pub fn top_parties_since(
+    conn: &mut DbConnection,
+    scope: Option<&StationId>,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(String, i64)>> {
+    let mut query = attestations::table
+        .inner_join(parties::table)
+        .filter(attestations::issued_at.ge(since))
+        .group_by((parties::id, parties::legal_name))
+        .select((parties::legal_name, diesel::dsl::count_star()))
+        .order((diesel::dsl::count_star().desc(), parties::legal_name))
+        .limit(10)
+        .into_boxed();
+    if let Some(scope) = scope {
+        query = query.filter(attestations::station_id.eq(scope.to_owned()));
+    }
+    query.load(conn)
+}
+
+/// When the party's proofs were issued, ended and verified since `since`.
+pub fn party_activity_since(
+    conn: &mut DbConnection,
+    party: &PartyId,
+    since: NaiveDateTime,
+) -> QueryResult<[Vec<NaiveDateTime>; 3]> {
+    let issued = attestations::table
+        .filter(attestations::party_id.eq(party))
+        .filter(attestations::issued_at.ge(since))
+        .select(attestations::issued_at)
+        .load(conn)?;
+    let ended = attestations::table
+        .filter(attestations::party_id.eq(party))
+        .filter(attestations::revoked_at.ge(since))
+        .select(attestations::revoked_at.assume_not_null())
+        .load(conn)?;
+    let verified = verifications::table
+        .inner_join(attestations::table)
+        .filter(attestations::party_id.eq(party))
+        .filter(verifications::at.ge(since))
+        .select(verifications::at)
+        .load(conn)?;
+    Ok([issued, ended, verified])
+}

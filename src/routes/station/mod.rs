@@ -1,5 +1,7 @@
 //! Station staff: the parties of their jurisdiction waiting for approval.
 
+mod application;
+mod applications;
 mod change;
 mod dashboard;
 mod decide;
@@ -8,6 +10,11 @@ mod directory;
 mod search;
 mod settings;
 
+pub use application::{
+    acknowledge_post, application_get, checks_post, close_post, notice_get, notice_pdf_get,
+    notice_post, proofs_post,
+};
+pub use applications::{application_new_get, application_new_post, applications_get};
 pub use change::{change_approve_post, change_reject_post};
 pub use dashboard::home_get;
 pub use decide::{approve_post, reinstate_post, reject_post, suspend_post};
