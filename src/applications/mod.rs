@@ -122,9 +122,7 @@ impl ApplicationView {
 
 /// How the checklist reads a stored proof on `today`.
 fn on_file(row: &ProofRow) -> ProofOnFile {
-    let facts = serde_json::from_str(&row.a.facts)
-        .ok()
-        .and_then(|v| Facts::from_json(row.a.kind, v).ok());
+    let facts = Facts::stored(row.a.kind, &row.a.facts);
     let text = |name| facts.as_ref().and_then(|f| f.text(name)).map(str::to_owned);
     ProofOnFile {
         label: row.label.clone(),
@@ -214,8 +212,8 @@ pub fn add_proof(
         if app.closed_at.is_some() {
             return Ok(Err(CLOSED));
         }
-        let a = crate::db::models::attestations::find_by_id(conn, proof)?
-            .ok_or(AppError::NotFound)?;
+        let a =
+            crate::db::models::attestations::find_by_id(conn, proof)?.ok_or(AppError::NotFound)?;
         if a.subject_id_hmac != app.subject_id_hmac {
             return Ok(Err(OTHER_PERSON));
         }
@@ -409,7 +407,9 @@ pub fn proof_changed(
         };
         rows::insert_alert(conn, &alert)?;
         let station = stations::find_by_id(conn, &app.station_id)?;
-        crate::mail::notify::application_alert(conn, portal, &station, &app, &party, &proof, &alert)?;
+        crate::mail::notify::application_alert(
+            conn, portal, &station, &app, &party, &proof, &alert,
+        )?;
     }
     Ok(())
 }

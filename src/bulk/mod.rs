@@ -6,6 +6,7 @@ mod batches;
 pub mod renewal;
 pub use batches::{batch, batches, claim, issued, results, row, summary, Batch, BatchRow};
 
+use crate::applications::ProofEvent;
 use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::bulk;
@@ -16,7 +17,6 @@ use crate::domain::BatchState;
 use crate::domain::{AttestationKind, PartyKind};
 use crate::domain::{BatchId, PartyId, UserId};
 use crate::issuing::{IssueError, Issuer, Party, Portal};
-use crate::applications::ProofEvent;
 use crate::mail::notify;
 use crate::secrets::Secrets;
 use chrono::{Duration, NaiveDate};

@@ -4,8 +4,8 @@
 
 use super::{MultiBackend, MultiRawValue};
 use crate::domain::{
-    ApplicationId, AttestationId, AttestationKind, AttestationStatus, BatchId, BatchState, IdentifierType,
-    PartyId, PartyKind, PartyRole, PartyStatus, Role, StationId, UserId,
+    ApplicationId, AttestationId, AttestationKind, AttestationStatus, BatchId, BatchState,
+    IdentifierType, PartyId, PartyKind, PartyRole, PartyStatus, Role, StationId, UserId,
 };
 use diesel::deserialize::{self, FromSql};
 use diesel::pg::{Pg, PgValue};

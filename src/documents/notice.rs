@@ -21,7 +21,11 @@ pub fn line(lang: Lang, item: &NoticeItem) -> NoticeLine {
     let mut satisfy = lang.t(&format!("article9.{stem}.satisfy"));
     if let (Item::Basis, Some(day)) = (item.item, item.six_months_on) {
         satisfy.push(' ');
-        satisfy.push_str(&lang.t("article9.basis.six_months_on").replace("%{date}", &day.to_string()));
+        satisfy.push_str(
+            &lang
+                .t("article9.basis.six_months_on")
+                .replace("%{date}", &day.to_string()),
+        );
     }
     NoticeLine {
         title: lang.t(&format!("article9.{stem}.title")),
@@ -47,7 +51,10 @@ pub fn printed(lang: Lang, station: &Station, app: &Application, notice: &Notice
     PrintedNotice {
         title: lang.t("notice.title"),
         heading: vec![
-            (lang.t("notice.station"), format!("{}（{}）", station.name, station.code)),
+            (
+                lang.t("notice.station"),
+                format!("{}（{}）", station.name, station.code),
+            ),
             (lang.t("field.application_no"), app.application_no.clone()),
             (lang.t("application.kind"), kind),
             (lang.t("field.id_number"), app.subject_id_masked.clone()),

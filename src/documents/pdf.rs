@@ -73,7 +73,10 @@ pub fn render(proofs: &[PrintedProof], title: &str, lang: &str) -> Result<Vec<u8
 }
 
 /// The PDF of a one-time notice, one A4 page (more when the items run long), in `lang`.
-pub fn render_notice(notice: &super::notice::PrintedNotice, lang: &str) -> Result<Vec<u8>, PdfError> {
+pub fn render_notice(
+    notice: &super::notice::PrintedNotice,
+    lang: &str,
+) -> Result<Vec<u8>, PdfError> {
     let font = Font::new(FONT.into(), 0).ok_or(PdfError::Font)?;
     let widths = Widths::new()?;
     let mut document = Document::new();

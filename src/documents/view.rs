@@ -14,6 +14,8 @@ pub struct AttestationView {
     pub status: ProofStatus,
     pub title_key: &'static str,
     pub facts: Vec<FactRow>,
+    /// How long the holder has lived at the address of a proof of residence, on the day.
+    pub span: Option<crate::domain::article9::ResidenceSpan>,
     /// `<public url>/verify#<token>`: what the QR code holds.
     pub verify_url: String,
     /// `<public url>/verify`: printed for people who type the code.
@@ -24,8 +26,12 @@ impl AttestationView {
     /// Prepares `row`, issued by a party of `party_kind`, for display on `today`.
     pub fn new(row: Attestation, party_kind: PartyKind, portal: &str, today: NaiveDate) -> Self {
         let kind = row.kind;
-        let facts = Facts::stored_rows(kind, &row.facts);
+        let stored = Facts::stored(kind, &row.facts);
+        let facts = stored.as_ref().map(Facts::rows).unwrap_or_default();
         Self {
+            span: stored
+                .as_ref()
+                .and_then(|f| crate::domain::article9::span_of(f, today)),
             code: VerificationCode::from_stored(row.code.clone()).display(),
             status: row.status_on(today),
             title_key: kind.title_key(party_kind),

@@ -75,10 +75,19 @@ impl ResidenceSpan {
     }
 }
 
+/// The residence so far that a proof's facts state (proofs of residence only).
+pub fn span_of(facts: &super::Facts, today: NaiveDate) -> Option<ResidenceSpan> {
+    if facts.kind() != AttestationKind::Residence {
+        return None;
+    }
+    ResidenceSpan::new(facts.date("residing_since")?, today)
+}
+
 /// Whole calendar months from `from` to `to` (`from` ≤ `to`), counted by day of month.
 fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
     use chrono::Datelike;
-    let months = (to.year() - from.year()) * 12 + to.month0() as i32 - from.month0() as i32
+    let months = (to.year() - from.year()) * 12 + to.month0() as i32
+        - from.month0() as i32
         - i32::from(to.day() < from.day());
     u32::try_from(months).unwrap_or(0)
 }
@@ -113,9 +122,9 @@ impl ProofOnFile {
     fn is_residence(&self) -> bool {
         self.kind == AttestationKind::Residence
             && match self.issuer {
-                PartyKind::Lessor | PartyKind::ResidentsCommittee | PartyKind::VillagersCommittee => {
-                    true
-                }
+                PartyKind::Lessor
+                | PartyKind::ResidentsCommittee
+                | PartyKind::VillagersCommittee => true,
                 PartyKind::Employer | PartyKind::School => {
                     self.housing_basis.as_deref() == Some("dormitory")
                 }
@@ -155,7 +164,6 @@ impl Item {
             Self::ApplicationForm => "application_form",
         }
     }
-
 }
 
 /// Where a line stands.
@@ -437,7 +445,10 @@ mod tests {
         assert!(!s.reached);
         let s = ResidenceSpan::new(day("2026-06-03"), day("2026-12-03")).unwrap();
         assert!(s.reached, "six months to the day are reached");
-        assert_eq!(ResidenceSpan::new(day("2026-12-04"), day("2026-12-03")), None);
+        assert_eq!(
+            ResidenceSpan::new(day("2026-12-04"), day("2026-12-03")),
+            None
+        );
     }
 
     #[test]
@@ -494,7 +505,11 @@ mod tests {
         ];
         let list = evaluate(ApplicationKind::First, &proofs, ALL_SEEN, today);
         assert_eq!(list.lines[0].state, LineState::NeedsLook);
-        assert_eq!(list.lines[1].state, LineState::NeedsLook, "six months, in doubt");
+        assert_eq!(
+            list.lines[1].state,
+            LineState::NeedsLook,
+            "six months, in doubt"
+        );
         assert_eq!(list.state(), ApplicationState::NeedsLook);
     }
 

@@ -74,11 +74,16 @@ impl Facts {
         Ok(Self { kind, values })
     }
 
-    /// The rows of facts stored as JSON for a `kind` proof (none when they do not parse).
-    pub fn stored_rows(kind: AttestationKind, json: &str) -> Vec<FactRow> {
+    /// The facts stored as JSON for a `kind` proof (none when they do not parse).
+    pub fn stored(kind: AttestationKind, json: &str) -> Option<Self> {
         serde_json::from_str(json)
             .ok()
             .and_then(|v| Self::from_json(kind, v).ok())
+    }
+
+    /// The rows of facts stored as JSON for a `kind` proof (none when they do not parse).
+    pub fn stored_rows(kind: AttestationKind, json: &str) -> Vec<FactRow> {
+        Self::stored(kind, json)
             .map(|f| f.rows())
             .unwrap_or_default()
     }

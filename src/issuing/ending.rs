@@ -2,6 +2,7 @@
 //! reason of their kind; each audited, the station emailed (once for the lot).
 
 use super::{first_user, Attestation, IssueError, Party};
+use crate::applications::ProofEvent;
 use crate::db::models::attestations;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::stations;
@@ -10,7 +11,6 @@ use crate::domain::ending::{EndForm, Ending};
 use crate::domain::fields::FieldErrors;
 use crate::domain::{AttestationId, AttestationKind, AttestationStatus, UserId};
 use crate::error::AppError;
-use crate::applications::ProofEvent;
 use crate::mail::notify;
 
 /// Revokes an active attestation of `party` with its audit row and notifications; false

@@ -12,6 +12,7 @@ pub use crate::db::models::attestations::Attestation;
 pub use crate::db::models::parties::Party;
 pub use crate::db::models::stations::Station;
 
+use crate::applications::ProofEvent;
 use crate::db::models::attestations;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::holder_links;
@@ -23,7 +24,6 @@ use crate::domain::AttestationStatus;
 use crate::domain::{AttestationId, PartyId, UserId};
 use crate::domain::{AttestationKind, ListStatus, NewAttestation, PartyStatus, VerificationCode};
 use crate::error::AppError;
-use crate::applications::ProofEvent;
 use crate::mail::notify;
 use crate::secrets::Secrets;
 use crate::tokens::claims::{end_of_day, start_of_day, IssuerClaim, SubjectClaim};
@@ -280,6 +280,17 @@ pub fn attestations_of(
 ) -> Result<Vec<Attestation>, AppError> {
     Ok(crate::db::models::attestation_list::list_for_party(
         conn, party_id, filter, limit,
+    )?)
+}
+
+/// When the party's proofs were issued, ended and verified since `since`.
+pub fn activity_since(
+    conn: &mut DbConnection,
+    party_id: &PartyId,
+    since: chrono::NaiveDateTime,
+) -> Result<[Vec<chrono::NaiveDateTime>; 3], AppError> {
+    Ok(crate::db::models::jurisdiction::party_activity_since(
+        conn, party_id, since,
     )?)
 }
 

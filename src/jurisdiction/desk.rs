@@ -6,13 +6,13 @@ pub use crate::db::models::attestations::Attestation;
 pub use crate::db::models::jurisdiction::AttestationUse;
 pub use crate::db::models::verifications::Verification;
 
+use crate::applications::ProofEvent;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::{jurisdiction, parties, users, verifications};
 use crate::db::DbConnection;
 use crate::domain::IdNumber;
 use crate::domain::{AttestationId, StationId, UserId};
 use crate::error::AppError;
-use crate::applications::ProofEvent;
 use crate::mail::notify::DeskDecision;
 use crate::secrets::Secrets;
 

@@ -232,6 +232,16 @@ async fn four_months_alone_list_the_missing_basis_and_the_day_six_months_are_rea
     }
     assert!(!squeezed.contains(APPLICANT));
 
+    // The count shows on the desk's verify result and on the applicant's page too.
+    let url = format!("{}/verify#{}", d.app.address, d.app.token_of(&home));
+    let verified = d.app.post_with(&d.officer, "/verify", &[("input", &url)]).await;
+    let verified = verified.text().await.unwrap();
+    assert!(text(&verified, "#six-months-on").unwrap().contains(&reached.to_string()));
+    let my = smtp.link_to("tenant@example.cn", "/my/").await;
+    let my = d.page(&browser(), &my).await;
+    assert!(text(&my, "#six-months-on").unwrap().contains(&reached.to_string()));
+    assert!(text(&my, "#residence-span").unwrap().contains("4 个月"));
+
     let mail = smtp.with_subject("一次性告知书", 1).await;
     assert_eq!(mail.len(), 1);
     assert_eq!(mail[0].to, ["tenant@example.cn"]);
@@ -399,4 +409,98 @@ async fn another_station_cannot_open_the_application() {
     assert!(!list.contains("FT-2026-0007"));
     let r = d.app.get_with(&d.hr, &application).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "a party is not station staff");
+}
+
+/// The (day, count, height) of each bar of the chart of `series` on `html`.
+fn bars(html: &str, series: &str) -> Vec<(String, i64, f64)> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!("#chart-{series} rect")).unwrap();
+    doc.select(&sel)
+        .map(|e| {
+            let a = |n| e.value().attr(n).unwrap().to_owned();
+            (a("data-day"), a("data-count").parse().unwrap(), a("height").parse().unwrap())
+        })
+        .collect()
+}
+
+/// The count of `series` on `day` in the table behind the charts.
+fn table_count(html: &str, series: &str, day: &str) -> i64 {
+    let doc = scraper::Html::parse_document(html);
+    let head = scraper::Selector::parse("#chart-table thead th").unwrap();
+    let column = doc
+        .select(&head)
+        .position(|th| th.value().attr("data-series") == Some(series))
+        .expect("a column");
+    let rows = scraper::Selector::parse("#chart-table tbody tr").unwrap();
+    let cells = scraper::Selector::parse("th, td").unwrap();
+    let row = doc
+        .select(&rows)
+        .find(|tr| tr.select(&cells).next().unwrap().text().collect::<String>() == day)
+        .expect("a row");
+    let cell = row.select(&cells).nth(column).unwrap();
+    cell.text().collect::<String>().trim().parse().unwrap()
+}
+
+/// Every bar of `series` is as tall as its count in the table, against the largest.
+fn assert_bars_match_table(html: &str, series: &str) {
+    let bars = bars(html, series);
+    assert_eq!(bars.len(), 30, "{series}: a bar a day");
+    let max = bars.iter().map(|b| b.1).max().unwrap().max(1) as f64;
+    for (day, count, height) in &bars {
+        assert_eq!(*count, table_count(html, series, day), "{series} {day}");
+        assert!((height - *count as f64 / max * 100.0).abs() < 1e-6, "{series} {day}");
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_draws_the_counts_of_its_table() {
+    backend!();
+    let d = desk().await;
+    let today = d.app.clock.today();
+    let earlier = today - chrono::Duration::days(3);
+    // Seeded: four proofs issued and one verified three days ago (the per-day counts).
+    let station = attest::db::models::stations::find_by_code(&mut d.app.conn(), "440304-001")
+        .unwrap()
+        .unwrap();
+    let seeded = attest::db::models::daily_counts::Counts {
+        issued: 4,
+        verified: 1,
+        ..Default::default()
+    };
+    attest::db::models::daily_counts::add_all(&mut d.app.conn(), [(&station.id, earlier, seeded)])
+        .unwrap();
+    // Today: two proofs, one ended, one verified; an application and its notice.
+    let first = d.employment(APPLICANT).await;
+    d.employment(APPLICANT).await;
+    d.app.end_proof(&d.hr, &first, "left_job").await;
+    d.app.verify_token(&d.app.token_of(&first)).await;
+    let application = d.open("FT-2026-0008", "first").await;
+    d.app
+        .post_with(&d.officer, &format!("{application}/notice"), &[])
+        .await;
+
+    let html = d.page(&d.officer, "/station").await;
+    let (today, earlier) = (today.to_string(), earlier.to_string());
+    for series in ["issued", "verified", "revoked", "accepted", "notices"] {
+        assert_bars_match_table(&html, series);
+    }
+    assert_eq!(table_count(&html, "issued", &today), 2);
+    assert_eq!(table_count(&html, "issued", &earlier), 4);
+    assert_eq!(table_count(&html, "revoked", &today), 1);
+    assert_eq!(table_count(&html, "verified", &today), 1);
+    assert_eq!(table_count(&html, "accepted", &today), 1);
+    assert_eq!(table_count(&html, "notices", &today), 1);
+    let issued = bars(&html, "issued");
+    assert_eq!(issued.last().unwrap().2, 50.0, "2 of 4");
+    let top = text(&html, "#ranking-table tbody tr").unwrap();
+    assert!(top.contains('2'), "{top}");
+    assert!(attr(&html, "#chart-issued svg", "role") == Some("img".into()));
+
+    // The party's own home: its proofs per day.
+    let home = d.page(&d.hr, "/party").await;
+    for series in ["issued", "verified", "revoked"] {
+        assert_bars_match_table(&home, series);
+    }
+    assert_eq!(table_count(&home, "issued", &today), 2);
+    assert_eq!(table_count(&home, "revoked", &today), 1);
 }

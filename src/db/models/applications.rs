@@ -213,11 +213,7 @@ pub fn proofs_of(
         .inner_join(attestations::table.inner_join(parties::table))
         .filter(application_proofs::application_id.eq(id))
         .order(application_proofs::added_at)
-        .select((
-            Attestation::as_select(),
-            parties::kind,
-            parties::legal_name,
-        ))
+        .select((Attestation::as_select(), parties::kind, parties::legal_name))
         .load(conn)
 }
 

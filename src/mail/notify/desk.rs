@@ -3,13 +3,13 @@
 use super::{about, attestation_facts, enqueue, with_reason};
 use crate::db::models::applications::{Alert, Application};
 use crate::db::models::attestations::Attestation;
+use crate::db::models::parties::Party;
 use crate::db::models::stations::Station;
+use crate::db::DbConnection;
 use crate::documents::notice::line;
 use crate::domain::article9::NoticeItem;
 use crate::i18n::Lang;
 use crate::mail::compose::{MailFact, Notification};
-use crate::db::models::parties::Party;
-use crate::db::DbConnection;
 
 /// What a station decided about a proof of its jurisdiction, told to the issuer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +81,11 @@ pub fn application_alert(
         facts.push(MailFact::plain("mail.fact.reason_detail", reason.clone()));
     }
     facts.extend(attestation_facts(row, party));
-    facts.extend(super::ending_facts(row).into_iter().filter(|f| f.label_key != "mail.fact.reason_detail"));
+    facts.extend(
+        super::ending_facts(row)
+            .into_iter()
+            .filter(|f| f.label_key != "mail.fact.reason_detail"),
+    );
     let n = Notification {
         headline_key: "mail.application_alert",
         subject_detail: format!("{} · {}", app.application_no, about(row)),

@@ -32,6 +32,8 @@ pub struct PartyHomePage {
     counts: Vec<(ListStatus, i64)>,
     /// Applicants' requests waiting for the party.
     waiting: i64,
+    /// Its proofs issued, ended and verified per day over the last 30 days.
+    chart: crate::web::chart::DayChart,
 }
 
 /// `GET /party`.
@@ -41,20 +43,28 @@ pub async fn home_get(
     state: web::Data<AppState>,
 ) -> Result<PartyHomePage, AppError> {
     let (party_id, today) = (ctx.party.id.clone(), page.today);
-    let (counts, waiting) = state
+    let chart = crate::web::chart::DayChart::ending(today);
+    let since = crate::domain::china_time::day_start(chart.first());
+    let (counts, waiting, [issued, ended, verified]) = state
         .db(move |conn| {
             Ok((
                 crate::issuing::status_counts(conn, &party_id, today)?,
                 crate::applicants::waiting(conn, &party_id)?,
+                crate::issuing::activity_since(conn, &party_id, since)?,
             ))
         })
         .await?;
+    let chart = chart
+        .with_times("dashboard.issued", &issued)
+        .with_times("dashboard.verified", &verified)
+        .with_times("dashboard.revoked", &ended);
     let party_kind = ctx.party_kind();
     let issue_links = crate::domain::AttestationKind::allowed_for(party_kind)
         .iter()
         .map(|k| (k.as_str(), k.title_key(party_kind)))
         .collect();
     Ok(PartyHomePage {
+        chart,
         counts,
         waiting,
         issue_links,

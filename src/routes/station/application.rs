@@ -260,7 +260,8 @@ pub async fn notice_post(
             .finish()),
         None => {
             let mut desk = load(page, &state, id).await?;
-            desk.errors.add("notice", "error.application.nothing_missing");
+            desk.errors
+                .add("notice", "error.application.nothing_missing");
             html(&desk, StatusCode::CONFLICT)
         }
     }

@@ -121,7 +121,10 @@ fn checked(form: &NewForm) -> Result<NewApplication, FieldErrors> {
         "kind",
         ApplicationKind::parse(&form.kind).ok_or("error.required"),
     );
-    let officer_no = errors.check("officer_no", Text::required(&form.officer_no, Limit::Chars50));
+    let officer_no = errors.check(
+        "officer_no",
+        Text::required(&form.officer_no, Limit::Chars50),
+    );
     match (id_number, application_no, kind, officer_no) {
         (Some(id_number), Some(application_no), Some(kind), Some(officer_no)) => {
             Ok(NewApplication {

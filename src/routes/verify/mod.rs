@@ -23,17 +23,18 @@ pub struct VerdictView {
     pub title_key: &'static str,
     pub claims: Option<crate::tokens::Claims>,
     pub facts: Vec<FactRow>,
+    /// How long the holder has lived at the address of a proof of residence.
+    pub span: Option<crate::domain::article9::ResidenceSpan>,
 }
 
 impl VerdictView {
-    /// The verdict as shown in `lang`.
-    fn new(v: Verdict, lang: crate::i18n::Lang) -> Self {
-        let facts = v
-            .claims
+    /// The verdict as shown in `lang` on `today`.
+    fn new(v: Verdict, lang: crate::i18n::Lang, today: chrono::NaiveDate) -> Self {
+        let signed = v.claims.as_ref().and_then(|c| c.facts());
+        let facts = signed.as_ref().map(|f| f.rows()).unwrap_or_default();
+        let span = signed
             .as_ref()
-            .and_then(|c| c.facts())
-            .map(|f| f.rows())
-            .unwrap_or_default();
+            .and_then(|f| crate::domain::article9::span_of(f, today));
         let title_key = v
             .claims
             .as_ref()
@@ -47,6 +48,7 @@ impl VerdictView {
             title_key,
             claims: v.claims,
             facts,
+            span,
         }
     }
 }
@@ -111,7 +113,7 @@ pub async fn verify_post(
     )
     .await?;
     let desk_id = desk_scope(&page, &state, &verdict).await?;
-    let verdict = VerdictView::new(verdict, page.lang);
+    let verdict = VerdictView::new(verdict, page.lang, page.today);
     // The field is emptied for the next scan; a token is never echoed back.
     Ok(VerifyPage {
         page,
