@@ -443,6 +443,64 @@ try {
   await holder.locator("#notify:checked").waitFor();
   await holder.context().close();
 
+  // 8d. At the station's desk: the officer types the applicant's ID number, then scans three
+  //     proofs of that person one after another as a USB scanner does (the whole URL typed,
+  //     then Enter); the checklist says what is missing; the one-time notice prints.
+  await login(page, "landlord@example.cn");
+  const proofLinks = new Set();
+  for (const list of ["/party/attestations", "/party/attestations?status=superseded"]) {
+    await page.goto(`${BASE}${list}`);
+    for (const a of await page.locator("table a[href*='/party/attestations/']").all()) {
+      if (/赵六|钱九/.test(await a.innerText())) proofLinks.add(await a.getAttribute("href"));
+    }
+  }
+  expect(proofLinks.size >= 3, `three proofs of one person: ${[...proofLinks]}`);
+  const scans = [];
+  for (const href of [...proofLinks].slice(0, 3)) {
+    await page.goto(`${BASE}${href}`);
+    scans.push(await page.getByLabel("核验链接").inputValue());
+  }
+  await logout(page);
+  await officer.goto(`${BASE}/station`);
+  await officer.getByRole("link", { name: "受理申请", exact: true }).first().click();
+  await heading(officer, "居住证受理申请");
+  await officer.getByRole("link", { name: "受理新申请" }).click();
+  await check(officer, "application-new");
+  await officer.getByLabel(/^申请人公民身份号码/).fill("440524199001010018");
+  await officer.getByLabel(/^申请受理编号/).fill("FT-2026-0100");
+  await officer.getByLabel(/^经办民警警号/).fill("012345");
+  await officer.getByRole("button", { name: "受理并扫描证明" }).click();
+  await heading(officer, /受理申请 FT-2026-0100/);
+  for (const [i, url] of scans.entries()) {
+    const focused = await officer
+      .waitForFunction(() => document.activeElement && document.activeElement.id === "scan-input", null, { timeout: 5000 })
+      .then(() => true, () => false);
+    expect(focused, `the scan field has the focus (scan ${i + 1})`);
+    await officer.keyboard.type(url);
+    await officer.keyboard.press("Enter");
+    await officer.locator("#proofs tbody tr").nth(i).waitFor();
+  }
+  expect((await officer.locator("#proofs tbody tr").count()) === 3, "three proofs in the application");
+  expect((await officer.locator("#line-residence").getAttribute("data-state")) === "met", "residence met");
+  expect((await officer.locator("#line-identity_card").getAttribute("data-state")) === "missing", "the card not yet seen");
+  await check(officer, "application");
+  await officer.getByRole("button", { name: "出具一次性告知书" }).click();
+  await heading(officer, "一次性告知书");
+  expect((await officer.locator("ol.notice-items li").count()) >= 1, "the notice lists what is missing");
+  await check(officer, "application-notice");
+  await officer.emulateMedia({ media: "print" });
+  await officer.screenshot({ path: path.join(OUT, "notice-print-a4.png"), fullPage: true });
+  await officer.emulateMedia({ media: "screen" });
+  await officer.getByRole("link", { name: "返回申请" }).click();
+  for (const box of [/居民身份证原件/, /本人近期照片/, /本人签名的申领/]) {
+    await officer.getByLabel(box).check();
+  }
+  await officer.getByRole("button", { name: "保存确认项" }).click();
+  expect((await officer.locator("#application-state").innerText()).trim() === "条件具备", "the conditions are met");
+  await officer.goto(`${BASE}/station`);
+  await officer.locator("#chart-issued svg").waitFor();
+  await check(officer, "station-dashboard-chart");
+
   // 9. The employer issues in bulk: a GBK file of 3,000 employees as Chinese Excel saves it,
   //    two rows flagged and fixed, the progress bar, one PDF with every proof.
   await login(page, "hr@example.cn");

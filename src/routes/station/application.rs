@@ -154,7 +154,8 @@ pub async fn proofs_post(
         }
     };
     match refused {
-        Ok(()) => Ok(back_to(&id, "#scan")),
+        // No fragment: a target element would keep the browser from focusing the scan field.
+        Ok(()) => Ok(back_to(&id, "")),
         Err(key) => {
             let mut desk = load(page, &state, id).await?;
             desk.errors.add("scan", key);
