@@ -10,8 +10,6 @@ pub const DAYS: i64 = 30;
 /// The drawing's size in SVG units.
 pub const WIDTH: f64 = 600.0;
 pub const HEIGHT: f64 = 100.0;
-/// Room under the bars for the axis labels.
-pub const FOOT: f64 = 16.0;
 
 /// One bar.
 #[derive(Debug, Clone, PartialEq)]

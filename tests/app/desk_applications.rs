@@ -382,6 +382,66 @@ async fn ending_a_proof_of_an_open_application_tells_its_station_at_once_even_in
 }
 
 #[tokio::test]
+async fn a_renewal_and_a_suspect_flag_reach_the_desk_too() {
+    backend!();
+    let smtp = SmtpServer::start();
+    let d = desk_on(spawn_app_with_smtp(fresh_store(), &smtp.url()).await).await;
+    let job = d.employment(APPLICANT).await;
+    let home = d.residence(months_ago(&d.app, 8), &[]).await;
+    let application = d.open("FT-2026-0009", "first").await;
+    d.scan_qr(&application, &job).await;
+    d.scan_qr(&application, &home).await;
+    d.tick_all(&application).await;
+
+    let key = d.app.key_from_settings(&d.hr).await;
+    let (status, body) = d
+        .app
+        .api(
+            &format!("/api/v1/attestations/{job}/renew"),
+            Some(&key),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let r = d
+        .app
+        .post_with(
+            &d.officer,
+            &format!("/station/attestations/{home}/suspect"),
+            &[("reason", "公章与备案不符")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let told = smtp.with_subject("受理中申请的证明有变更", 2).await;
+    assert_eq!(told.len(), 2, "one email for each change");
+    assert!(told.iter().any(|m| m.text.contains("已被换发")));
+    assert!(told
+        .iter()
+        .any(|m| m.text.contains("可疑") && m.text.contains("公章与备案不符")));
+    let html = d.page(&d.officer, &application).await;
+    let doc = scraper::Html::parse_document(&html);
+    let banners = scraper::Selector::parse(".banner-danger").unwrap();
+    assert_eq!(doc.select(&banners).count(), 2, "a banner for each");
+    assert_eq!(line_state(&html, "residence"), "needs_look", "a suspect proof");
+    assert_eq!(text(&html, "#application-state").unwrap(), "需人工核查");
+
+    // Closed, its proofs' changes are no longer reported.
+    let r = d
+        .app
+        .post_with(&d.officer, &format!("{application}/close"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    d.app.end_proof(&d.landlord, &home, "moved_out").await;
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let told = smtp.with_subject("受理中申请的证明有变更", 3).await;
+    assert_eq!(told.len(), 2, "nothing about a closed application");
+    let html = d.page(&d.officer, &application).await;
+    assert_eq!(text(&html, "#application-state").unwrap(), "已办结");
+    assert!(text(&html, "#scan").is_none(), "no more scanning");
+}
+
+#[tokio::test]
 async fn another_station_cannot_open_the_application() {
     backend!();
     let d = desk().await;
@@ -492,8 +552,8 @@ async fn the_dashboard_draws_the_counts_of_its_table() {
     assert_eq!(table_count(&html, "notices", &today), 1);
     let issued = bars(&html, "issued");
     assert_eq!(issued.last().unwrap().2, 50.0, "2 of 4");
-    let top = text(&html, "#ranking-table tbody tr").unwrap();
-    assert!(top.contains('2'), "{top}");
+    let top = text(&html, "#ranking-table tbody tr td:last-child").unwrap();
+    assert_eq!(top, "2", "the employer's two proofs this month");
     assert!(attr(&html, "#chart-issued svg", "role") == Some("img".into()));
 
     // The party's own home: its proofs per day.
