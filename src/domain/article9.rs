@@ -292,10 +292,7 @@ impl ApplicationState {
 }
 
 /// The first proof of `proofs` that `fits`: one in force, else one in doubt.
-fn best<'a>(
-    proofs: &'a [ProofOnFile],
-    fits: impl Fn(&ProofOnFile) -> bool,
-) -> Option<&'a ProofOnFile> {
+fn best(proofs: &[ProofOnFile], fits: impl Fn(&ProofOnFile) -> bool) -> Option<&ProofOnFile> {
     let fitting = || proofs.iter().filter(|p| fits(p));
     fitting()
         .find(|p| p.in_force())
