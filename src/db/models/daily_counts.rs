@@ -117,28 +117,9 @@ pub fn since(
     scope: Option<&StationId>,
     first: NaiveDate,
 ) -> QueryResult<Counts> {
-    let mut query = daily_counts::table
-        .filter(daily_counts::day.ge(first))
-        .select((
-            daily_counts::issued,
-            daily_counts::revoked,
-            daily_counts::suspect,
-            daily_counts::verified,
-        ))
-        .into_boxed();
-    if let Some(scope) = scope {
-        query = query.filter(daily_counts::station_id.eq(scope.to_owned()));
-    }
-    let rows: Vec<(i64, i64, i64, i64)> = query.load(conn)?;
     let mut sum = Counts::default();
-    for (issued, revoked, suspect, verified) in rows {
-        sum.add(Counts {
-            issued,
-            revoked,
-            suspect,
-            verified,
-            ending_in_force: 0,
-        });
+    for (_, counts) in per_day(conn, scope, first)? {
+        sum.add(counts);
     }
     Ok(sum)
 }

@@ -202,6 +202,30 @@ pub async fn checks_post(
     Ok(back_to(&id, "#checklist"))
 }
 
+/// A step on application `id` done by `step` as the officer at the portal's time, then
+/// back to its page.
+type Step = fn(
+    &mut crate::db::DbConnection,
+    Option<&crate::domain::StationId>,
+    &ApplicationId,
+    &crate::domain::UserId,
+    chrono::NaiveDateTime,
+) -> Result<(), AppError>;
+
+async fn step(
+    page: Page,
+    state: web::Data<AppState>,
+    id: ApplicationId,
+    step: Step,
+) -> Result<HttpResponse, AppError> {
+    let (user, scope) = officer(&page)?;
+    let (target, at) = (id.clone(), state.config.clock.now());
+    state
+        .db(move |conn| step(conn, scope.as_ref(), &target, &user.user_id, at))
+        .await?;
+    Ok(back_to(&id, ""))
+}
+
 /// `POST …/acknowledge`: the officer has seen the alerts.
 pub async fn acknowledge_post(
     page: Page,
@@ -209,13 +233,7 @@ pub async fn acknowledge_post(
     id: web::Path<ApplicationId>,
     _csrf: CsrfForm<crate::web::csrf::Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (user, scope) = officer(&page)?;
-    let (id, at) = (id.into_inner(), state.config.clock.now());
-    let target = id.clone();
-    state
-        .db(move |conn| applications::acknowledge(conn, scope.as_ref(), &target, &user.user_id, at))
-        .await?;
-    Ok(back_to(&id, ""))
+    step(page, state, id.into_inner(), applications::acknowledge).await
 }
 
 /// `POST …/close`: the permit was issued or endorsed.
@@ -225,13 +243,7 @@ pub async fn close_post(
     id: web::Path<ApplicationId>,
     _csrf: CsrfForm<crate::web::csrf::Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (user, scope) = officer(&page)?;
-    let (id, at) = (id.into_inner(), state.config.clock.now());
-    let target = id.clone();
-    state
-        .db(move |conn| applications::close(conn, scope.as_ref(), &target, &user.user_id, at))
-        .await?;
-    Ok(back_to(&id, ""))
+    step(page, state, id.into_inner(), applications::close).await
 }
 
 /// `POST …/notice`: gives the one-time notice of what is missing today (emailed to the
