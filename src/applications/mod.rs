@@ -2,15 +2,22 @@
 //! Article 9, the one-time notice of what is missing, and the alerts when a proof of an
 //! open application is ended, renewed or flagged suspect. Each step is audited.
 
-pub use crate::db::models::applications::{Alert, Application, Notice};
+mod alerts;
+mod notice;
+
+pub use crate::db::models::application_alerts::Alert;
+pub use crate::db::models::application_notices::Notice;
+pub use crate::db::models::applications::Application;
+pub use alerts::{acknowledge, alerted, proof_changed, ProofEvent};
+pub use notice::give_notice;
 
 use crate::db::models::applications::{self as rows, ApplicationProof};
 use crate::db::models::attestations::Attestation;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
-use crate::db::models::{parties, stations};
+use crate::db::models::{application_alerts, application_notices};
 use crate::db::DbConnection;
 use crate::domain::article9::{
-    self, ApplicationKind, ApplicationState, Checklist, DeskChecks, NoticeItem, ProofOnFile,
+    self, ApplicationKind, ApplicationState, Checklist, DeskChecks, ProofOnFile,
 };
 use crate::domain::fields::FieldErrors;
 use crate::domain::{
@@ -161,8 +168,8 @@ pub fn view(
     let checklist = article9::evaluate(app.kind, &files, app.checks(), today);
     Ok(ApplicationView {
         checklist,
-        alerts: rows::alerts_of(conn, id)?,
-        notice: rows::latest_notice(conn, id)?,
+        alerts: application_alerts::alerts_of(conn, id)?,
+        notice: application_notices::latest_notice(conn, id)?,
         proofs,
         app,
     })
@@ -260,49 +267,6 @@ pub fn set_checks(
     })
 }
 
-/// Gives the one-time notice of what application `id` misses on `today`: stored, audited
-/// and emailed to the applicant where a proof names an email. `None` when nothing is
-/// missing.
-pub fn give_notice(
-    conn: &mut DbConnection,
-    scope: Option<&StationId>,
-    id: &ApplicationId,
-    by: &UserId,
-    (today, at): (NaiveDate, NaiveDateTime),
-) -> Result<Option<Notice>, AppError> {
-    crate::db::write(conn, |conn| {
-        let view = view(conn, scope, id, today)?;
-        let items = view.checklist.notice_items();
-        if items.is_empty() {
-            return Ok(None);
-        }
-        let notice = Notice {
-            id: crate::db::new_id(),
-            application_id: id.clone(),
-            station_id: view.app.station_id.clone(),
-            issued_at: at,
-            issued_by: by.clone(),
-            items: serde_json::to_string(&items).map_err(anyhow::Error::from)?,
-        };
-        rows::insert_notice(conn, &notice)?;
-        audit_log::insert(
-            conn,
-            &AuditEntry::new(Action::ApplicationNoticeGiven, Some(by), Some(id))
-                .detail(&items.len().to_string()),
-        )?;
-        let station = stations::find_by_id(conn, &view.app.station_id)?;
-        for email in view.applicant_emails() {
-            crate::mail::notify::notice_given(conn, &email, &station, &view.app, &items)?;
-        }
-        Ok(Some(notice))
-    })
-}
-
-/// The items of a stored notice.
-pub fn notice_items(notice: &Notice) -> Vec<NoticeItem> {
-    serde_json::from_str(&notice.items).unwrap_or_default()
-}
-
 /// Closes application `id` (the permit issued or endorsed; 409 when closed already).
 pub fn close(
     conn: &mut DbConnection,
@@ -324,101 +288,11 @@ pub fn close(
     })
 }
 
-/// Acknowledges the alerts of application `id`.
-pub fn acknowledge(
-    conn: &mut DbConnection,
-    scope: Option<&StationId>,
-    id: &ApplicationId,
-    by: &UserId,
-    at: NaiveDateTime,
-) -> Result<(), AppError> {
-    crate::db::write(conn, |conn| {
-        rows::find_in_scope(conn, scope, id)?;
-        let n = rows::acknowledge(conn, id, by, at)?;
-        audit_log::insert(
-            conn,
-            &AuditEntry::new(Action::ApplicationAlertAcknowledged, Some(by), Some(id))
-                .detail(&n.to_string()),
-        )?;
-        Ok(())
-    })
-}
-
-/// The scope's applications with alerts not yet acknowledged, with the latest alert.
-pub fn alerted(
-    conn: &mut DbConnection,
-    scope: Option<&StationId>,
-) -> Result<Vec<(Application, Alert)>, AppError> {
-    Ok(rows::alerted(conn, scope)?)
-}
-
-/// What happened to a proof that an open application holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProofEvent {
-    Ended,
-    Renewed,
-    Suspect,
-}
-
-impl ProofEvent {
-    /// The stored value and message key stem (`application.alert.<event>`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ended => "ended",
-            Self::Renewed => "renewed",
-            Self::Suspect => "suspect",
-        }
-    }
-}
-
-/// Proof `id` was ended, renewed or flagged, in the caller's transaction: every open
-/// application holding it gets an alert with the reason given (the text of the ending or
-/// the flag; the renewal's code), and its station an email at once (never held for a
-/// digest).
-pub fn proof_changed(
-    conn: &mut DbConnection,
-    portal: &str,
-    id: &AttestationId,
-    event: ProofEvent,
-) -> anyhow::Result<()> {
-    let holding = rows::open_holding(conn, id)?;
-    if holding.is_empty() {
-        return Ok(());
-    }
-    let proof = crate::db::models::attestations::find_by_id(conn, id)?
-        .ok_or(diesel::result::Error::NotFound)?;
-    let reason = match event {
-        ProofEvent::Ended => proof.revoke_reason.clone(),
-        ProofEvent::Suspect => proof.suspect_reason.clone(),
-        ProofEvent::Renewed => crate::db::models::attestations::renewal_of(conn, id)?
-            .map(|r| VerificationCode::from_stored(r.code).display()),
-    };
-    let party = parties::find_by_id(conn, &proof.party_id)?;
-    for app in holding {
-        let alert = Alert {
-            id: crate::db::new_id(),
-            application_id: app.id.clone(),
-            attestation_id: proof.id.clone(),
-            event: event.as_str().to_owned(),
-            reason: reason.clone(),
-            at: crate::db::now(),
-            acknowledged_at: None,
-            acknowledged_by: None,
-        };
-        rows::insert_alert(conn, &alert)?;
-        let station = stations::find_by_id(conn, &app.station_id)?;
-        crate::mail::notify::application_alert(
-            conn, portal, &station, &app, &party, &proof, &alert,
-        )?;
-    }
-    Ok(())
-}
-
 /// When the scope's applications were accepted and its notices given since `since`.
 pub fn desk_times_since(
     conn: &mut DbConnection,
     scope: Option<&StationId>,
     since: NaiveDateTime,
 ) -> Result<(Vec<NaiveDateTime>, Vec<NaiveDateTime>), AppError> {
-    Ok(rows::desk_times_since(conn, scope, since)?)
+    Ok(application_notices::desk_times_since(conn, scope, since)?)
 }

@@ -2,7 +2,8 @@
 //! each item, in the reader's language. The print page, the PDF and the applicant's email
 //! read the same lines.
 
-use crate::db::models::applications::{Application, Notice};
+use crate::db::models::application_notices::Notice;
+use crate::db::models::applications::Application;
 use crate::db::models::stations::Station;
 use crate::domain::article9::{Item, NoticeItem};
 use crate::domain::china_time;

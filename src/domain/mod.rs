@@ -18,6 +18,7 @@ pub mod identifier;
 pub mod ids;
 pub mod party;
 pub mod party_kind;
+pub mod residence_span;
 pub mod role;
 pub mod uscc;
 

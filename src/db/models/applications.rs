@@ -1,11 +1,7 @@
-//! Applications at a station's desk, the proofs scanned into them, what happened to those
-//! proofs while they were open (alerts), and the one-time notices of what was missing.
+//! Applications at a station's desk and the proofs scanned into them.
 
 use crate::db::models::attestations::Attestation;
-use crate::db::schema::{
-    application_alerts, application_notices, application_proofs, applications, attestations,
-    parties, users,
-};
+use crate::db::schema::{application_proofs, applications, attestations, parties, users};
 use crate::db::DbConnection;
 use crate::domain::article9::{ApplicationKind, DeskChecks};
 use crate::domain::{ApplicationId, AttestationId, PartyKind, StationId, UserId};
@@ -52,35 +48,6 @@ pub struct ApplicationProof {
     pub attestation_id: AttestationId,
     pub added_by: UserId,
     pub added_at: NaiveDateTime,
-}
-
-/// A proof of an open application was ended, renewed or flagged suspect.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = application_alerts)]
-pub struct Alert {
-    pub id: String,
-    pub application_id: ApplicationId,
-    pub attestation_id: AttestationId,
-    /// `ended`, `renewed` or `suspect`.
-    pub event: String,
-    /// Why, as its issuer or the station gave it.
-    pub reason: Option<String>,
-    pub at: NaiveDateTime,
-    pub acknowledged_at: Option<NaiveDateTime>,
-    pub acknowledged_by: Option<UserId>,
-}
-
-/// A one-time notice given to the applicant.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = application_notices)]
-pub struct Notice {
-    pub id: String,
-    pub application_id: ApplicationId,
-    pub station_id: StationId,
-    pub issued_at: NaiveDateTime,
-    pub issued_by: UserId,
-    /// The items missing that day, as JSON.
-    pub items: String,
 }
 
 /// Stores an application.
@@ -217,21 +184,6 @@ pub fn proofs_of(
         .load(conn)
 }
 
-/// How many proofs each of `ids` holds.
-pub fn proof_counts(
-    conn: &mut DbConnection,
-    ids: &[ApplicationId],
-) -> QueryResult<Vec<(ApplicationId, i64)>> {
-    application_proofs::table
-        .filter(application_proofs::application_id.eq_any(ids))
-        .group_by(application_proofs::application_id)
-        .select((
-            application_proofs::application_id,
-            diesel::dsl::count_star(),
-        ))
-        .load(conn)
-}
-
 /// The open applications that hold proof `id`.
 pub fn open_holding(conn: &mut DbConnection, id: &AttestationId) -> QueryResult<Vec<Application>> {
     applications::table
@@ -240,99 +192,4 @@ pub fn open_holding(conn: &mut DbConnection, id: &AttestationId) -> QueryResult<
         .filter(applications::closed_at.is_null())
         .select(Application::as_select())
         .load(conn)
-}
-
-/// Stores an alert.
-pub fn insert_alert(conn: &mut DbConnection, row: &Alert) -> QueryResult<()> {
-    diesel::insert_into(application_alerts::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
-}
-
-/// The alerts of an application, newest first.
-pub fn alerts_of(conn: &mut DbConnection, id: &ApplicationId) -> QueryResult<Vec<Alert>> {
-    application_alerts::table
-        .filter(application_alerts::application_id.eq(id))
-        .order(application_alerts::at.desc())
-        .select(Alert::as_select())
-        .load(conn)
-}
-
-/// Acknowledges every alert of an application; how many were waiting.
-pub fn acknowledge(
-    conn: &mut DbConnection,
-    id: &ApplicationId,
-    by: &UserId,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(
-        application_alerts::table
-            .filter(application_alerts::application_id.eq(id))
-            .filter(application_alerts::acknowledged_at.is_null()),
-    )
-    .set((
-        application_alerts::acknowledged_at.eq(at),
-        application_alerts::acknowledged_by.eq(by),
-    ))
-    .execute(conn)
-}
-
-/// The scope's applications with alerts no officer has acknowledged, with the latest one.
-pub fn alerted(
-    conn: &mut DbConnection,
-    scope: Option<&StationId>,
-) -> QueryResult<Vec<(Application, Alert)>> {
-    let mut query = applications::table
-        .inner_join(application_alerts::table)
-        .filter(application_alerts::acknowledged_at.is_null())
-        .order(application_alerts::at.desc())
-        .select((Application::as_select(), Alert::as_select()))
-        .into_boxed();
-    if let Some(scope) = scope {
-        query = query.filter(applications::station_id.eq(scope.to_owned()));
-    }
-    let mut rows: Vec<(Application, Alert)> = query.load(conn)?;
-    let mut seen = std::collections::HashSet::new();
-    rows.retain(|(a, _)| seen.insert(a.id.clone()));
-    Ok(rows)
-}
-
-/// Stores a notice.
-pub fn insert_notice(conn: &mut DbConnection, row: &Notice) -> QueryResult<()> {
-    diesel::insert_into(application_notices::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
-}
-
-/// The latest notice of an application.
-pub fn latest_notice(conn: &mut DbConnection, id: &ApplicationId) -> QueryResult<Option<Notice>> {
-    application_notices::table
-        .filter(application_notices::application_id.eq(id))
-        .order(application_notices::issued_at.desc())
-        .select(Notice::as_select())
-        .first(conn)
-        .optional()
-}
-
-/// When the scope's applications were accepted, and its notices given, since `since`.
-pub fn desk_times_since(
-    conn: &mut DbConnection,
-    scope: Option<&StationId>,
-    since: NaiveDateTime,
-) -> QueryResult<(Vec<NaiveDateTime>, Vec<NaiveDateTime>)> {
-    let mut accepted = applications::table
-        .filter(applications::accepted_at.ge(since))
-        .select(applications::accepted_at)
-        .into_boxed();
-    let mut notices = application_notices::table
-        .filter(application_notices::issued_at.ge(since))
-        .select(application_notices::issued_at)
-        .into_boxed();
-    if let Some(scope) = scope {
-        accepted = accepted.filter(applications::station_id.eq(scope.to_owned()));
-        notices = notices.filter(application_notices::station_id.eq(scope.to_owned()));
-    }
-    Ok((accepted.load(conn)?, notices.load(conn)?))
 }

@@ -1,6 +1,8 @@
 //! One module per table: the row, the insertable row and the queries.
 
 pub mod api_keys;
+pub mod application_alerts;
+pub mod application_notices;
 pub mod applications;
 pub mod attestation_list;
 pub mod attestations;

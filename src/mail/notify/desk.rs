@@ -1,7 +1,8 @@
 //! A station's decisions about a proof it checked, told to the issuer.
 
 use super::{about, attestation_facts, enqueue, with_reason};
-use crate::db::models::applications::{Alert, Application};
+use crate::db::models::application_alerts::Alert;
+use crate::db::models::applications::Application;
 use crate::db::models::attestations::Attestation;
 use crate::db::models::parties::Party;
 use crate::db::models::stations::Station;

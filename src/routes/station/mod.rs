@@ -7,13 +7,11 @@ mod dashboard;
 mod decide;
 mod desk;
 mod directory;
+mod notice;
 mod search;
 mod settings;
 
-pub use application::{
-    acknowledge_post, application_get, checks_post, close_post, notice_get, notice_pdf_get,
-    notice_post, proofs_post,
-};
+pub use application::{acknowledge_post, application_get, checks_post, close_post, proofs_post};
 pub use applications::{application_new_get, application_new_post, applications_get};
 pub use change::{change_approve_post, change_reject_post};
 pub use dashboard::home_get;
@@ -22,6 +20,7 @@ pub use desk::{
     attestation_get, id_check_post, suspect_clear_post, suspect_post, suspect_revoke_post, use_post,
 };
 pub use directory::{parties_get, verifications_get};
+pub use notice::{notice_get, notice_pdf_get, notice_post};
 pub use search::{attestations_get, attestations_post};
 pub use settings::{settings_get, settings_post};
 
