@@ -177,6 +177,8 @@ pub fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())
+        // Below the server's 5 s keep-alive: a connection it may be closing is never reused.
+        .pool_idle_timeout(std::time::Duration::from_secs(4))
         .build()
         .expect("client")
 }
@@ -188,6 +190,8 @@ pub fn english_browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())
+        // Below the server's 5 s keep-alive: a connection it may be closing is never reused.
+        .pool_idle_timeout(std::time::Duration::from_secs(4))
         .default_headers(headers)
         .build()
         .expect("client")
