@@ -20,6 +20,7 @@ pub mod party;
 pub mod party_kind;
 pub mod residence_span;
 pub mod role;
+pub mod status_list;
 pub mod uscc;
 
 pub use attestation::NewAttestation;
