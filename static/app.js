@@ -11,6 +11,13 @@
     history.replaceState(null, "", window.location.pathname);
     form.submit();
   }
+  // After a verdict the verdict is what is in view: at a desk (a fine pointer, a scanner
+  // that types) the next-scan field gets the focus without scrolling; on a touch screen it
+  // gets none, so no keyboard covers the answer.
+  var next = document.querySelector("[data-next-scan]");
+  if (next && window.matchMedia && window.matchMedia("(pointer: fine)").matches) {
+    next.focus({ preventScroll: true });
+  }
   // Bulk issuance: move the progress bar until the batch is done, then show the results.
   var bar = document.getElementById("bulk-progress");
   if (bar) {

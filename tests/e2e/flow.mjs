@@ -31,7 +31,9 @@ const browser = await chromium.launch({
 
 /** A new browser context (its own cookies) at a viewport. */
 async function person(width = 1366, height = 768) {
-  const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true, locale: "zh-CN" });
+  // A phone-sized person has a touch screen, as phones do.
+  const touch = width < 600;
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true, locale: "zh-CN", hasTouch: touch, isMobile: touch });
   return context.newPage();
 }
 
@@ -257,6 +259,8 @@ try {
   await officer.getByLabel("二维码内容或核验码").press("Enter");
   await heading(officer, "有效");
   await check(officer, "verify-valid");
+  expect(await officer.evaluate(() => document.activeElement.id === "verify-input" && window.scrollY === 0),
+    "at the desk the next scan has the focus and the verdict stays in view");
   // And the short code, typed.
   await officer.getByLabel("二维码内容或核验码").fill(code.toLowerCase());
   await officer.getByLabel("二维码内容或核验码").press("Enter");
@@ -660,6 +664,13 @@ try {
   await check(phone, "home");
   await phone.goto(`${BASE}/register`);
   await check(phone, "register");
+  // A phone that scans the printed QR code sees the verdict, not an empty field below it.
+  await phone.goto(scanned);
+  await heading(phone, "已撤销");
+  expect(await phone.locator(".verdict-status").evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight && document.activeElement.id !== "verify-input";
+  }), "on a phone the verdict is in view after a scan");
   await login(phone, "hr@example.cn");
   await phone.goto(`${BASE}/party/attestations`);
   await check(phone, "attestation-list");
