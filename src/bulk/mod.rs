@@ -6,7 +6,6 @@ mod batches;
 pub mod renewal;
 pub use batches::{batch, batches, claim, issued, results, row, summary, Batch, BatchRow};
 
-use crate::applications::ProofEvent;
 use crate::db::models::attestations::{self, Attestation};
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::bulk;
@@ -237,7 +236,8 @@ pub fn issue_next(
             .collect();
         audit_log::insert_many(conn, &audit)?;
         for old in rows.iter().filter_map(|a| a.replaces_id.as_ref()) {
-            crate::applications::proof_changed(conn, by.portal, old, ProofEvent::Renewed)?;
+            let renewed = crate::applications::ProofEvent::Renewed;
+            crate::applications::proof_changed(conn, by.portal, old, renewed)?;
         }
         // Each applicant with an email gets the link of their page and the PDF.
         for a in &rows {

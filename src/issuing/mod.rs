@@ -1,9 +1,11 @@
 //! Issuing, ending and renewing attestations: one transaction writes the attestation, its
 //! token and its audit row. Shared by the browser pages and the JSON API.
 
+mod counts;
 mod ending;
 mod renewal;
 
+pub use counts::{activity_since, status_counts};
 pub use ending::{end, end_many, revoke};
 pub use renewal::{renewable, renewal_of};
 
@@ -22,7 +24,7 @@ use crate::db::{now, DbConnection};
 use crate::domain::attestation::SubjectId;
 use crate::domain::AttestationStatus;
 use crate::domain::{AttestationId, PartyId, UserId};
-use crate::domain::{AttestationKind, ListStatus, NewAttestation, PartyStatus, VerificationCode};
+use crate::domain::{AttestationKind, NewAttestation, PartyStatus, VerificationCode};
 use crate::error::AppError;
 use crate::mail::notify;
 use crate::secrets::Secrets;
@@ -280,32 +282,6 @@ pub fn attestations_of(
 ) -> Result<Vec<Attestation>, AppError> {
     Ok(crate::db::models::attestation_list::list_for_party(
         conn, party_id, filter, limit,
-    )?)
-}
-
-/// When the party's proofs were issued, ended and verified since `since`.
-pub fn activity_since(
-    conn: &mut DbConnection,
-    party_id: &PartyId,
-    since: chrono::NaiveDateTime,
-) -> Result<[Vec<chrono::NaiveDateTime>; 3], AppError> {
-    Ok(crate::db::models::jurisdiction::party_activity_since(
-        conn, party_id, since,
-    )?)
-}
-
-/// How many of the party's proofs are of each status of the lists' filter on `today`.
-pub fn status_counts(
-    conn: &mut DbConnection,
-    party_id: &PartyId,
-    today: chrono::NaiveDate,
-) -> Result<Vec<(ListStatus, i64)>, AppError> {
-    Ok(crate::db::models::attestation_list::count_by_status(
-        conn,
-        Some(party_id),
-        None,
-        &ListStatus::CHOICES,
-        today,
     )?)
 }
 
