@@ -68,6 +68,12 @@ fn claims() -> Claims {
             "employed_since": "2023-03-01",
             "contract_type": "fixed_term"
         }),
+        status: Some(attest::tokens::claims::StatusClaim {
+            status_list: attest::tokens::claims::StatusListEntry {
+                idx: 93_417,
+                uri: format!("{PORTAL}/statuslists/0193a4c2e1f07b3d9a5e6f7081920a1b"),
+            },
+        }),
     }
 }
 
@@ -183,6 +189,8 @@ fn row(token: &str, n: usize) -> Attestation {
         revoke_reason_code: None,
         ended_on: None,
         replaces_id: None,
+        status_list_id: None,
+        status_idx: None,
     }
 }
 

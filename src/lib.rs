@@ -25,6 +25,7 @@ pub mod routes;
 pub mod secrets;
 pub mod sign_in;
 pub mod startup;
+pub mod status_lists;
 pub mod telemetry;
 pub mod tokens;
 pub mod verification;

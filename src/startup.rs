@@ -100,6 +100,7 @@ impl Application {
             group_commit,
             secrets,
             keys,
+            status_lists: Default::default(),
             limiters,
             metrics,
         });

@@ -180,12 +180,16 @@ pub fn issue_next(
     }
     let renewable = renewal::renewable_subjects(conn, by.party, &rows)?;
     let at = now();
+    let slots = portal
+        .status_lists
+        .slots(conn, portal.secrets, rows.len(), at)?;
     // Sign on every core; a row that no longer passes (its start date is now past, the
     // proof it renews has ended) keeps its errors and is not issued.
     type Signed = (i32, Result<Attestation, Vec<RowError>>);
     let mut signed: Vec<Signed> = rows
         .par_iter()
-        .map(|stored| {
+        .zip(&slots)
+        .map(|(stored, slot)| {
             let renewing = match &stored.replaces_id {
                 Some(old) => match renewable.get(old) {
                     Some(subject) => Some(subject.clone()),
@@ -200,7 +204,7 @@ pub fn issue_next(
                 match row.valid {
                     Some(mut new) => {
                         new.replaces = stored.replaces_id.clone();
-                        Ok(crate::issuing::signed_row(by, &new, at)?)
+                        Ok(crate::issuing::signed_row(by, &new, at, Some(slot))?)
                     }
                     None => Err(row.errors),
                 },

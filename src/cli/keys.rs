@@ -1,22 +1,11 @@
-//! `attest keys list|rotate`, `attest apikey create`, `attest verify`.
+//! `attest keys list|rotate`, `attest apikey create`.
 
-use super::CliError;
+use super::{fail, CliError};
 use crate::config::Config;
 use crate::db::models::audit_log::{self, Action, AuditEntry};
 use crate::db::models::{signing_keys, users};
 use crate::db::DbConnection;
 use crate::tokens::keys::PUBLISH_AFTER_RETIREMENT;
-use crate::tokens::verify::{check_signature, time_status};
-use crate::tokens::VerifyStatus;
-use crate::verification::VerifyInput;
-use jsonwebtoken::DecodingKey;
-
-fn fail(message: impl Into<String>) -> CliError {
-    CliError {
-        message: message.into(),
-        code: 1,
-    }
-}
 
 /// Prints every key with its state.
 pub fn list(conn: &mut DbConnection) -> Result<(), CliError> {
@@ -89,67 +78,4 @@ pub fn apikey_create(
         crate::accounts::create_api_key(conn, &secrets, &party_id, &name, Some(&user.id))?;
     println!("{key}");
     Ok(())
-}
-
-/// The `x` of every Ed25519 key in a JWK Set, by kid.
-fn jwks_keys(text: &str) -> Result<Vec<(String, DecodingKey)>, CliError> {
-    let jwks: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| fail(format!("--jwks: not JSON ({e})")))?;
-    let keys = jwks["keys"]
-        .as_array()
-        .ok_or_else(|| fail("--jwks: no \"keys\" array"))?;
-    Ok(keys
-        .iter()
-        .filter(|k| k["kty"] == "OKP" && k["crv"] == "Ed25519")
-        .filter_map(|k| {
-            let kid = k["kid"].as_str()?.to_owned();
-            let key = DecodingKey::from_ed_components(k["x"].as_str()?).ok()?;
-            Some((kid, key))
-        })
-        .collect())
-}
-
-fn read_jwks(source: &str) -> Result<String, CliError> {
-    if source.starts_with("http://") || source.starts_with("https://") {
-        ureq::get(source)
-            .call()
-            .and_then(|mut r| r.body_mut().read_to_string())
-            .map_err(|e| fail(format!("--jwks: cannot fetch {source}: {e}")))
-    } else {
-        std::fs::read_to_string(source)
-            .map_err(|e| fail(format!("--jwks: cannot read {source}: {e}")))
-    }
-}
-
-/// Verifies a token offline; exit 0 only for a good signature within its validity.
-pub fn verify_offline(input: &str, jwks: &str, issuer: Option<&str>) -> Result<(), CliError> {
-    let keys = jwks_keys(&read_jwks(jwks)?)?;
-    let VerifyInput::Token(token) = VerifyInput::parse(input) else {
-        return Err(fail(
-            "invalid: not a token (a short code can only be checked online at /verify)",
-        ));
-    };
-    let issuers: Option<Vec<String>> = issuer.map(|i| vec![i.trim_end_matches('/').to_owned()]);
-    let claims = check_signature(
-        &token,
-        |kid| keys.iter().find(|(k, _)| k == kid).map(|(_, key)| key),
-        issuers.as_deref(),
-    )
-    .map_err(|reason| fail(format!("invalid: {}", crate::i18n::Lang::En.t(reason))))?;
-    let status = time_status(&claims, chrono::Utc::now().timestamp());
-    let json = serde_json::to_string_pretty(&claims).unwrap_or_default();
-    println!("{json}");
-    match status {
-        VerifyStatus::Valid => {
-            println!(
-                "valid signature and dates ({} to {}); revocation can only be checked online",
-                claims.valid_from, claims.valid_until
-            );
-            Ok(())
-        }
-        other => Err(fail(format!(
-            "{}: the signature is good but the proof is outside its validity",
-            other.as_str()
-        ))),
-    }
 }

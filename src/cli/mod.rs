@@ -12,6 +12,7 @@ mod backup;
 mod identifiers;
 mod keys;
 mod mail;
+mod offline;
 mod seed;
 mod users;
 
@@ -67,8 +68,9 @@ pub enum Command {
     /// Development and benchmarking tools.
     #[command(subcommand)]
     Dev(DevCommand),
-    /// Check a token offline against a JWK Set (signature and validity dates; revocation
-    /// can only be checked online).
+    /// Check a token against a JWK Set (signature and validity dates) and its status
+    /// against the status list it names: fetched, or read from a cache made by
+    /// `attest statuslist fetch` (exit 0 valid, 1 invalid, ended or suspect, 3 unknown).
     Verify {
         /// The token, or a verify URL with the token after `#`.
         token: String,
@@ -78,6 +80,27 @@ pub enum Command {
         /// Also require this `iss` (the portal's public URL).
         #[arg(long)]
         issuer: Option<String>,
+        /// A directory of status lists (`attest statuslist fetch`): used while within
+        /// their `ttl`, refreshed when a connection allows, else used until their `exp`.
+        #[arg(long)]
+        status_cache: Option<std::path::PathBuf>,
+    },
+    /// Status lists for verifying without a connection.
+    #[command(subcommand)]
+    Statuslist(StatuslistCommand),
+}
+
+/// `attest statuslist …`.
+#[derive(Debug, Subcommand)]
+pub enum StatuslistCommand {
+    /// Fetch the JWK Set and every status list of a portal into a directory.
+    Fetch {
+        /// The directory to write (created if missing).
+        #[arg(long)]
+        to: std::path::PathBuf,
+        /// The portal's public URL.
+        #[arg(long)]
+        issuer: String,
     },
 }
 
@@ -239,7 +262,18 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             token,
             jwks,
             issuer,
-        } => keys::verify_offline(&token, &jwks, issuer.as_deref()),
+            status_cache,
+        } => offline::verify(&token, &jwks, issuer.as_deref(), status_cache.as_deref()),
+        Command::Statuslist(StatuslistCommand::Fetch { to, issuer }) => {
+            offline::fetch(&to, &issuer)
+        }
+    }
+}
+
+fn fail(message: impl Into<String>) -> CliError {
+    CliError {
+        message: message.into(),
+        code: 1,
     }
 }
 

@@ -27,6 +27,9 @@ pub struct ConfigArgs {
     /// Seconds an SMTP conversation may take before it is abandoned and retried.
     #[arg(long, env = "ATTEST_SMTP_TIMEOUT", global = true)]
     pub smtp_timeout: Option<String>,
+    /// Seconds a status list may be cached before it is fetched again (its `ttl`).
+    #[arg(long, env = "ATTEST_STATUS_LIST_TTL", global = true)]
+    pub status_list_ttl: Option<String>,
     /// The sender of notification emails.
     #[arg(long, env = "ATTEST_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,

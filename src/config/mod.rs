@@ -66,6 +66,8 @@ pub struct Config {
     pub former_public_urls: Vec<Url>,
     pub smtp_url: Option<Url>,
     pub smtp_timeout: std::time::Duration,
+    /// Seconds a status list may be cached (`ttl`, `Cache-Control: max-age`).
+    pub status_list_ttl: i64,
     pub mail_from: String,
     pub log_format: LogFormat,
     /// Rate limits (verify and issue per minute configurable; tests lower the others).
@@ -155,6 +157,13 @@ impl Config {
             1..=600,
             "seconds",
         )?);
+        let status_list_ttl = number_in(
+            "ATTEST_STATUS_LIST_TTL",
+            args.status_list_ttl.as_deref(),
+            300,
+            10..=86_400,
+            "seconds",
+        )?;
         let defaults = Limits::default();
         let limits = Limits {
             verify_per_minute: number_in(
@@ -228,6 +237,7 @@ impl Config {
             former_public_urls,
             smtp_url,
             smtp_timeout,
+            status_list_ttl,
             mail_from,
             log_format,
             limits,

@@ -179,6 +179,20 @@ diesel::table! {
         ended_on -> Nullable<Date>,
         replaces_id -> Nullable<Text>,
         applicant_reminded_on -> Nullable<Date>,
+        status_list_id -> Nullable<Text>,
+        status_idx -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    status_lists (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        next_n -> Integer,
+        version -> BigInt,
+        built_version -> BigInt,
+        built_at -> Timestamp,
+        token -> Nullable<Text>,
     }
 }
 
@@ -273,6 +287,7 @@ diesel::joinable!(bulk_rows -> bulk_batches (batch_id));
 diesel::joinable!(bulk_rows -> attestations (attestation_id));
 diesel::joinable!(attestation_uses -> attestations (attestation_id));
 diesel::joinable!(attestations -> stations (station_id));
+diesel::joinable!(attestations -> status_lists (status_list_id));
 diesel::joinable!(attestations -> signing_keys (kid));
 diesel::joinable!(verifications -> attestations (attestation_id));
 diesel::joinable!(verifications -> users (user_id));
@@ -431,6 +446,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     signing_keys,
     stations,
+    status_lists,
     users,
     verifications,
 );

@@ -25,6 +25,16 @@ pub enum TokenStatus {
 }
 
 impl TokenStatus {
+    /// What a proof's stored state says in a status list (expiry is the token's own).
+    pub fn of(status: super::AttestationStatus) -> Self {
+        use super::AttestationStatus as Stored;
+        match status {
+            Stored::Active => Self::Valid,
+            Stored::Revoked | Stored::Superseded => Self::Invalid,
+            Stored::Suspect => Self::Suspended,
+        }
+    }
+
     /// The status of a value read from a list (3 is application specific: not used here).
     pub fn from_value(value: u8) -> Option<Self> {
         match value {

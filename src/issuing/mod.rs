@@ -28,6 +28,7 @@ use crate::domain::{AttestationKind, NewAttestation, PartyStatus, VerificationCo
 use crate::error::AppError;
 use crate::mail::notify;
 use crate::secrets::Secrets;
+use crate::status_lists::Slot;
 use crate::tokens::claims::{end_of_day, start_of_day, IssuerClaim, SubjectClaim};
 use crate::tokens::{verify, Claims, KeyRing, KeyStore};
 
@@ -76,6 +77,7 @@ pub struct Portal<'a> {
     pub url: String,
     pub secrets: &'a Secrets,
     pub keys: &'a KeyStore,
+    pub status_lists: &'a crate::status_lists::Allocator,
 }
 
 /// Prepares `new` for `party` — from the browser by `user_id`, through the API (`None`)
@@ -102,7 +104,11 @@ pub fn prepare(
         secrets: portal.secrets,
         ring: &ring,
     };
-    Ok(Issuance::prepare(&issuer, new)?)
+    let slot = portal
+        .status_lists
+        .slots(conn, portal.secrets, 1, now())?
+        .pop();
+    Ok(Issuance::prepare(&issuer, new, slot.as_ref())?)
 }
 
 /// The user an API action is recorded under: the party's first user.
@@ -110,15 +116,6 @@ pub fn first_user(conn: &mut DbConnection, party_id: &PartyId) -> Result<UserId,
     users::first_of_party(conn, party_id)?
         .map(|u| u.id)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("party {party_id} has no user")))
-}
-
-/// Signs and stores `new`; returns the stored row (with its token and code).
-pub fn issue(
-    conn: &mut DbConnection,
-    by: &Issuer,
-    new: &NewAttestation,
-) -> Result<Attestation, IssueError> {
-    Issuance::prepare(by, new)?.store(conn)
 }
 
 /// A proof signed and ready to be stored, with what storing it needs.
@@ -132,10 +129,15 @@ pub struct Issuance {
 }
 
 impl Issuance {
-    /// Checks that `by` may issue `new` and signs it (nothing is written).
-    pub fn prepare(by: &Issuer, new: &NewAttestation) -> Result<Self, IssueError> {
+    /// Checks that `by` may issue `new` and signs it, its status at `slot` (nothing is
+    /// written).
+    pub fn prepare(
+        by: &Issuer,
+        new: &NewAttestation,
+        slot: Option<&Slot>,
+    ) -> Result<Self, IssueError> {
         may_issue(by.party, new.kind)?;
-        let row = signed_row(by, new, now())?;
+        let row = signed_row(by, new, now(), slot)?;
         Ok(Self {
             holder: crate::applicants::holders::new_holder(
                 by.secrets,
@@ -193,12 +195,14 @@ impl Issuance {
     }
 }
 
-/// The row of `new` issued at `issued_at`, with its signed token and a fresh code; not
-/// stored (`issue` stores it; `attest dev seed` stores many at once).
+/// The row of `new` issued at `issued_at`, its status published at `slot` (none: the
+/// token names no status list), with its signed token and a fresh code; not stored
+/// (`Issuance` stores one, bulk issuing and `attest dev seed` many at once).
 pub fn signed_row(
     by: &Issuer,
     new: &NewAttestation,
     issued_at: chrono::NaiveDateTime,
+    slot: Option<&Slot>,
 ) -> Result<Attestation, IssueError> {
     let party_kind = by.party.kind;
     let (kid, key) = by
@@ -228,6 +232,7 @@ pub fn signed_row(
         valid_until: new.valid_until,
         responsibility_accepted: true,
         facts: facts.clone(),
+        status: slot.map(|s| s.claim(by.portal)),
     };
     let token = verify::sign(&claims, kid, key).map_err(anyhow::Error::from)?;
     Ok(Attestation {
@@ -261,6 +266,8 @@ pub fn signed_row(
         revoke_reason_code: None,
         ended_on: None,
         replaces_id: new.replaces.clone(),
+        status_list_id: slot.map(|s| s.list_id.clone()),
+        status_idx: slot.map(|s| s.idx as i32),
     })
 }
 

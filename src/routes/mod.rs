@@ -183,6 +183,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(VERIFY, web::get().to(verify::verify_get))
         .route(VERIFY, web::post().to(verify::verify_post))
         .route(JWKS, web::get().to(verify::jwks_get))
+        .route(STATUS_LISTS, web::get().to(verify::status_lists_get))
+        .route(STATUS_LIST, web::get().to(verify::status_list_get))
         .route(ATTESTATIONS, web::get().to(attestations::list_get))
         .route(ATTESTATIONS_END, web::post().to(attestations::end_post))
         .route(

@@ -40,6 +40,23 @@ pub struct Claims {
     /// The facts of the kind: residence, employment or attendance (DESIGN.md §3).
     #[schema(value_type = Object)]
     pub facts: serde_json::Value,
+    /// Where the proof's status is published (draft-ietf-oauth-status-list); absent in
+    /// tokens signed before status lists, whose status only the portal knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusClaim>,
+}
+
+/// The `status` claim: the mechanism, then the entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StatusClaim {
+    pub status_list: StatusListEntry,
+}
+
+/// A token's entry in a status list: its index and the list's URI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StatusListEntry {
+    pub idx: u32,
+    pub uri: String,
 }
 
 impl Claims {

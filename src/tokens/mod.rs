@@ -2,6 +2,7 @@
 
 pub mod claims;
 pub mod keys;
+pub mod status_list;
 pub mod verify;
 
 pub use claims::Claims;

@@ -31,6 +31,8 @@ pub struct AppState {
     pub group_commit: crate::db::group_commit::GroupCommit,
     pub secrets: Secrets,
     pub keys: crate::tokens::KeyStore,
+    /// Hands out each new proof's place in a status list.
+    pub status_lists: crate::status_lists::Allocator,
     pub limiters: limits::Limiters,
     pub metrics: metrics::Metrics,
 }
@@ -135,6 +137,7 @@ impl AppState {
             url: self.config.portal(),
             secrets: &self.secrets,
             keys: &self.keys,
+            status_lists: &self.status_lists,
         }
     }
 

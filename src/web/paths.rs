@@ -69,6 +69,18 @@ pub fn verify_page(portal: &str) -> String {
     format!("{portal}{VERIFY}")
 }
 pub const JWKS: &str = "/.well-known/jwks.json";
+/// Every status list (the draft's Status List Aggregation), and each one.
+pub const STATUS_LISTS: &str = "/statuslists";
+pub const STATUS_LIST: &str = "/statuslists/{id}";
+/// The verifier that works without a connection.
+pub const VERIFY_OFFLINE: &str = "/verify/offline";
+/// Its service worker, served from the root so that its scope covers the lists it keeps.
+pub const OFFLINE_WORKER: &str = "/verify-offline-worker.js";
+
+/// The URI of status list `id`: the `uri` in tokens, the `sub` of the list.
+pub fn status_list_uri(portal: &str, id: &str) -> String {
+    format!("{portal}{STATUS_LISTS}/{id}")
+}
 pub const ATTESTATIONS: &str = "/party/attestations";
 pub const ATTESTATIONS_END: &str = "/party/attestations/end";
 pub const ATTESTATIONS_RENEW: &str = "/party/attestations/renew";

@@ -67,7 +67,7 @@ pub(super) fn make_batch(
             secrets,
             ring,
         };
-        let mut row = signed_row(&issuer, &new, issued_at).map_err(|e| e.to_string())?;
+        let mut row = signed_row(&issuer, &new, issued_at, None).map_err(|e| e.to_string())?;
         let later = |rng: &mut StdRng| {
             (issued_at + Duration::seconds(rng.gen_range(3_600..30 * 86_400))).min(now)
         };

@@ -42,6 +42,9 @@ pub struct Attestation {
     pub ended_on: Option<chrono::NaiveDate>,
     /// The proof this one renewed.
     pub replaces_id: Option<AttestationId>,
+    /// Its status list and index there (none for proofs signed before status lists).
+    pub status_list_id: Option<String>,
+    pub status_idx: Option<i32>,
 }
 
 impl Attestation {

@@ -83,8 +83,9 @@ pub fn add_all<'a>(
     Ok(())
 }
 
-/// The counts of a change of attestation `id`'s stored status at `at`: `event` on the day
-/// of `at`, and `in_force` (+1 back in force, -1 no longer, 0) on its last day.
+/// Records a change of attestation `id`'s stored status at `at`: the counts — `event` on
+/// the day of `at`, and `in_force` (+1 back in force, -1 no longer, 0) on its last day —
+/// and a new version of its status list. Every change of a stored status comes here.
 pub fn status_changed(
     conn: &mut DbConnection,
     id: &AttestationId,
@@ -92,10 +93,17 @@ pub fn status_changed(
     event: Counts,
     in_force: i64,
 ) -> QueryResult<()> {
-    let (station, until): (StationId, NaiveDate) = attestations::table
+    let (station, until, list): (StationId, NaiveDate, Option<String>) = attestations::table
         .find(id)
-        .select((attestations::station_id, attestations::valid_until))
+        .select((
+            attestations::station_id,
+            attestations::valid_until,
+            attestations::status_list_id,
+        ))
         .first(conn)?;
+    if let Some(list) = list {
+        super::status_lists::changed(conn, &list)?;
+    }
     let ending = Counts {
         ending_in_force: in_force,
         ..Counts::default()

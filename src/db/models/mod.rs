@@ -21,5 +21,6 @@ pub mod second_factor;
 pub mod sessions;
 pub mod signing_keys;
 pub mod stations;
+pub mod status_lists;
 pub mod users;
 pub mod verifications;

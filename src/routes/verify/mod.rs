@@ -1,4 +1,4 @@
-//! `GET/POST /verify` for people, and the published keys.
+//! `GET/POST /verify` for people, and the published keys and status lists.
 
 use crate::domain::facts::FactRow;
 use crate::error::AppError;
@@ -11,6 +11,9 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama_web::WebTemplate;
 use serde::Deserialize;
+
+mod status_lists;
+pub use status_lists::{status_list_get, status_lists_get};
 
 /// What a verified proof shows.
 pub struct VerdictView {
