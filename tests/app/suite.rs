@@ -79,6 +79,8 @@ mod seed;
 mod sessions;
 #[path = "status_lists.rs"]
 mod status_lists;
+#[path = "token_status_lists.rs"]
+mod token_status_lists;
 #[path = "station.rs"]
 mod station;
 #[path = "story.rs"]
