@@ -203,7 +203,11 @@ pub fn fetch(dir: &Path, issuer: &str) -> Result<(), CliError> {
         "{issuer}{}",
         crate::web::paths::STATUS_LISTS
     ))?)
-    .map_err(|e| fail(format!("{issuer}: the list of status lists is not JSON ({e})")))?;
+    .map_err(|e| {
+        fail(format!(
+            "{issuer}: the list of status lists is not JSON ({e})"
+        ))
+    })?;
     let uris: Vec<&str> = index["status_lists"]
         .as_array()
         .ok_or_else(|| fail(format!("{issuer}: no \"status_lists\" array")))?

@@ -149,8 +149,8 @@ pub fn served(
         let Some(row) = status_lists::find(conn, id)? else {
             return Ok(None);
         };
-        let current = row.built_version == row.version
-            && now < row.built_at + chrono::Duration::seconds(ttl);
+        let current =
+            row.built_version == row.version && now < row.built_at + chrono::Duration::seconds(ttl);
         if let (true, Some(token)) = (current, &row.token) {
             return Ok(Some(Served::of(token.clone())));
         }
@@ -209,8 +209,7 @@ fn build(
     let (kid, key) = ring
         .signer()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no signing key")))?;
-    crate::tokens::status_list::sign(&claims, kid, key)
-        .map_err(|e| AppError::Internal(e.into()))
+    crate::tokens::status_list::sign(&claims, kid, key).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// The URI of every list at `portal` (the draft's Status List Aggregation).

@@ -33,7 +33,11 @@ pub struct ListPayload {
 }
 
 /// Signs a status list with key `kid`.
-pub fn sign(claims: &ListClaims, kid: &str, key: &EncodingKey) -> jsonwebtoken::errors::Result<String> {
+pub fn sign(
+    claims: &ListClaims,
+    kid: &str,
+    key: &EncodingKey,
+) -> jsonwebtoken::errors::Result<String> {
     let mut header = Header::new(Algorithm::EdDSA);
     header.typ = Some(LIST_TYPE.to_owned());
     header.kid = Some(kid.to_owned());

@@ -22,6 +22,18 @@ pub enum VerifyStatus {
 }
 
 impl VerifyStatus {
+    /// Every answer.
+    pub const ALL: [VerifyStatus; 8] = [
+        Self::Valid,
+        Self::Revoked,
+        Self::Suspect,
+        Self::Superseded,
+        Self::Expired,
+        Self::NotYetValid,
+        Self::Invalid,
+        Self::Unknown,
+    ];
+
     /// The stored and published name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -48,6 +60,19 @@ pub fn sign(claims: &Claims, kid: &str, key: &EncodingKey) -> jsonwebtoken::erro
 /// Why a token is not one of ours: the key of its message (`verify.reason.*`), shown in the
 /// reader's language.
 pub type InvalidReason = &'static str;
+
+/// Every reason `check_signature` gives (the offline verifier gives the same).
+pub const REASONS: &[InvalidReason] = &[
+    "verify.reason.too_long",
+    "verify.reason.not_signed",
+    "verify.reason.algorithm",
+    "verify.reason.typ",
+    "verify.reason.no_kid",
+    "verify.reason.unknown_key",
+    "verify.reason.iss",
+    "verify.reason.signature",
+    "verify.reason.malformed",
+];
 
 /// Checks the signature and the fixed claims of `token` with the key its `kid` names.
 /// `issuers` are the portal's URLs (now and before: `Config::issuers`), or `None` offline

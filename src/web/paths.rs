@@ -74,8 +74,9 @@ pub const STATUS_LISTS: &str = "/statuslists";
 pub const STATUS_LIST: &str = "/statuslists/{id}";
 /// The verifier that works without a connection.
 pub const VERIFY_OFFLINE: &str = "/verify/offline";
-/// Its service worker, served from the root so that its scope covers the lists it keeps.
-pub const OFFLINE_WORKER: &str = "/verify-offline-worker.js";
+/// Its service worker (allowed the scope `/verify`) and its script.
+pub const OFFLINE_WORKER: &str = "/verify/offline-worker.js";
+pub const OFFLINE_SCRIPT: &str = "/static/offline.js";
 
 /// The URI of status list `id`: the `uri` in tokens, the `sub` of the list.
 pub fn status_list_uri(portal: &str, id: &str) -> String {

@@ -60,6 +60,16 @@ impl Gate {
                         .join("tests/e2e/node_modules/playwright-core")
                         .exists(),
                 ),
+                (
+                    "python3 with PyJWT, cryptography and Pillow (apt-get install python3-jwt \
+                     python3-cryptography python3-pil)",
+                    runs(PYTHON, "-cimport jwt, cryptography, PIL"),
+                ),
+                ("zbarimg (apt-get install zbar-tools)", on_path("zbarimg")),
+                (
+                    "pdftoppm (apt-get install poppler-utils)",
+                    on_path("pdftoppm"),
+                ),
             ],
             Gate::Nginx => vec![
                 (
@@ -163,3 +173,7 @@ fn runs(program: &str, arg: &str) -> bool {
         .output()
         .is_ok_and(|out| out.status.success())
 }
+
+/// Debian's Python, where `apt-get install python3-jwt python3-pil` puts its modules
+/// (whatever other Python is first on the PATH).
+pub const PYTHON: &str = "/usr/bin/python3";

@@ -9,6 +9,8 @@ mod browser;
 mod database_down;
 #[path = "deployment.rs"]
 mod deployment;
+#[path = "offline.rs"]
+mod offline;
 #[path = "proxy.rs"]
 mod proxy;
 #[path = "replica.rs"]

@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::io::Read;
 
 /// The place a token names: (list URI, index).
-fn place(token: &str) -> (String, u32) {
+pub(crate) fn place(token: &str) -> (String, u32) {
     let claims = token_claims(token);
     let entry = &claims["status"]["status_list"];
     (
@@ -68,15 +68,16 @@ fn status_at(bytes: &[u8], idx: u32) -> u8 {
     (bytes[(idx / 4) as usize] >> ((idx % 4) * 2)) & 0b11
 }
 
-struct Three {
-    app: TestApp,
-    hr: reqwest::Client,
-    valid: String,
-    ended: String,
-    suspect: String,
+/// An app with three proofs of one employer: to stay valid, to be ended, to be flagged.
+pub(crate) struct Three {
+    pub app: TestApp,
+    pub hr: reqwest::Client,
+    pub valid: String,
+    pub ended: String,
+    pub suspect: String,
 }
 
-async fn three_proofs() -> Three {
+pub(crate) async fn three_proofs() -> Three {
     let app = spawn_app().await;
     let (_, hr) = approved_employer(&app, "hr@example.cn", "91110000600037341L").await;
     let mut ids = Vec::new();
@@ -99,7 +100,8 @@ async fn three_proofs() -> Three {
 }
 
 impl Three {
-    async fn end_and_flag(&self) {
+    /// Ends the second through its page, and a station officer flags the third.
+    pub(crate) async fn end_and_flag(&self) {
         self.app.end_proof(&self.hr, &self.ended, "left_job").await;
         self.app
             .add_staff(Role::Station, "officer@example.cn", Some("440304-001"));

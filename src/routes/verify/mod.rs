@@ -12,7 +12,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama_web::WebTemplate;
 use serde::Deserialize;
 
+mod offline;
 mod status_lists;
+pub use offline::{offline_get, offline_script_get, offline_worker_get};
 pub use status_lists::{status_list_get, status_lists_get};
 
 /// What a verified proof shows.
