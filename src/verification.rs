@@ -20,14 +20,18 @@ pub enum VerifyInput {
 }
 
 impl VerifyInput {
-    /// Reads a token, a verify URL with the token after `#` (as a scanner types it), or a
-    /// short code.
+    /// Reads a token, a verify URL with the token after `#` (as a scanner types it; in
+    /// full or compressed, `#z=…`), or a short code.
     pub fn parse(input: &str) -> Self {
         let input = input.trim();
         let candidate = input
             .rsplit_once('#')
             .map_or(input, |(_, after)| after)
             .trim();
+        if candidate.starts_with(crate::tokens::fragment::PREFIX) {
+            return crate::tokens::fragment::expand(candidate, crate::tokens::MAX_TOKEN_LEN)
+                .map_or(Self::Unreadable, Self::Token);
+        }
         if candidate.matches('.').count() == 2 {
             return Self::Token(candidate.to_owned());
         }

@@ -1,6 +1,7 @@
 //! Signed attestation tokens: Ed25519 keys, the claims, signing and checking.
 
 pub mod claims;
+pub mod fragment;
 pub mod keys;
 pub mod status_list;
 pub mod verify;

@@ -58,10 +58,14 @@ pub const STATION_APPLICATION_CLOSE: &str = "/station/applications/{id}/close";
 pub const SCRIPT: &str = "/static/app.js";
 pub const VERIFY: &str = "/verify";
 
-/// What a proof's QR code holds: `<portal>/verify#<token>` (the token after `#` never
-/// reaches a server log).
+/// What a proof's QR code holds: `<portal>/verify#z=…`, the token compressed
+/// (`tokens::fragment`), or `#<token>` when it does not compress. What follows `#` never
+/// reaches a server log.
 pub fn verify_url(portal: &str, token: &str) -> String {
-    format!("{portal}{VERIFY}#{token}")
+    match crate::tokens::fragment::compress(token) {
+        Some(z) => format!("{portal}{VERIFY}#{z}"),
+        None => format!("{portal}{VERIFY}#{token}"),
+    }
 }
 
 /// The verify page, printed for people who type the code.

@@ -685,6 +685,13 @@ try {
   await check(phone, "print-en");
   await phone.goto(`${BASE}/verify`);
   await check(phone, "verify-en");
+  // The offline verifier, with a verdict (its own suite cuts the connection).
+  await phone.goto(`${BASE}/verify/offline`);
+  await phone.waitForSelector("#offline[data-ready=true]");
+  await phone.fill("#offline-input", scanned);
+  await phone.press("#offline-input", "Enter");
+  await phone.waitForSelector("#offline-result[data-status]");
+  await check(phone, "verify-offline-en");
   await logout_en(phone);
   await check(phone, "home-en");
 } catch (error) {
