@@ -21,6 +21,12 @@
     return out;
   }
 
+  function b64urlOf(bytes) {
+    var raw = "";
+    for (var i = 0; i < bytes.length; i++) { raw += String.fromCharCode(bytes[i]); }
+    return btoa(raw).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
   function jsonOf(b64url) {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytesOf(b64url)));
   }
@@ -76,6 +82,20 @@
   function inflate(bytes) {
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
+
+  // The exact token a printed QR code's `z=…` holds: the header and payload JSON, joined by
+  // a newline and zlib-compressed, then `.` and the signature (src/tokens/fragment.rs).
+  function expand(fragment) {
+    var rest = fragment.slice(2), dot = rest.indexOf(".");
+    if (dot < 0) { return Promise.reject("verify.reason.not_signed"); }
+    var compressed;
+    try { compressed = bytesOf(rest.slice(0, dot)); } catch (e) { return Promise.reject("verify.reason.not_signed"); }
+    return inflate(compressed).then(function (joined) {
+      var at = joined.indexOf(10);
+      if (at < 0) { throw "verify.reason.not_signed"; }
+      return b64urlOf(joined.subarray(0, at)) + "." + b64urlOf(joined.subarray(at + 1)) + "." + rest.slice(dot + 1);
+    }, function () { throw "verify.reason.not_signed"; });
   }
 
   // The kept keys and lists, refreshed when there is a connection.
@@ -206,7 +226,8 @@
       show({ status: "code", heading: t("offline.needs_server"), note: t("offline.code_needs_server") }, null);
       return Promise.resolve();
     }
-    return checkJws(token, V.token_type).then(function (claims) {
+    var jws = token.indexOf("z=") === 0 ? expand(token) : Promise.resolve(token);
+    return jws.then(function (jws) { return checkJws(jws, V.token_type); }).then(function (claims) {
       var required = ["iss", "aud", "exp", "nbf"].every(function (c) { return claims[c] !== undefined; });
       if (!required || !claims.issuer || !claims.subject) { throw "verify.reason.malformed"; }
       if (V.issuers.indexOf(claims.iss) < 0) { throw "verify.reason.iss"; }

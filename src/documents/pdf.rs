@@ -26,7 +26,8 @@ const MARGIN: f32 = 64.0;
 const LABEL_W: f32 = 120.0;
 const BODY: f32 = 11.0;
 const LINE: f32 = 17.0;
-const QR_SIDE: f32 = 150.0;
+/// The QR code's side, quiet zone included: 60 mm (BENCHMARKS.md, "QR codes from paper").
+const QR_SIDE: f32 = 170.0;
 
 /// Why a PDF could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -912,3 +912,12 @@ pub fn set_last_digest(app: &TestApp, days: i64) {
         .execute(&mut *app.conn())
         .unwrap();
 }
+
+/// The token a verify URL holds (in full or compressed, `#z=…`), read as the portal reads a
+/// scanned URL.
+pub fn token_in(url: &str) -> String {
+    match attest::verification::VerifyInput::parse(url) {
+        attest::verification::VerifyInput::Token(token) => token,
+        other => panic!("no token in {url}: {other:?}"),
+    }
+}

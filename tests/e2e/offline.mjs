@@ -3,12 +3,13 @@
 // every check runs offline. Prints one line per finding and "no problem found" at the end.
 //
 // Run by tests/app/offline.rs with BASE, OUT, and the tokens VALID, ENDED (ended before the
-// lists were kept), TAMPERED (one byte of the signature changed) and CODE (a short code).
+// lists were kept), TAMPERED (one byte of the signature changed), CODE (a short code) and
+// SCANNED (the valid proof's QR content: its verify URL, the token compressed).
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
 
-const { BASE, OUT, VALID, ENDED, TAMPERED, CODE } = process.env;
+const { BASE, OUT, VALID, ENDED, TAMPERED, CODE, SCANNED } = process.env;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 fs.mkdirSync(OUT, { recursive: true });
 const problems = [];
@@ -73,7 +74,7 @@ if (/签发于 .* 前/.test(validText) === false) problems.push(`no list age in 
 // verifier, whose verdict is in view.
 const phone = await context.newPage();
 await phone.setViewportSize({ width: 360, height: 740 });
-await phone.goto(`${BASE}/verify#${VALID}`);
+await phone.goto(SCANNED);
 await phone.waitForSelector("#offline-result[data-status]");
 const phoneStatus = await phone.locator("#offline-result").getAttribute("data-status");
 if (phoneStatus !== "valid") problems.push(`phone offline scan: ${phoneStatus}`);
