@@ -126,17 +126,7 @@ async fn every_party_kind_issues_what_it_may_and_only_that() {
     ];
     let dormitory = with(residence_lease.clone(), "housing_basis", "dormitory");
     let committee = with(residence_lease.clone(), "housing_basis", "committee");
-    let attendance = vec![
-        ("subject_name", "孙七".to_owned()),
-        ("subject_id_number", "310115200002296669".to_owned()),
-        ("student_number", "2024010203".to_owned()),
-        ("programme", "计算机科学与技术".to_owned()),
-        ("level", "本科".to_owned()),
-        ("enrolled_since", "2024-09-01".to_owned()),
-        ("expected_completion", "2028-06-30".to_owned()),
-        ("full_time", "yes".to_owned()),
-        ("responsibility", "on".to_owned()),
-    ];
+    let attendance = attendance_form();
     let employment = employment_form();
     let cases = [
         (

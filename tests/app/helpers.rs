@@ -921,3 +921,18 @@ pub fn token_in(url: &str) -> String {
         other => panic!("no token in {url}: {other:?}"),
     }
 }
+
+/// A valid proof of attendance by a school.
+pub fn attendance_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("subject_name", "孙七".to_owned()),
+        ("subject_id_number", "310115200002296669".to_owned()),
+        ("student_number", "2024010203".to_owned()),
+        ("programme", "计算机科学与技术".to_owned()),
+        ("level", "本科".to_owned()),
+        ("enrolled_since", "2024-09-01".to_owned()),
+        ("expected_completion", "2028-06-30".to_owned()),
+        ("full_time", "yes".to_owned()),
+        ("responsibility", "on".to_owned()),
+    ]
+}

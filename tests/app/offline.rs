@@ -121,17 +121,7 @@ async fn zbar_reads_every_kind_of_proof_printed_at_300_dpi_from_a_phone_like_pho
     let app = spawn_app().await;
     app.add_station("440304-001", "福田派出所");
     let residence = residence_form();
-    let attendance = vec![
-        ("subject_name", "孙七".to_owned()),
-        ("subject_id_number", "310115200002296669".to_owned()),
-        ("student_number", "2024010203".to_owned()),
-        ("programme", "计算机科学与技术".to_owned()),
-        ("level", "本科".to_owned()),
-        ("enrolled_since", "2024-09-01".to_owned()),
-        ("expected_completion", "2028-06-30".to_owned()),
-        ("full_time", "yes".to_owned()),
-        ("responsibility", "on".to_owned()),
-    ];
+    let attendance = attendance_form();
     let employment = employment_form();
     let parties = [
         (

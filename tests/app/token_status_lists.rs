@@ -272,6 +272,15 @@ async fn ten_thousand_places_from_two_instances_never_collide_and_full_lists_are
     assert_eq!(lists.len(), 2, "three in the old list, seven in a new one");
 }
 
+/// `attest ARGS` on `app`'s data: the exit code, and what it printed (stdout, then stderr).
+fn attest<S: AsRef<std::ffi::OsStr>>(app: &TestApp, args: &[S]) -> (Option<i32>, String) {
+    let out = app.cli().args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attest_verify_tells_valid_ended_and_suspect_from_a_cache_and_says_when_it_is_stale() {
     backend!();
@@ -279,14 +288,7 @@ async fn attest_verify_tells_valid_ended_and_suspect_from_a_cache_and_says_when_
     let app = &t.app;
     let cache = tempfile::tempdir().unwrap();
     let dir = cache.path().to_str().unwrap().to_owned();
-    let cli = |args: Vec<String>| {
-        let out = app.cli().args(args).output().unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        )
-    };
+    let cli = |args: Vec<String>| attest(app, &args);
     let verify = |id: &str| {
         cli(vec![
             "verify".into(),
@@ -328,14 +330,7 @@ async fn attest_verify_warns_past_the_ttl_refuses_past_exp_and_reads_old_tokens_
     let app = &t.app;
     let cache = tempfile::tempdir().unwrap();
     let dir = cache.path().to_str().unwrap().to_owned();
-    let run = |args: &[&str]| {
-        let out = app.cli().args(args).output().unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        )
-    };
+    let run = |args: &[&str]| attest(app, args);
     let jwks = format!("{dir}/jwks.json");
     let token = app.token_of(&t.valid);
     let verify = || run(&["verify", &token, "--jwks", &jwks, "--status-cache", &dir]);
